@@ -1,0 +1,31 @@
+"""Staff and manager login."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from queue_server import accounts
+from queue_server.web_helpers import bearer_token, field, hall, json_body, principal
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.post("/login")
+def login():
+    body = json_body()
+    result = accounts.login(hall(), field(body, "username", str, required=True),
+                            field(body, "password", str, required=True))
+    return jsonify(result)
+
+
+@bp.post("/logout")
+def logout():
+    principal()
+    accounts.logout(hall(), bearer_token() or "")
+    return jsonify({"ok": True})
+
+
+@bp.get("/me")
+def me():
+    p = principal()
+    return jsonify({"kind": p.kind, "name": p.name, "device_kind": p.device_kind, "window": p.window})

@@ -1,0 +1,45 @@
+"""GET /api/v1/hall: zones with their matters and guides, bundles, windows."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Blueprint, jsonify
+
+from queue_server.web_helpers import hall
+from queue_server.window_ops import list_windows
+
+bp = Blueprint("hall_info", __name__)
+
+
+@bp.get("/hall")
+def get_hall():
+    h = hall()
+    cfg = h.config
+
+    def matter(m) -> dict:
+        d = asdict(m)
+        d["materials"] = [asdict(cfg.materials[mid]) for mid in m.materials]
+        return d
+
+    zones = []
+    for z in cfg.zones:
+        d = asdict(z)
+        d["matters"] = [matter(m) for m in cfg.matters if m.zone == z.code]
+        zones.append(d)
+    bundles = []
+    for b in cfg.bundles:
+        d = asdict(b)
+        d["materials"] = [asdict(m) for m in cfg.bundle_materials(b.code)]
+        bundles.append(d)
+    return jsonify({
+        "code": cfg.code, "name_zh": cfg.name_zh, "name_en": cfg.name_en, "timezone": cfg.timezone,
+        "notice_zh": cfg.notice_zh, "notice_en": cfg.notice_en,
+        "priority_classes": list(cfg.rules.priority_classes),
+        "zones": zones, "bundles": bundles, "windows": list_windows(h),
+    })
+
+
+@bp.get("/health")
+def health():
+    return jsonify({"ok": True})

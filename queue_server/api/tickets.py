@@ -1,0 +1,45 @@
+"""Tickets: take a number, look one up, cancel, requeue a no-show."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from queue_server.ticket_ops import cancel_ticket, get_ticket, issue_ticket, requeue_ticket
+from queue_server.web_helpers import field, hall, json_body, principal, requires
+
+bp = Blueprint("tickets", __name__)
+
+
+@bp.post("/tickets")
+@requires("kiosk", "staff", "manager")
+def take_number():
+    body = json_body()
+    p = principal()
+    ticket = issue_ticket(
+        hall(),
+        zone=field(body, "zone", str, required=True),
+        matter=field(body, "matter", str),
+        bundle=field(body, "bundle", str),
+        priority=field(body, "priority", str),
+        source=field(body, "source", str) or p.name,
+        actor=p.actor,
+    )
+    return jsonify(ticket), 201
+
+
+@bp.get("/tickets/<int:ticket_id>")
+def ticket_status(ticket_id: int):
+    return jsonify(get_ticket(hall(), ticket_id))
+
+
+@bp.post("/tickets/<int:ticket_id>/cancel")
+@requires("kiosk", "staff", "manager")
+def cancel(ticket_id: int):
+    body = json_body()
+    return jsonify(cancel_ticket(hall(), ticket_id, actor=principal().actor, reason=field(body, "reason", str)))
+
+
+@bp.post("/tickets/<int:ticket_id>/requeue")
+@requires("staff", "manager", "kiosk")
+def requeue(ticket_id: int):
+    return jsonify(requeue_ticket(hall(), ticket_id, actor=principal().actor))

@@ -1,0 +1,55 @@
+"""Windows: sign on/off, call next, actions on the current ticket, zones served."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from queue_server import window_ops
+from queue_server.errors import NotFound
+from queue_server.web_helpers import field, hall, json_body, principal
+
+bp = Blueprint("windows", __name__)
+
+
+@bp.get("/windows")
+def list_windows():
+    return jsonify(window_ops.list_windows(hall()))
+
+
+@bp.get("/windows/<int:no>")
+def get_window(no: int):
+    for w in window_ops.list_windows(hall()):
+        if w["number"] == no:
+            return jsonify(w)
+    raise NotFound(f"there is no window {no} in this hall", code="window_not_found")
+
+
+@bp.post("/windows/<int:no>/<action>")
+def window_action(no: int, action: str):
+    body = json_body()
+    p = principal()
+    h = hall()
+    if action == "open":
+        return jsonify(window_ops.open_window(h, no, p))
+    if action == "close":
+        return jsonify(window_ops.close_window(h, no, p))
+    if action == "pause":
+        return jsonify(window_ops.pause_window(h, no, p, field(body, "reason", str)))
+    if action == "resume":
+        return jsonify(window_ops.resume_window(h, no, p))
+    if action == "call-next":
+        ticket = window_ops.call_next(h, no, p)
+        return ("", 204) if ticket is None else jsonify(ticket)
+    name = action.replace("-", "_")
+    if name not in window_ops.TICKET_ACTIONS:
+        raise NotFound(f"unknown window action {action!r}", code="unknown_action")
+    ticket_id = field(body, "ticket_id", int)
+    if ticket_id is not None:
+        body["ticket_id"] = ticket_id
+    return jsonify(window_ops.ticket_action(h, no, name, p, body))
+
+
+@bp.put("/windows/<int:no>/zones")
+def put_zones(no: int):
+    body = json_body()
+    return jsonify(window_ops.set_zones(hall(), no, body.get("zones"), principal(), field(body, "reason", str)))

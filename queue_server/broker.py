@@ -1,0 +1,57 @@
+"""Live events for server-sent-events subscribers.
+
+Events are rows of the append-only `events` table; their id is the SSE id. The
+broker keeps the most recent ones in memory and wakes every waiting
+subscriber when new ones are committed. A subscriber that resumes from an id
+older than the buffer is served from the database (see api/events.py).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class LiveEvent:
+    id: int
+    kind: str
+    data: dict
+
+
+class Broker:
+    def __init__(self, keep: int = 2000):
+        self._events: deque[LiveEvent] = deque(maxlen=keep)
+        self._cond = threading.Condition()
+        self._closed = False
+        self.last_id = 0
+
+    def publish(self, events: list[LiveEvent]) -> None:
+        if not events:
+            return
+        with self._cond:
+            self._events.extend(events)
+            self.last_id = events[-1].id
+            self._cond.notify_all()
+
+    def since(self, last_id: int) -> list[LiveEvent] | None:
+        """Buffered events after last_id; None when the buffer no longer reaches back that far."""
+        with self._cond:
+            if self._events and self._events[0].id > last_id + 1 and last_id < self.last_id:
+                return None
+            return [e for e in self._events if e.id > last_id]
+
+    def wait(self, last_id: int, timeout: float) -> bool:
+        """Block until an event newer than last_id exists, the timeout passes, or the broker closes."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._closed or self.last_id > last_id, timeout)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()

@@ -1,0 +1,65 @@
+"""Wait estimates: how many are ahead of a ticket and how long until it is called.
+
+Pure. The server (and the simulator) builds a ZoneSnapshot from live data:
+the recent mean service time of the zone, the open windows whose home zone it
+is, the spare capacity of windows that serve it as overflow, and how many of
+those windows stand idle. The estimate is the M/M/c expectation for the
+(ahead+1)-th customer in line: once the idle windows are used up, each further
+place in line costs one mean service time divided by the zone's capacity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from queue_server.dispatch import DispatchRules, Waiting, order_key
+
+RECENT_SERVICES = 30  # how many recent services inform the mean
+PRIOR_WEIGHT = 5  # the configured service time counts as this many observations
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneSnapshot:
+    zone: str
+    mean_service_s: float
+    home_windows: float  # open (not paused) windows whose home zone this is
+    overflow_capacity: float = 0.0  # summed spare fractions of windows serving it as overflow
+    idle_windows: int = 0  # open windows able to serve it that have no ticket right now
+
+    @property
+    def capacity(self) -> float:
+        return self.home_windows + self.overflow_capacity
+
+
+def mean_service_s(recent_durations: Sequence[float], prior_s: float) -> float:
+    """Mean service time, shrunk towards the configured value while data is scarce."""
+    recent = [d for d in recent_durations[-RECENT_SERVICES:] if d > 0]
+    return (prior_s * PRIOR_WEIGHT + sum(recent)) / (PRIOR_WEIGHT + len(recent))
+
+
+def spare_fraction(arrivals_per_s: float, mean_service_s: float, home_windows: float) -> float:
+    """Share of a window's time left over by its home zone (1 - utilisation, at least 0)."""
+    if home_windows <= 0:
+        return 1.0
+    return max(0.0, 1.0 - arrivals_per_s * mean_service_s / home_windows)
+
+
+def ahead_of(
+    ticket: Waiting, zone_waiting: Iterable[Waiting], rules: DispatchRules, now: float
+) -> int:
+    """How many waiting tickets of the same zone dispatch will serve before this one."""
+    mine = order_key(ticket, rules, now)
+    return sum(
+        1 for t in zone_waiting if t.id != ticket.id and t.zone == ticket.zone
+        and order_key(t, rules, now) < mine
+    )
+
+
+def expected_wait_s(ahead: int, snap: ZoneSnapshot) -> float:
+    """Expected seconds until a ticket with `ahead` tickets before it is called."""
+    place = ahead + 1 - snap.idle_windows
+    if place <= 0:
+        return 0.0
+    capacity = max(snap.capacity, 0.5)  # a zone nobody serves still gets a finite, long estimate
+    return place * snap.mean_service_s / capacity

@@ -1,0 +1,373 @@
+"""The hall configuration (config/hall.toml): zones, matters, bundles, windows, rules.
+
+Pure: reads TOML into frozen dataclasses and validates everything, so a broken
+file stops start-up with a message that names the key and says what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "hall.toml"
+ZONE_KINDS = ("front", "pickup", "consult", "chain")
+
+
+class ConfigError(ValueError):
+    """The hall config is wrong; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Material:
+    id: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Matter:
+    code: str
+    zone: str
+    name_zh: str
+    name_en: str
+    common: bool
+    service_s: int
+    legal_days: int
+    promised_days: int
+    fee_zh: str
+    fee_en: str
+    materials: tuple[str, ...]
+    notes_zh: str
+    notes_en: str
+
+
+@dataclass(frozen=True)
+class Bundle:
+    code: str
+    name_zh: str
+    name_en: str
+    zone: str
+    matters: tuple[str, ...]
+    promised_days: int
+    notes_zh: str
+    notes_en: str
+
+
+@dataclass(frozen=True)
+class Zone:
+    code: str
+    prefix: str
+    kind: str
+    name_zh: str
+    name_en: str
+    target_wait_s: int
+    service_s: int
+    icon: str
+
+
+@dataclass(frozen=True)
+class WindowSpec:
+    number: int
+    zones: tuple[str, ...]
+    label_zh: str = ""
+    label_en: str = ""
+
+    @property
+    def home(self) -> str:
+        return self.zones[0]
+
+
+@dataclass(frozen=True)
+class Rules:
+    recalls_before_no_show: int = 1
+    no_show_grace_s: int = 1800
+    priority_classes: tuple[str, ...] = ("elderly", "disabled", "veteran", "pregnant", "talent")
+    priority_boost_s: int = 900
+    appointment_early_s: int = 1800
+    appointment_late_s: int = 900
+
+
+@dataclass(frozen=True)
+class HallConfig:
+    code: str
+    name_zh: str
+    name_en: str
+    timezone: str
+    notice_zh: str
+    notice_en: str
+    rules: Rules
+    zones: tuple[Zone, ...]
+    materials: dict[str, Material] = field(hash=False)
+    matters: tuple[Matter, ...]
+    bundles: tuple[Bundle, ...]
+    windows: tuple[WindowSpec, ...]
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def zone(self, code: str) -> Zone:
+        for z in self.zones:
+            if z.code == code:
+                return z
+        raise KeyError(code)
+
+    def zone_codes(self) -> list[str]:
+        return [z.code for z in self.zones]
+
+    def matter(self, code: str) -> Matter:
+        for m in self.matters:
+            if m.code == code:
+                return m
+        raise KeyError(code)
+
+    def bundle(self, code: str) -> Bundle:
+        for b in self.bundles:
+            if b.code == code:
+                return b
+        raise KeyError(code)
+
+    def window(self, number: int) -> WindowSpec:
+        for w in self.windows:
+            if w.number == number:
+                return w
+        raise KeyError(number)
+
+    def bundle_materials(self, code: str) -> list[Material]:
+        """The merged, de-duplicated materials list of a one-thing bundle (first-seen order)."""
+        seen: dict[str, Material] = {}
+        for mc in self.bundle(code).matters:
+            for mid in self.matter(mc).materials:
+                seen.setdefault(mid, self.materials[mid])
+        return list(seen.values())
+
+
+# ---- reading and validation ----------------------------------------------
+
+
+class _Reader:
+    """Typed access to one TOML table that reports mistakes by their full key."""
+
+    def __init__(self, data: Any, where: str):
+        if not isinstance(data, dict):
+            raise ConfigError(f"{where}: expected a table, got {type(data).__name__}")
+        self.data = data
+        self.where = where
+        self.used: set[str] = set()
+
+    def _get(self, key: str, default: Any) -> Any:
+        self.used.add(key)
+        if key not in self.data:
+            if default is _REQUIRED:
+                raise ConfigError(f"{self.where}.{key}: missing (required)")
+            return default
+        return self.data[key]
+
+    def str(self, key: str, default: Any = None, *, nonempty: bool = True) -> str:
+        value = self._get(key, _REQUIRED if default is None else default)
+        if not isinstance(value, str):
+            raise ConfigError(f"{self.where}.{key}: expected text, got {value!r}")
+        if nonempty and not value.strip():
+            raise ConfigError(f"{self.where}.{key}: must not be empty")
+        return value
+
+    def int(self, key: str, default: Any = None, *, minimum: int = 0) -> int:
+        value = self._get(key, _REQUIRED if default is None else default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{self.where}.{key}: expected a whole number, got {value!r}")
+        if value < minimum:
+            raise ConfigError(f"{self.where}.{key}: must be at least {minimum}, got {value}")
+        return value
+
+    def bool(self, key: str, default: bool) -> bool:
+        value = self._get(key, default)
+        if not isinstance(value, bool):
+            raise ConfigError(f"{self.where}.{key}: expected true or false, got {value!r}")
+        return value
+
+    def strs(self, key: str, default: Any = None) -> tuple[str, ...]:
+        value = self._get(key, _REQUIRED if default is None else default)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{self.where}.{key}: expected a list of text, got {value!r}")
+        return tuple(value)
+
+    def finish(self) -> None:
+        unknown = sorted(set(self.data) - self.used)
+        if unknown:
+            raise ConfigError(f"{self.where}: unknown key(s) {', '.join(unknown)}")
+
+
+_REQUIRED = object()
+_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+def _items(data: dict, key: str) -> list:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise ConfigError(f"{key}: expected an array of tables ([[{key}]])")
+    return value
+
+
+def _unique(values: list, what: str) -> None:
+    seen = set()
+    for v in values:
+        if v in seen:
+            raise ConfigError(f"{what}: {v!r} appears twice; each must be unique")
+        seen.add(v)
+
+
+def parse_config(data: dict) -> HallConfig:
+    """Validate a parsed TOML document into a HallConfig (raises ConfigError)."""
+    top = _Reader(data, "config")
+    for key in ("hall", "rules", "zones", "materials", "matters", "bundles", "windows"):
+        top.used.add(key)
+    top.finish()
+
+    h = _Reader(data.get("hall"), "hall")
+    code = h.str("code")
+    name_zh, name_en = h.str("name_zh"), h.str("name_en")
+    timezone = h.str("timezone", "Asia/Shanghai")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"hall.timezone: unknown time zone {timezone!r} (e.g. Asia/Shanghai)") from None
+    notice_zh, notice_en = h.str("notice_zh", ""), h.str("notice_en", "")
+    h.finish()
+
+    r = _Reader(data.get("rules", {}), "rules")
+    defaults = Rules()
+    rules = Rules(
+        recalls_before_no_show=r.int("recalls_before_no_show", defaults.recalls_before_no_show),
+        no_show_grace_s=r.int("no_show_grace_s", defaults.no_show_grace_s),
+        priority_classes=r.strs("priority_classes", list(defaults.priority_classes)),
+        priority_boost_s=r.int("priority_boost_s", defaults.priority_boost_s),
+        appointment_early_s=r.int("appointment_early_s", defaults.appointment_early_s),
+        appointment_late_s=r.int("appointment_late_s", defaults.appointment_late_s),
+    )
+    r.finish()
+    for i, pc in enumerate(rules.priority_classes):
+        if not _ID.match(pc) or pc == "appointment":
+            raise ConfigError(f"rules.priority_classes[{i}]: {pc!r} is not a valid class name")
+
+    zones = []
+    for i, raw in enumerate(_items(data, "zones")):
+        z = _Reader(raw, f"zones[{i}]")
+        zone = Zone(
+            code=z.str("code"), prefix=z.str("prefix"), kind=z.str("kind", "front"),
+            name_zh=z.str("name_zh"), name_en=z.str("name_en"),
+            target_wait_s=z.int("target_wait_s", minimum=1), service_s=z.int("service_s", minimum=1),
+            icon=z.str("icon", "default"),
+        )
+        z.finish()
+        if not _ID.match(zone.code):
+            raise ConfigError(f"zones[{i}].code: {zone.code!r} must be lower-case letters/digits")
+        if not re.fullmatch(r"[A-Z]", zone.prefix):
+            raise ConfigError(f"zones[{i}].prefix: {zone.prefix!r} must be one capital letter A-Z")
+        if zone.kind not in ZONE_KINDS:
+            raise ConfigError(f"zones[{i}].kind: {zone.kind!r} is not one of {', '.join(ZONE_KINDS)}")
+        zones.append(zone)
+    if not zones:
+        raise ConfigError("zones: the hall needs at least one [[zones]] entry")
+    _unique([z.code for z in zones], "zones.code")
+    _unique([z.prefix for z in zones], "zones.prefix")
+    zone_codes = {z.code for z in zones}
+
+    materials: dict[str, Material] = {}
+    raw_materials = data.get("materials", {})
+    if not isinstance(raw_materials, dict):
+        raise ConfigError("materials: expected tables [materials.ID] with zh and en")
+    for mid, raw in raw_materials.items():
+        m = _Reader(raw, f"materials.{mid}")
+        materials[mid] = Material(id=mid, zh=m.str("zh"), en=m.str("en"))
+        m.finish()
+
+    matters = []
+    for i, raw in enumerate(_items(data, "matters")):
+        m = _Reader(raw, f"matters[{i}]")
+        matter = Matter(
+            code=m.str("code"), zone=m.str("zone"), name_zh=m.str("name_zh"),
+            name_en=m.str("name_en"), common=m.bool("common", False),
+            service_s=m.int("service_s", minimum=1), legal_days=m.int("legal_days", 0),
+            promised_days=m.int("promised_days", 0), fee_zh=m.str("fee_zh", "不收费"),
+            fee_en=m.str("fee_en", "Free"), materials=m.strs("materials", []),
+            notes_zh=m.str("notes_zh", "", nonempty=False),
+            notes_en=m.str("notes_en", "", nonempty=False),
+        )
+        m.finish()
+        if matter.zone not in zone_codes:
+            raise ConfigError(f"matters[{i}].zone: unknown zone {matter.zone!r} (matter {matter.code})")
+        for mid in matter.materials:
+            if mid not in materials:
+                raise ConfigError(
+                    f"matters[{i}].materials: {mid!r} is not in the [materials] catalogue "
+                    f"(matter {matter.code})"
+                )
+        matters.append(matter)
+    _unique([m.code for m in matters], "matters.code")
+    matter_codes = {m.code for m in matters}
+
+    bundles = []
+    for i, raw in enumerate(_items(data, "bundles")):
+        b = _Reader(raw, f"bundles[{i}]")
+        bundle = Bundle(
+            code=b.str("code"), name_zh=b.str("name_zh"), name_en=b.str("name_en"),
+            zone=b.str("zone"), matters=b.strs("matters"),
+            promised_days=b.int("promised_days", 0),
+            notes_zh=b.str("notes_zh", "", nonempty=False),
+            notes_en=b.str("notes_en", "", nonempty=False),
+        )
+        b.finish()
+        if bundle.zone not in zone_codes:
+            raise ConfigError(f"bundles[{i}].zone: unknown zone {bundle.zone!r}")
+        for mc in bundle.matters:
+            if mc not in matter_codes:
+                raise ConfigError(f"bundles[{i}].matters: unknown matter {mc!r} (bundle {bundle.code})")
+        if not bundle.matters:
+            raise ConfigError(f"bundles[{i}].matters: a bundle needs at least one matter")
+        bundles.append(bundle)
+    _unique([b.code for b in bundles], "bundles.code")
+
+    windows = []
+    for i, raw in enumerate(_items(data, "windows")):
+        w = _Reader(raw, f"windows[{i}]")
+        win = WindowSpec(
+            number=w.int("number", minimum=1), zones=w.strs("zones"),
+            label_zh=w.str("label_zh", "", nonempty=False), label_en=w.str("label_en", "", nonempty=False),
+        )
+        w.finish()
+        if not win.zones:
+            raise ConfigError(f"windows[{i}].zones: a window must serve at least one zone")
+        for zc in win.zones:
+            if zc not in zone_codes:
+                raise ConfigError(f"windows[{i}].zones: unknown zone {zc!r} (window {win.number})")
+        _unique(list(win.zones), f"windows[{i}].zones")
+        windows.append(win)
+    if not windows:
+        raise ConfigError("windows: the hall needs at least one [[windows]] entry")
+    _unique([w.number for w in windows], "windows.number")
+
+    return HallConfig(
+        code=code, name_zh=name_zh, name_en=name_en, timezone=timezone,
+        notice_zh=notice_zh, notice_en=notice_en, rules=rules, zones=tuple(zones),
+        materials=materials, matters=tuple(matters), bundles=tuple(bundles), windows=tuple(windows),
+    )
+
+
+def load_config(path: str | Path | None = None) -> HallConfig:
+    """Read and validate a hall TOML file (the sample hall when path is None)."""
+    path = Path(path) if path else DEFAULT_CONFIG
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    try:
+        return parse_config(data)
+    except ConfigError as e:
+        raise ConfigError(f"{path}: {e}") from None

@@ -1,0 +1,157 @@
+"""Live figures from the database: queue positions, wait estimates, the board."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database
+
+from queue_server.clock import to_iso
+from queue_server.estimate import (
+    ZoneSnapshot,
+    ahead_of,
+    expected_wait_s,
+    mean_service_s,
+    spare_fraction,
+)
+from queue_server.hall import Hall, as_waiting, epoch, public_ticket
+from queue_server.ticket_states import WAITING_STATES
+
+ARRIVAL_WINDOW_S = 1800  # arrivals over the last half hour set each zone's load
+_WAITING_SQL = "state IN ('waiting', 'transferred')"
+
+
+def waiting_rows(db: Database, day: str, zones: list[str] | None = None) -> list[dict]:
+    sql = f"SELECT id, zone, queued_at, priority, due_at, issued_at FROM tickets WHERE day = ? AND {_WAITING_SQL}"
+    args: list = [day]
+    if zones is not None:
+        sql += f" AND zone IN ({','.join('?' * len(zones))})"
+        args += zones
+    return list(db.query(sql, args))
+
+
+def zone_snapshots(hall: Hall, db: Database, now: datetime) -> dict[str, ZoneSnapshot]:
+    """Each zone's service rate and capacity right now."""
+    cfg = hall.config
+    day = hall.today(now)
+    durations: dict[str, list[float]] = defaultdict(list)
+    for r in db.query(
+        """SELECT zone, called_at, finished_at FROM (
+             SELECT zone, called_at, finished_at,
+                    row_number() OVER (PARTITION BY zone ORDER BY finished_at DESC) AS k
+             FROM tickets WHERE state = 'done' AND called_at IS NOT NULL AND finished_at IS NOT NULL
+           ) WHERE k <= 30 ORDER BY finished_at"""
+    ):
+        durations[r["zone"]].append(epoch(r["finished_at"]) - epoch(r["called_at"]))
+    means = {z.code: mean_service_s(durations[z.code], z.service_s) for z in cfg.zones}
+    since = to_iso(now - timedelta(seconds=ARRIVAL_WINDOW_S))
+    arrivals = {
+        r["zone"]: r["n"] / ARRIVAL_WINDOW_S
+        for r in db.query(
+            "SELECT zone, count(*) AS n FROM tickets WHERE day = ? AND issued_at >= ? GROUP BY zone",
+            [day, since],
+        )
+    }
+    windows = [dict(r, zones=json.loads(r["zones"])) for r in db.query("SELECT * FROM windows")]
+    open_windows = [w for w in windows if w["state"] == "open"]
+    staffed = bool([w for w in windows if w["state"] != "closed"])
+    home_count: dict[str, float] = defaultdict(float)
+    for w in open_windows if staffed else [{"zones": list(s.zones)} for s in cfg.windows]:
+        home_count[w["zones"][0]] += 1
+    snaps = {}
+    for z in cfg.zones:
+        overflow = 0.0
+        idle = 0
+        for w in open_windows:
+            if z.code not in w["zones"]:
+                continue
+            if w["current_ticket"] is None:
+                idle += 1
+            if w["zones"][0] != z.code:
+                h = w["zones"][0]
+                overflow += spare_fraction(arrivals.get(h, 0.0), means[h], home_count[h])
+        snaps[z.code] = ZoneSnapshot(
+            zone=z.code, mean_service_s=means[z.code], home_windows=home_count[z.code],
+            overflow_capacity=overflow, idle_windows=idle,
+        )
+    return snaps
+
+
+def position(hall: Hall, db: Database, row: dict, now: datetime, snaps=None) -> tuple[int, float]:
+    """(tickets ahead, estimated seconds to wait) of a waiting ticket."""
+    zone_waiting = [as_waiting(r) for r in waiting_rows(db, row["day"], [row["zone"]])]
+    ahead = ahead_of(as_waiting(row), zone_waiting, hall.dispatch_rules, now.timestamp())
+    snaps = snaps or zone_snapshots(hall, db, now)
+    return ahead, round(expected_wait_s(ahead, snaps[row["zone"]]))
+
+
+def ticket_status(hall: Hall, db: Database, row: dict) -> dict:
+    now = hall.now()
+    out = public_ticket(row)
+    if row["state"] in WAITING_STATES:
+        out["ahead"], out["estimated_wait_s"] = position(hall, db, row, now)
+    else:
+        out["ahead"], out["estimated_wait_s"] = 0, 0
+    return out
+
+
+def zone_queues(hall: Hall, db: Database, now: datetime, zones: list[str] | None = None) -> list[dict]:
+    """Per zone: waiting count, oldest wait, and the estimate a new ticket would get."""
+    day = hall.today(now)
+    rows = waiting_rows(db, day, zones)
+    snaps = zone_snapshots(hall, db, now)
+    by_zone: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_zone[r["zone"]].append(r)
+    out = []
+    for z in hall.config.zones:
+        if zones is not None and z.code not in zones:
+            continue
+        waiting = by_zone[z.code]
+        oldest = min((epoch(r["queued_at"]) for r in waiting), default=None)
+        out.append({
+            "zone": z.code, "prefix": z.prefix, "name_zh": z.name_zh, "name_en": z.name_en,
+            "waiting": len(waiting), "target_wait_s": z.target_wait_s,
+            "oldest_wait_s": round(now.timestamp() - oldest) if oldest else 0,
+            "estimated_wait_s": round(expected_wait_s(len(waiting), snaps[z.code])),
+        })
+    return out
+
+
+def board(hall: Hall, zones: list[str] | None = None, windows: list[int] | None = None,
+          recent: int = 10) -> dict:
+    db = hall.store.read()
+    now = hall.now()
+    day = hall.today(now)
+    rows = list(db.query(
+        "SELECT e.id, e.kind, e.at, t.number, t.zone, e.window FROM events e JOIN tickets t ON t.id = e.ticket_id"
+        " WHERE e.kind IN ('called', 'recalled') AND t.day = ? ORDER BY e.id DESC LIMIT 400",
+        [day],
+    ))
+    calls = [r for r in rows if (zones is None or r["zone"] in zones)
+             and (windows is None or r["window"] in windows)][:recent]
+    win_rows = list(db.query(
+        "SELECT w.number, w.state, w.zones, w.pause_reason, t.number AS ticket FROM windows w"
+        " LEFT JOIN tickets t ON t.id = w.current_ticket ORDER BY w.number"
+    ))
+    win_out = []
+    for w in win_rows:
+        wz = json.loads(w["zones"])
+        if windows is not None and w["number"] not in windows:
+            continue
+        if windows is None and zones is not None and not set(wz) & set(zones):
+            continue
+        win_out.append({"number": w["number"], "state": w["state"], "zones": wz,
+                        "pause_reason": w["pause_reason"], "ticket": w["ticket"]})
+    return {
+        "hall": {"code": hall.config.code, "name_zh": hall.config.name_zh, "name_en": hall.config.name_en,
+                 "notice_zh": hall.config.notice_zh, "notice_en": hall.config.notice_en},
+        "now": to_iso(now),
+        "last_event_id": hall.broker.last_id,
+        "calls": [{"id": r["id"], "kind": r["kind"], "at": r["at"], "number": r["number"],
+                   "zone": r["zone"], "window": r["window"]} for r in calls],
+        "zones": zone_queues(hall, db, now, zones),
+        "windows": win_out,
+    }

@@ -1,0 +1,72 @@
+"""The database schema, as sqlite-utils migrations (applied in order, each once)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("queue_server")
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    db["tickets"].create(
+        {
+            "id": int, "day": str, "zone": str, "number": str, "seq": int,
+            "matter": str, "bundle": str, "priority": str, "source": str, "state": str,
+            "issued_at": str, "queued_at": str, "due_at": str,
+            "called_at": str, "started_at": str, "finished_at": str, "ended_at": str,
+            "window": int, "staff": str, "recalls": int, "requeued": int, "transfers": int,
+            "original_zone": str, "ahead_at_issue": int, "est_wait_s": float,
+            "note": str, "extra": str,
+        },
+        pk="id",
+        not_null={"day", "zone", "number", "seq", "state", "issued_at", "queued_at"},
+        defaults={"recalls": 0, "requeued": 0, "transfers": 0},
+    )
+    db["tickets"].create_index(["day", "number"], unique=True)
+    db["tickets"].create_index(["day", "state", "zone"])
+    db["counters"].create({"day": str, "prefix": str, "last": int}, pk=("day", "prefix"))
+    db["events"].create(
+        {
+            "id": int, "at": str, "kind": str, "ticket_id": int, "number": str, "zone": str,
+            "window": int, "actor_kind": str, "actor": str, "reason": str, "data": str,
+        },
+        pk="id",
+        not_null={"at", "kind"},
+    )
+    db["events"].create_index(["ticket_id"])
+    db["events"].create_index(["at"])
+    # The event log is append-only: history is never rewritten.
+    db.executescript(
+        """
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        """
+    )
+    db["windows"].create(
+        {
+            "number": int, "zones": str, "state": str, "staff": str, "pause_reason": str,
+            "current_ticket": int, "state_since": str,
+        },
+        pk="number",
+    )
+    db["users"].create(
+        {"username": str, "password_hash": str, "role": str, "created_at": str}, pk="username"
+    )
+    db["devices"].create(
+        {"name": str, "kind": str, "token_hash": str, "window": int, "created_at": str,
+         "revoked_at": str},
+        pk="name",
+    )
+    db["devices"].create_index(["token_hash"], unique=True)
+    db["sessions"].create(
+        {"token_hash": str, "username": str, "created_at": str, "expires_at": str}, pk="token_hash"
+    )
+    db["alerts"].create(
+        {"id": int, "at": str, "kind": str, "source": str, "message": str, "data": str,
+         "resolved_at": str, "resolved_by": str},
+        pk="id",
+    )

@@ -1,0 +1,147 @@
+"""Taking a number, looking a ticket up, cancelling it, putting a no-show back in the queue."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from queue_server.clock import to_iso
+from queue_server.errors import BadRequest, Conflict, NotFound
+from queue_server.hall import Hall, epoch
+from queue_server.live import position, ticket_status
+from queue_server.numbering import format_number
+from queue_server.ticket_states import IllegalTransition, TicketFacts, next_state
+
+Actor = tuple[str, str]
+
+
+def issue_ticket(
+    hall: Hall, *, zone: str, actor: Actor, matter: str | None = None, bundle: str | None = None,
+    priority: str | None = None, source: str | None = None, due_at: datetime | None = None,
+    extra: dict | None = None, allow_appointment: bool = False,
+) -> dict:
+    """Take a number. The number is allocated in the same transaction that stores the ticket."""
+    cfg = hall.config
+    if zone not in cfg.zone_codes():
+        raise BadRequest(f"unknown zone {zone!r}; choose one of {', '.join(cfg.zone_codes())}",
+                         code="unknown_zone")
+    if matter is not None:
+        try:
+            m = cfg.matter(matter)
+        except KeyError:
+            raise BadRequest(f"unknown matter {matter!r}", code="unknown_matter") from None
+        if m.zone != zone:
+            raise BadRequest(f"matter {matter} belongs to zone {m.zone!r}, not {zone!r}",
+                             code="matter_zone_mismatch")
+    if bundle is not None:
+        try:
+            b = cfg.bundle(bundle)
+        except KeyError:
+            raise BadRequest(f"unknown bundle {bundle!r}", code="unknown_bundle") from None
+        if b.zone != zone:
+            raise BadRequest(f"bundle {bundle} is served in zone {b.zone!r}, not {zone!r}",
+                             code="bundle_zone_mismatch")
+    allowed = set(cfg.rules.priority_classes) | ({"appointment"} if allow_appointment else set())
+    if priority is not None and priority not in allowed:
+        raise BadRequest(
+            f"unknown priority {priority!r}; green-channel classes are {', '.join(cfg.rules.priority_classes)}",
+            code="unknown_priority",
+        )
+    prefix = cfg.zone(zone).prefix
+    with hall.store.write() as db:
+        now = hall.now()
+        day = hall.today(now)
+        _close_previous_days(hall, db, day, now)
+        seq = db.execute(
+            "INSERT INTO counters (day, prefix, last) VALUES (?, ?, 1) "
+            "ON CONFLICT(day, prefix) DO UPDATE SET last = last + 1 RETURNING last",
+            [day, prefix],
+        ).fetchone()[0]
+        at = to_iso(now)
+        row = {
+            "day": day, "zone": zone, "number": format_number(prefix, seq), "seq": seq,
+            "matter": matter, "bundle": bundle, "priority": priority,
+            "source": source or actor[1], "state": "waiting", "issued_at": at, "queued_at": at,
+            "due_at": to_iso(due_at) if due_at else None, "original_zone": zone,
+            "extra": json.dumps(extra, ensure_ascii=False) if extra else None,
+        }
+        row = load_ticket(db, db["tickets"].insert(row).last_pk)
+        ahead, est = position(hall, db, row, now)
+        db.execute("UPDATE tickets SET ahead_at_issue = ?, est_wait_s = ? WHERE id = ?", [ahead, est, row["id"]])
+        waiting = _waiting_count(db, day, zone)
+        hall.emit(db, kind="issued", at=now, ticket=row, actor=actor, data={"waiting": {zone: waiting}})
+        out = ticket_status(hall, db, row) | {"ahead": ahead, "estimated_wait_s": est}
+    return out
+
+
+def _waiting_count(db, day: str, zone: str) -> int:
+    return db.execute(
+        "SELECT count(*) FROM tickets WHERE day = ? AND zone = ? AND state IN ('waiting','transferred')",
+        [day, zone],
+    ).fetchone()[0]
+
+
+def _close_previous_days(hall: Hall, db, day: str, now: datetime) -> None:
+    """Tickets still waiting from an earlier service day are cancelled when the new day starts."""
+    stale = list(db.query(
+        "SELECT * FROM tickets WHERE day < ? AND state IN ('waiting','transferred','called','serving')", [day]
+    ))
+    for r in stale:
+        db.execute("UPDATE tickets SET state = 'cancelled', ended_at = ? WHERE id = ?", [to_iso(now), r["id"]])
+        r["state"] = "cancelled"
+        hall.emit(db, kind="cancelled", at=now, ticket=r, reason="service day ended")
+
+
+def get_ticket(hall: Hall, ticket_id: int) -> dict:
+    db = hall.store.read()
+    return ticket_status(hall, db, load_ticket(db, ticket_id))
+
+
+def load_ticket(db, ticket_id: int) -> dict:
+    rows = list(db.query("SELECT * FROM tickets WHERE id = ?", [ticket_id]))
+    if not rows:
+        raise NotFound(f"no ticket with id {ticket_id}", code="ticket_not_found")
+    return rows[0]
+
+
+def transition(hall: Hall, row: dict, action: str, now: datetime) -> str:
+    """The ticket's next state under the hall's rules, or a 409 Conflict with a plain message."""
+    rules = hall.config.rules
+    no_show_at = epoch(row.get("ended_at")) if row["state"] == "no_show" else None
+    facts = TicketFacts(
+        state=row["state"], recalls=row["recalls"] or 0, requeued=bool(row["requeued"]),
+        no_show_age_s=(now.timestamp() - no_show_at) if no_show_at else None,
+    )
+    try:
+        return next_state(facts, action, recalls_before_no_show=rules.recalls_before_no_show,
+                          no_show_grace_s=rules.no_show_grace_s, number=row["number"])
+    except IllegalTransition as e:
+        raise Conflict(str(e), code="illegal_transition", state=e.state) from None
+
+
+def cancel_ticket(hall: Hall, ticket_id: int, *, actor: Actor, reason: str | None = None) -> dict:
+    with hall.store.write() as db:
+        now = hall.now()
+        row = load_ticket(db, ticket_id)
+        row["state"] = transition(hall, row, "cancel", now)
+        db.execute("UPDATE tickets SET state = ?, ended_at = ? WHERE id = ?", [row["state"], to_iso(now), ticket_id])
+        hall.emit(db, kind="cancelled", at=now, ticket=row, actor=actor, reason=reason)
+        return ticket_status(hall, db, row)
+
+
+def requeue_ticket(hall: Hall, ticket_id: int, *, actor: Actor) -> dict:
+    """Put a no-show back in the queue (once, within the grace time), behind those waiting now."""
+    with hall.store.write() as db:
+        now = hall.now()
+        row = load_ticket(db, ticket_id)
+        if row["day"] != hall.today(now):
+            raise Conflict(f"{row['number']} is from an earlier day; please take a new number",
+                           code="illegal_transition")
+        row["state"] = transition(hall, row, "requeue", now)
+        db.execute(
+            "UPDATE tickets SET state = 'waiting', requeued = 1, queued_at = ?, window = NULL, ended_at = NULL"
+            " WHERE id = ?", [to_iso(now), ticket_id],
+        )
+        row = load_ticket(db, ticket_id)
+        hall.emit(db, kind="requeued", at=now, ticket=row, actor=actor)
+        return ticket_status(hall, db, row)

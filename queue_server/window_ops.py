@@ -1,0 +1,247 @@
+"""A window's life: sign on and off, pause, call next, and its actions on the current ticket.
+
+Only the staff member signed on at a window (or that window's own call-next
+button) may act on it. Every change is one write transaction and one event.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlite_utils import Database
+
+from queue_server.accounts import Principal
+from queue_server.clock import to_iso
+from queue_server.dispatch import choose_next
+from queue_server.errors import BadRequest, Conflict, Forbidden, NotFound
+from queue_server.hall import Hall, as_waiting, public_ticket
+from queue_server.live import waiting_rows
+from queue_server.ticket_ops import load_ticket, transition
+
+TICKET_ACTIONS = ("recall", "start", "finish", "no_show", "transfer")
+
+
+def _load_window(db: Database, number: int) -> dict:
+    rows = list(db.query("SELECT * FROM windows WHERE number = ?", [number]))
+    if not rows:
+        raise NotFound(f"there is no window {number} in this hall", code="window_not_found")
+    w = rows[0]
+    w["zones"] = json.loads(w["zones"])
+    return w
+
+
+def window_view(db: Database, w: dict) -> dict:
+    ticket = load_ticket(db, w["current_ticket"]) if w["current_ticket"] else None
+    return {
+        "number": w["number"], "state": w["state"], "staff": w["staff"], "zones": w["zones"],
+        "pause_reason": w["pause_reason"], "state_since": w["state_since"],
+        "ticket": public_ticket(ticket) if ticket else None,
+    }
+
+
+def list_windows(hall: Hall) -> list[dict]:
+    db = hall.store.read()
+    return [window_view(db, dict(r, zones=json.loads(r["zones"])))
+            for r in db.query("SELECT * FROM windows ORDER BY number")]
+
+
+def _require_person(p: Principal) -> None:
+    if p.kind not in ("staff", "manager"):
+        raise Forbidden("only a signed-in staff member can sign on to or off a window", code="staff_only")
+
+
+def _require_operator(w: dict, p: Principal) -> None:
+    """The staff member signed on here, or this window's own button box."""
+    if w["state"] == "closed":
+        raise Conflict(f"window {w['number']} is closed; a staff member must sign on first",
+                       code="window_closed")
+    if p.kind == "device":
+        if p.device_kind == "button" and p.window == w["number"]:
+            return
+        raise Forbidden(f"device {p.name} may not act on window {w['number']}", code="not_your_window")
+    if w["staff"] != p.name:
+        raise Forbidden(f"window {w['number']} is signed on by {w['staff']}; only they may act on it",
+                        code="not_your_window")
+
+
+def _set_window(db: Database, number: int, **fields: object) -> None:
+    sets = ", ".join(f"{k} = ?" for k in fields)
+    db.execute(f"UPDATE windows SET {sets} WHERE number = ?", [*fields.values(), number])
+
+
+def open_window(hall: Hall, number: int, p: Principal) -> dict:
+    _require_person(p)
+    with hall.store.write() as db:
+        now = hall.now()
+        w = _load_window(db, number)
+        if w["state"] != "closed" and w["staff"] != p.name:
+            raise Conflict(f"window {number} is signed on by {w['staff']}", code="window_taken")
+        other = list(db.query("SELECT number FROM windows WHERE staff = ? AND state != 'closed' AND number != ?",
+                              [p.name, number]))
+        if other:
+            raise Conflict(f"you are signed on at window {other[0]['number']}; sign off there first",
+                           code="already_signed_on")
+        if w["state"] == "closed":
+            _set_window(db, number, state="open", staff=p.name, pause_reason=None, state_since=to_iso(now))
+            hall.emit(db, kind="window", at=now, window=number, actor=p.actor, reason="opened",
+                      data={"state": "open", "staff": p.name})
+        return window_view(db, _load_window(db, number))
+
+
+def close_window(hall: Hall, number: int, p: Principal) -> dict:
+    _require_person(p)
+    with hall.store.write() as db:
+        now = hall.now()
+        w = _load_window(db, number)
+        if w["state"] == "closed":
+            return window_view(db, w)
+        if w["staff"] != p.name and not p.is_manager:
+            raise Forbidden(f"window {number} is signed on by {w['staff']}; only they may sign off",
+                            code="not_your_window")
+        if w["current_ticket"]:
+            t = load_ticket(db, w["current_ticket"])
+            raise Conflict(f"{t['number']} is still at window {number}: finish, transfer or mark it "
+                           "not present before signing off", code="ticket_in_progress")
+        _set_window(db, number, state="closed", staff=None, pause_reason=None, state_since=to_iso(now))
+        hall.emit(db, kind="window", at=now, window=number, actor=p.actor, reason="closed",
+                  data={"state": "closed"})
+        return window_view(db, _load_window(db, number))
+
+
+def pause_window(hall: Hall, number: int, p: Principal, reason: str | None) -> dict:
+    with hall.store.write() as db:
+        now = hall.now()
+        w = _load_window(db, number)
+        _require_operator(w, p)
+        if w["state"] == "paused":
+            raise Conflict(f"window {number} is already paused", code="already_paused")
+        if w["current_ticket"]:
+            t = load_ticket(db, w["current_ticket"])
+            raise Conflict(f"finish or hand on {t['number']} before pausing", code="ticket_in_progress")
+        reason = (reason or "").strip() or "暂停服务 Paused"
+        _set_window(db, number, state="paused", pause_reason=reason[:200], state_since=to_iso(now))
+        hall.emit(db, kind="window", at=now, window=number, actor=p.actor, reason="paused",
+                  data={"state": "paused", "pause_reason": reason[:200]})
+        return window_view(db, _load_window(db, number))
+
+
+def resume_window(hall: Hall, number: int, p: Principal) -> dict:
+    with hall.store.write() as db:
+        now = hall.now()
+        w = _load_window(db, number)
+        _require_operator(w, p)
+        if w["state"] != "paused":
+            raise Conflict(f"window {number} is not paused", code="not_paused")
+        _set_window(db, number, state="open", pause_reason=None, state_since=to_iso(now))
+        hall.emit(db, kind="window", at=now, window=number, actor=p.actor, reason="resumed",
+                  data={"state": "open"})
+        return window_view(db, _load_window(db, number))
+
+
+def call_next(hall: Hall, number: int, p: Principal) -> dict | None:
+    """Dispatch picks the next ticket for this window; None when nobody waits for its zones."""
+    with hall.store.write() as db:
+        now = hall.now()
+        w = _load_window(db, number)
+        _require_operator(w, p)
+        if w["state"] == "paused":
+            raise Conflict(f"window {number} is paused; resume it first", code="window_paused")
+        if w["current_ticket"]:
+            t = load_ticket(db, w["current_ticket"])
+            raise Conflict(f"{t['number']} is still at window {number}: finish it, transfer it or mark it "
+                           "not present first", code="ticket_in_progress", ticket=public_ticket(t))
+        day = hall.today(now)
+        candidates = [as_waiting(r) for r in waiting_rows(db, day, w["zones"])]
+        chosen = choose_next(w["zones"], candidates, hall.targets, hall.dispatch_rules, now.timestamp())
+        if chosen is None:
+            return None
+        at = to_iso(now)
+        db.execute(
+            "UPDATE tickets SET state = 'called', window = ?, staff = ?, called_at = ? WHERE id = ?"
+            " AND state IN ('waiting','transferred')",
+            [number, w["staff"], at, chosen.id],
+        )
+        _set_window(db, number, current_ticket=chosen.id)
+        row = load_ticket(db, chosen.id)
+        waiting = db.execute(
+            "SELECT count(*) FROM tickets WHERE day = ? AND zone = ? AND state IN ('waiting','transferred')",
+            [day, row["zone"]],
+        ).fetchone()[0]
+        hall.emit(db, kind="called", at=now, ticket=row, window=number, actor=p.actor,
+                  data={"waiting": {row["zone"]: waiting}})
+        return public_ticket(row)
+
+
+def ticket_action(hall: Hall, number: int, action: str, p: Principal, body: dict) -> dict:
+    """recall / start / finish / no_show / transfer on the window's current ticket."""
+    if action not in TICKET_ACTIONS:
+        raise NotFound(f"unknown window action {action!r}", code="unknown_action")
+    with hall.store.write() as db:
+        now = hall.now()
+        w = _load_window(db, number)
+        _require_operator(w, p)
+        if not w["current_ticket"]:
+            raise Conflict(f"window {number} has no current ticket; call next first", code="no_current_ticket")
+        row = load_ticket(db, w["current_ticket"])
+        expected = body.get("ticket_id")
+        if expected is not None and expected != row["id"]:
+            raise Conflict(f"this page is out of date: window {number} now has {row['number']}; refresh",
+                           code="stale", ticket=public_ticket(row))
+        new_state = transition(hall, row, action, now)
+        at = to_iso(now)
+        data: dict = {}
+        reason = None
+        if action == "recall":
+            db.execute("UPDATE tickets SET recalls = recalls + 1 WHERE id = ?", [row["id"]])
+        elif action == "start":
+            db.execute("UPDATE tickets SET state = ?, started_at = ? WHERE id = ?", [new_state, at, row["id"]])
+        elif action in ("finish", "no_show"):
+            col = "finished_at" if action == "finish" else "ended_at"
+            db.execute(f"UPDATE tickets SET state = ?, {col} = ? WHERE id = ?", [new_state, at, row["id"]])
+            _set_window(db, number, current_ticket=None)
+        elif action == "transfer":
+            zone = body.get("zone")
+            if zone not in hall.config.zone_codes():
+                raise BadRequest(f"transfer needs a known zone; choose one of {', '.join(hall.config.zone_codes())}",
+                                 code="unknown_zone")
+            if zone == row["zone"]:
+                raise BadRequest(f"{row['number']} is already in zone {zone}", code="same_zone")
+            note = body.get("note")
+            if note is not None and not isinstance(note, str):
+                raise BadRequest("note must be text", code="bad_note")
+            reason = (note or "")[:500] or None
+            # Keeps queued_at: a transferred citizen does not lose their place.
+            db.execute(
+                "UPDATE tickets SET state = ?, zone = ?, transfers = transfers + 1, window = NULL, note = ?,"
+                " called_at = NULL, started_at = NULL, recalls = 0 WHERE id = ?",
+                [new_state, zone, reason, row["id"]],
+            )
+            _set_window(db, number, current_ticket=None)
+            data = {"from_zone": row["zone"], "to_zone": zone}
+        row = load_ticket(db, row["id"])
+        kind = {"recall": "recalled", "start": "started", "finish": "finished", "no_show": "no_show",
+                "transfer": "transferred"}[action]
+        hall.emit(db, kind=kind, at=now, ticket=row, window=number, actor=p.actor, reason=reason, data=data)
+        return public_ticket(row)
+
+
+def set_zones(hall: Hall, number: int, zones: object, p: Principal, reason: str | None = None) -> dict:
+    if not p.is_manager:
+        raise Forbidden("only a hall manager may change which zones a window serves", code="manager_only")
+    if not isinstance(zones, list) or not zones or not all(isinstance(z, str) for z in zones):
+        raise BadRequest('zones must be a non-empty list of zone codes, home zone first, e.g. ["commerce"]',
+                         code="bad_zones")
+    unknown = [z for z in zones if z not in hall.config.zone_codes()]
+    if unknown:
+        raise BadRequest(f"unknown zone(s) {', '.join(unknown)}", code="unknown_zone")
+    if len(set(zones)) != len(zones):
+        raise BadRequest("a zone is listed twice", code="bad_zones")
+    with hall.store.write() as db:
+        now = hall.now()
+        w = _load_window(db, number)
+        _set_window(db, number, zones=json.dumps(zones))
+        hall.emit(db, kind="window", at=now, window=number, actor=p.actor, reason="zones changed",
+                  data={"zones": zones, "previous_zones": w["zones"], "note": reason})
+        return window_view(db, _load_window(db, number))
+
+

@@ -1,0 +1,74 @@
+"""A real queue server in a subprocess on a loopback port, with a real SQLite file, for tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_CONFIG = ROOT / "config" / "hall.toml"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    def __init__(self, db_path: Path, config: Path = SAMPLE_CONFIG, port: int | None = None,
+                 env: dict | None = None, threads: int = 200):
+        self.db_path = Path(db_path)
+        self.config = config
+        self.port = port or free_port()
+        self.env = env or {}
+        self.threads = threads
+        self.proc: subprocess.Popen | None = None
+        self.log_path = self.db_path.with_suffix(".server.log")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, wait: float = 20.0) -> ServerProcess:
+        env = dict(os.environ, **self.env, PYTHONUNBUFFERED="1")
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "queue_server.cli", "server", "--config", str(self.config),
+             "--db", str(self.db_path), "--host", "127.0.0.1", "--port", str(self.port),
+             "--threads", str(self.threads)],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}: {self.log_path.read_text()[-3000:]}")
+            try:
+                if requests.get(self.url + "/api/v1/health", timeout=0.5).ok:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.05)
+        raise RuntimeError("server did not start in time: " + self.log_path.read_text()[-3000:])
+
+    def stop(self, kill: bool = False) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def __enter__(self) -> ServerProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
