@@ -62,14 +62,7 @@ def create_app(
 
 
 def _register_pages(app: Flask) -> None:
-    """Web pages (board, console, dashboard) register themselves here when their packages exist."""
-    import importlib
-
-    for name in ("queue_server.pages",):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name != name:
-                raise
-            continue
-        module.register(app)
+    """Optional parts (pickups, appointments, ratings, web pages) register their routes."""
+    for module in app.extensions["hall"].extensions:
+        if hasattr(module, "register"):
+            module.register(app)

@@ -33,13 +33,15 @@ def _connect(path: str) -> sqlite3.Connection:
 class Store:
     """The hall's database. `write()` for changes, `read()` for queries."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, extra_migrations: list | None = None):
         self.path = str(path)
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._write_conn = _connect(self.path)
         self._write_conn.execute("PRAGMA journal_mode=WAL")
         self._writer = Database(self._write_conn)
         migrations.apply(self._writer)
+        for more in extra_migrations or []:
+            more.apply(self._writer)
         self._lock = threading.Lock()
         self._local = threading.local()
         self._after_commit: list[Callable[[], None]] = []

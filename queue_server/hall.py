@@ -6,9 +6,11 @@ accounts) and take a Hall as their first argument.
 
 from __future__ import annotations
 
+import importlib
 import json
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 
 from sqlite_utils import Database
 
@@ -18,6 +20,31 @@ from queue_server.database import Store
 from queue_server.dispatch import DispatchRules, Waiting
 from queue_server.hall_config import HallConfig
 from queue_server.numbering import service_day
+
+# Optional parts of the server, each a module that may define `migrations` (a
+# sqlite_utils Migrations set of its own) and `register(app)` (its blueprints and
+# pages). A module that does not exist yet is simply skipped.
+EXTENSION_MODULES = (
+    "queue_server.pickups.api",
+    "queue_server.appointments.api",
+    "queue_server.ratings.api",
+    "queue_server.pages.board",
+    "queue_server.pages.console",
+    "queue_server.pages.dashboard",
+    "queue_server.pages.rating",
+)
+
+
+def load_extensions() -> list[ModuleType]:
+    modules = []
+    for name in EXTENSION_MODULES:
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as e:
+            if e.name is None or not name.startswith(e.name):
+                raise
+    return modules
+
 
 TICKET_FIELDS = (
     "id", "number", "zone", "matter", "bundle", "priority", "source", "state", "issued_at",
@@ -29,7 +56,8 @@ TICKET_FIELDS = (
 class Hall:
     def __init__(self, *, config: HallConfig, db_path: str | Path, clock: Clock = system_clock):
         self.config = config
-        self.store = Store(db_path)
+        self.extensions = load_extensions()
+        self.store = Store(db_path, [m.migrations for m in self.extensions if hasattr(m, "migrations")])
         self.clock = clock
         self.broker = Broker()
         self.dispatch_rules = DispatchRules.from_rules(config.rules)
