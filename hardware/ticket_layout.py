@@ -111,8 +111,8 @@ def wait_texts(ahead: int, estimated_wait_s: int | None) -> tuple[str, str]:
     people_en = f"{ahead} ahead of you" if ahead != 1 else "1 person ahead of you"
     if estimated_wait_s is None:
         return people_zh, people_en
-    minutes = max(0, -(-int(estimated_wait_s) // 60))
-    if minutes == 0:
+    minutes = int(estimated_wait_s + 30) // 60
+    if estimated_wait_s < 60:
         return f"{people_zh}，即将叫号", f"{people_en}, called soon"
     hours, rest = divmod(minutes, 60)
     if hours:
