@@ -44,6 +44,7 @@ class Store:
             more.apply(self._writer)
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
         self._after_commit: list[Callable[[], None]] = []
 
     @contextmanager
@@ -74,9 +75,16 @@ class Store:
         """This thread's read connection (WAL readers never block the writer)."""
         db = getattr(self._local, "db", None)
         if db is None:
-            db = Database(_connect(self.path))
+            conn = _connect(self.path)
+            with self._lock:
+                self._readers.append(conn)
+            db = Database(conn)
             self._local.db = db
         return db
 
     def close(self) -> None:
-        self._write_conn.close()
+        with self._lock:
+            for conn in self._readers:
+                conn.close()
+            self._readers.clear()
+            self._write_conn.close()

@@ -53,13 +53,20 @@ class LiveServer:
         return self.proc.url
 
 
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory) -> tuple[Path, Seeded]:
+    """One seeded database per test session; each test gets its own copy (password hashing is slow)."""
+    db = tmp_path_factory.mktemp("template") / "hall.db"
+    return db, seed(db)
+
+
 @pytest.fixture
-def live_server(tmp_path):
+def live_server(tmp_path, seeded_template):
     """A fresh server process with its own database (4 staff, a manager, a kiosk, a display, button 1)."""
     db = tmp_path / "hall.db"
-    seeded = seed(db)
+    shutil.copy(seeded_template[0], db)
     with ServerProcess(db) as proc:
-        yield LiveServer(proc, seeded)
+        yield LiveServer(proc, seeded_template[1])
 
 
 @pytest.fixture(scope="session")

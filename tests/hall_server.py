@@ -39,13 +39,13 @@ class ServerProcess:
 
     def start(self, wait: float = 20.0) -> ServerProcess:
         env = dict(os.environ, **self.env, PYTHONUNBUFFERED="1")
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "queue_server.cli", "server", "--config", str(self.config),
-             "--db", str(self.db_path), "--host", "127.0.0.1", "--port", str(self.port),
-             "--threads", str(self.threads)],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "queue_server.cli", "server", "--config", str(self.config),
+                 "--db", str(self.db_path), "--host", "127.0.0.1", "--port", str(self.port),
+                 "--threads", str(self.threads)],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

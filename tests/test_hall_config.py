@@ -1,0 +1,71 @@
+import tomllib
+
+import pytest
+
+from queue_server.hall_config import DEFAULT_CONFIG, ConfigError, load_config, parse_config
+
+
+def sample() -> dict:
+    with open(DEFAULT_CONFIG, "rb") as f:
+        return tomllib.load(f)
+
+
+def test_sample_hall_matches_seed_001():
+    cfg = load_config()
+    front = [w for w in cfg.windows if cfg.zone(w.home).kind == "front"]
+    assert len(front) == 40
+    counts = {}
+    for w in front:
+        counts[w.home] = counts.get(w.home, 0) + 1
+    assert counts == {"commerce": 18, "public": 12, "economy": 3, "social": 3, "construction": 2, "special": 2}
+    assert sum(1 for w in cfg.windows if w.home == "pickup") == 4
+    assert sum(1 for w in cfg.windows if w.home == "consult") == 4
+    assert cfg.zone("chain").kind == "chain"
+    assert len(cfg.bundles) >= 3
+    for z in cfg.zones:
+        if z.kind == "front":
+            assert sum(1 for m in cfg.matters if m.zone == z.code) >= 5, z.code
+    assert cfg.timezone == "Asia/Shanghai"
+
+
+def test_bundle_materials_are_merged_without_duplicates():
+    cfg = load_config()
+    for b in cfg.bundles:
+        ids = [m.id for m in cfg.bundle_materials(b.code)]
+        assert len(ids) == len(set(ids))
+        every = {mid for mc in b.matters for mid in cfg.matter(mc).materials}
+        assert set(ids) == every
+
+
+@pytest.mark.parametrize(
+    "mutate,message",
+    [
+        (lambda d: d["zones"][0].update(prefix="AA"), "zones[0].prefix"),
+        (lambda d: d["zones"][1].update(prefix="A"), "zones.prefix: 'A' appears twice"),
+        (lambda d: d["zones"][0].pop("name_zh"), "zones[0].name_zh: missing"),
+        (lambda d: d["zones"][0].update(target_wait_s="20m"), "zones[0].target_wait_s: expected a whole number"),
+        (lambda d: d["windows"][0].update(zones=["nowhere"]), "windows[0].zones: unknown zone 'nowhere'"),
+        (lambda d: d["windows"][1].update(number=1), "windows.number: 1 appears twice"),
+        (lambda d: d["hall"].update(timezone="Mars/Olympus"), "hall.timezone"),
+        (lambda d: d["matters"][0].update(materials=["no_such_doc"]), "matters[0].materials: 'no_such_doc'"),
+        (lambda d: d["matters"][0].update(zone="nowhere"), "matters[0].zone"),
+        (lambda d: d["bundles"][0].update(matters=["X99"]), "bundles[0].matters: unknown matter 'X99'"),
+        (lambda d: d["zones"][0].update(colour="red"), "zones[0]: unknown key(s) colour"),
+        (lambda d: d["rules"].update(priority_boost_s=-5), "rules.priority_boost_s: must be at least 0"),
+    ],
+)
+def test_mistakes_name_the_key(mutate, message):
+    data = sample()
+    mutate(data)
+    with pytest.raises(ConfigError) as e:
+        parse_config(data)
+    assert message in str(e.value)
+
+
+def test_broken_file_names_the_file(tmp_path):
+    bad = tmp_path / "hall.toml"
+    bad.write_text("[hall\ncode=1")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(bad)
+    with pytest.raises(ConfigError, match="file not found"):
+        load_config(tmp_path / "missing.toml")
