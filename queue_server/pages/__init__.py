@@ -1,0 +1,1 @@
+"""Web pages served by the queue server (staff console, rating pads, supervision dashboard, web board)."""
