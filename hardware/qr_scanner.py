@@ -35,7 +35,7 @@ UNREADABLE_CODE = "unreadable_code"
 
 STATUS_TEXT = {
     CAMERA_OPEN: ("摄像头已就绪", "Camera ready"),
-    CAMERA_UNAVAILABLE: ("摄像头无法打开，正在重试", "Cannot open the camera, retrying"),
+    CAMERA_UNAVAILABLE: ("无法打开摄像头或视频", "Cannot open the camera or video source"),
     CAMERA_LOST: ("摄像头画面中断，正在重新连接", "Camera stopped, reconnecting"),
     END_OF_SOURCE: ("视频已播放完", "End of the video"),
     UNREADABLE_CODE: ("无法识别此二维码，请出示本大厅的二维码",
