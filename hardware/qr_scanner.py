@@ -59,7 +59,8 @@ class QrScanner:
     def __init__(self, source: int | str, on_code: Callable[[str], None],
                  on_status: Callable[[str], None] | None = None, repeat_after_s: float = 3.0,
                  *, reopen_after_s: float = 2.0, read_timeout_s: float = 5.0,
-                 decoder: Callable[[np.ndarray], DecodeResult] = decode_frame_detailed) -> None:
+                 fallback_every: int | None = None,
+                 decoder: Callable[..., DecodeResult] = decode_frame_detailed) -> None:
         self.source = parse_source(source)
         self.on_code = on_code
         self.on_status = on_status
@@ -68,6 +69,9 @@ class QrScanner:
         self.read_timeout_s = read_timeout_s
         self.decoder = decoder
         self.is_file = is_file_source(self.source)
+        # The slow pyzbar fallback: every frame of a file, every third frame of a live camera.
+        self.fallback_every = fallback_every or (1 if self.is_file else 3)
+        self._frame_count = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._frame: np.ndarray | None = None
@@ -165,8 +169,9 @@ class QrScanner:
         return False
 
     def _handle(self, frame: np.ndarray, now: float) -> None:
+        self._frame_count += 1
         try:
-            result = self.decoder(frame)
+            result = self.decoder(frame, fallback=self._frame_count % self.fallback_every == 0)
         except Exception:
             log.exception("decoding a frame failed")
             return

@@ -133,3 +133,29 @@ def test_stop_from_the_callback_delivers_only_the_first_code(tmp_path):
     scanner.start()
     assert scanner.wait(10)
     assert delivered == ["FIRST"]
+
+
+def test_pyzbar_fallback_runs_on_every_file_frame_but_every_third_camera_frame(tmp_path):
+    from hardware.qr_decode import decode_frame_detailed
+
+    video = write_video(tmp_path / "six.avi", [None], frames_per_scene=6)
+    flags: dict[str, list[bool]] = {"file": [], "live": []}
+
+    def recording(kind):
+        def decoder(frame, fallback=True):
+            flags[kind].append(fallback)
+            return decode_frame_detailed(frame, fallback=fallback)
+        return decoder
+
+    scanner = QrScanner(str(video), print, decoder=recording("file"))
+    scanner.start()
+    assert scanner.wait(10)
+    assert flags["file"] == [True] * 6
+    recorder = Recorder()
+    live = QrScanner(f"file://{video}", print, recorder.status, decoder=recording("live"))
+    live.start()
+    try:
+        assert recorder.wait_for(lambda: CAMERA_LOST in recorder.statuses)
+    finally:
+        live.stop()
+    assert flags["live"][:6] == [False, False, True, False, False, True]
