@@ -23,7 +23,6 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from hardware.announcement_text import announcement_texts, spoken_texts
 from hardware.speech_wav import EN_VOICE, RATE, ZH_VOICE, announcement_wav
@@ -179,13 +178,3 @@ class Announcer:
             finally:
                 self._queue.task_done()
 
-
-def write_announcement(path: str | Path, number: str, window: int | str, **options: object
-                       ) -> Announcement:
-    """Render one call to a WAV file (for `hall say` and field checks)."""
-    announcer = Announcer(sink=lambda _: None, **options)  # type: ignore[arg-type]
-    announcement = announcer.render(number, window)
-    if announcement.wav is None:
-        raise RuntimeError("speech synthesis failed: is espeak-ng installed?")
-    Path(path).write_bytes(announcement.wav)
-    return announcement

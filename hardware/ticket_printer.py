@@ -29,14 +29,14 @@ from hardware.printer_status import (
     status_from_replies,
 )
 from hardware.ticket_escpos import EscposOptions, blocks_to_escpos
-from hardware.ticket_image import render_blocks
+from hardware.ticket_image import render_blocks, render_ticket_png
 from hardware.ticket_layout import PAPER_DOTS, TicketLayout, list_blocks, ticket_blocks
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "CoverOpen", "PaperOut", "PrinterError", "PrinterOffline", "PrinterStatus", "TicketLayout",
-    "TicketPrinter", "open_printer",
+    "TicketPrinter", "open_printer", "render_ticket_png",
 ]
 
 
