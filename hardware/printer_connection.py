@@ -76,6 +76,14 @@ def parse_printer_spec(spec: str) -> PrinterSpec:
     raise _bad_spec(spec, f"unknown connection type {kind!r}")
 
 
+def transfer_seconds(spec: PrinterSpec, size: int) -> float:
+    """Time a job of `size` bytes may take to go out: a serial line at 10 bits a byte; other
+    links as fast as a printer prints a raster image (about 20 KB/s, conservatively)."""
+    if spec.kind == "serial":
+        return size * 10 / spec.baud
+    return size / 20_000
+
+
 def offline_error(spec: PrinterSpec, detail: str) -> PrinterOffline:
     return PrinterOffline(
         f"无法连接打印机（{spec}），请检查电源和连线",
@@ -129,8 +137,10 @@ class PrinterLink:
         assert self._printer is not None, "open() first"
         device = self._printer.device
         if self.spec.kind == "serial":
-            # A slow serial line needs time for big raster jobs: 10 bits per byte.
-            device.write_timeout = self.timeout_s + len(data) * 10 / self.spec.baud
+            device.write_timeout = self.timeout_s + transfer_seconds(self.spec, len(data))
+        elif self.spec.kind == "network":
+            # The socket timeout bounds the whole sendall: allow for a big raster job.
+            device.settimeout(self.timeout_s + transfer_seconds(self.spec, len(data)))
         try:
             self._printer._raw(data)
         except Exception as error:
@@ -185,7 +195,7 @@ class PrinterLink:
             except (BlockingIOError, OSError):
                 pass
             finally:
-                device.setblocking(True)
+                device.settimeout(self.timeout_s)  # back to blocking with a timeout
         elif self.spec.kind == "serial":
             self._printer.device.reset_input_buffer()
 

@@ -18,6 +18,7 @@ from hardware.printer_connection import (
     PrinterSpec,
     parse_printer_spec,
     run_with_deadline,
+    transfer_seconds,
 )
 from hardware.printer_errors import CoverOpen, PaperOut, PrinterError, PrinterOffline
 from hardware.printer_status import (
@@ -54,6 +55,7 @@ class TicketPrinter:
             raise PrinterError("打印纸宽度只能是 58 或 80 毫米", str(error)) from None
         self.timeout_s = timeout_s
         self.status_timeout_s = status_timeout_s
+        self._silent = False  # set once the printer has not answered a status query
 
     # The kiosk's three calls -------------------------------------------------------------
 
@@ -71,7 +73,9 @@ class TicketPrinter:
             link = PrinterLink(self.spec, self.timeout_s)
             try:
                 link.open()
-                return self._query(link) if link.can_read else PrinterStatus.UNKNOWN
+                status = self._query(link) if link.can_read else PrinterStatus.UNKNOWN
+                self._silent = status is PrinterStatus.UNKNOWN
+                return status
             finally:
                 link.close()
 
@@ -96,14 +100,17 @@ class TicketPrinter:
         return run_with_deadline(lambda: self._job(data), self._deadline(len(data)), self.spec)
 
     def _deadline(self, size: int) -> float:
-        transfer = size * 10 / self.spec.baud if self.spec.kind == "serial" else 0.0
+        transfer = transfer_seconds(self.spec, size)
         return 2 * self.timeout_s + 4 * self.status_timeout_s + transfer
 
     def _job(self, data: bytes) -> PrinterStatus:
         link = PrinterLink(self.spec, self.timeout_s)
         link.open()
         try:
-            before = self._query(link) if link.can_read else PrinterStatus.UNKNOWN
+            ask = link.can_read and not self._silent
+            before = self._query(link) if ask else PrinterStatus.UNKNOWN
+            # A model without real-time status would cost a status timeout on every ticket.
+            self._silent = before is PrinterStatus.UNKNOWN
             _raise_for(before, printed=False)
             link.write(data)
             if not link.can_read or before is PrinterStatus.UNKNOWN:

@@ -1,7 +1,7 @@
 """A small ESC/POS reader for tests: bytes a printer received -> text with markers.
 
-`decode(data)` gives the printed text (GB18030 decoded) with [QR:payload], [IMAGE:WxH] and
-[CUT] markers; `parse(data)` gives the tokens and how many bytes formed complete commands
+`decode(data)` gives the printed text (GB18030 decoded) with [QR:payload], [IMAGE:WxH],
+[BARCODE:data] and [CUT] markers; `parse(data)` gives the tokens and how many bytes formed complete commands
 (the printer double uses that to answer status queries as bytes arrive).
 Unknown commands raise ValueError: a test should notice bytes nobody understands.
 """
@@ -13,14 +13,16 @@ from dataclasses import dataclass
 ESC, GS, FS, DLE, LF = 0x1B, 0x1D, 0x1C, 0x10, 0x0A
 # Commands with a fixed number of parameter bytes after the two command bytes.
 ESC_FIXED = {"@": 0, "!": 1, "E": 1, "-": 1, "a": 1, "M": 1, "{": 1, "t": 1, "d": 1, "2": 0,
-             "3": 1, "G": 1, "V": 1, "J": 1, "R": 1, "p": 3, "c": 2}
-GS_FIXED = {"!": 1, "B": 1, "b": 1, "H": 1, "f": 1, "h": 1, "w": 1, "L": 2, "W": 2, "a": 1}
-FS_FIXED = {"&": 0, ".": 0, "!": 1, "C": 1, "W": 1}
+             "3": 1, "G": 1, "V": 1, "J": 1, "R": 1, "p": 3, "c": 2, " ": 1, "$": 2, "=": 1,
+             "r": 1, "U": 1, "T": 1, "B": 2, "i": 0, "m": 0, "\\": 2, "e": 1}
+GS_FIXED = {"!": 1, "B": 1, "b": 1, "H": 1, "f": 1, "h": 1, "w": 1, "L": 2, "W": 2, "a": 1,
+            "P": 2, "I": 1, "r": 1, "$": 2, "\\": 2}
+FS_FIXED = {"&": 0, ".": 0, "!": 1, "C": 1, "W": 1, "p": 2, "-": 1, "S": 2}
 
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # text, qr, image, cut, status, newline, command
+    kind: str  # text, qr, image, barcode, cut, status, newline, command
     value: object = None
 
 
@@ -110,6 +112,21 @@ def parse(data: bytes, final: bool = True) -> tuple[list[Token], int]:
                         flush()
                         tokens.append(Token("image", "graphics"))
                     i += 5 + length
+                elif cmd == "k":  # 1-D barcode: NUL-terminated (m < 65) or counted data
+                    need(4)
+                    m = data[i + 2]
+                    if m < 65:
+                        end = data.find(b"\0", i + 3)
+                        if end < 0:
+                            raise Incomplete
+                        size, payload = end + 1 - i, data[i + 3:end]
+                    else:
+                        size = 4 + data[i + 3]
+                        need(size)
+                        payload = data[i + 4:i + size]
+                    flush()
+                    tokens.append(Token("barcode", payload.decode("ascii", errors="replace")))
+                    i += size
                 elif cmd in GS_FIXED:
                     need(2 + GS_FIXED[cmd])
                     tokens.append(Token("command", data[i:i + 2 + GS_FIXED[cmd]]))
@@ -149,6 +166,8 @@ def decode(data: bytes) -> str:
             out.append(f"[QR:{token.value}]")
         elif token.kind == "cut":
             out.append("[CUT]")
+        elif token.kind == "barcode":
+            out.append(f"[BARCODE:{token.value}]")
         elif token.kind == "image":
             value = token.value
             out.append(f"[IMAGE:{value[0]}x{value[1]}]" if isinstance(value, tuple)

@@ -30,6 +30,7 @@ class PrinterDouble:
         self.close_after = close_after  # hang up after this many bytes of a connection
         self.answers_status = answers_status
         self.connections = 0
+        self.protocol_errors: list[str] = []
         self._received = bytearray()
         self._lock = threading.Lock()
         self._cut = threading.Condition(self._lock)
@@ -67,10 +68,28 @@ class PrinterDouble:
         """What the printer printed, decoded (status queries are not printed)."""
         return decode(self.received)
 
-    def wait_for_cut(self, timeout: float = 5.0) -> bool:
-        """True once a paper cut (the end of a ticket) has arrived."""
+    @property
+    def cuts(self) -> int:
+        """Paper cuts received so far: one per finished ticket."""
+        with self._lock:
+            return self._count_cuts()
+
+    def wait_for_cut(self, timeout: float = 5.0, count: int = 1) -> bool:
+        """True once `count` paper cuts (ends of tickets) have arrived."""
         with self._cut:
-            return self._cut.wait_for(lambda: b"\x1dV" in self._received, timeout)
+            return self._cut.wait_for(lambda: self._count_cuts() >= count, timeout)
+
+    def wait_for_bytes(self, count: int, timeout: float = 5.0) -> bool:
+        """True once at least `count` bytes have arrived."""
+        with self._cut:
+            return self._cut.wait_for(lambda: len(self._received) >= count, timeout)
+
+    def _count_cuts(self) -> int:  # called with the lock held
+        try:
+            tokens, _ = parse(bytes(self._received), final=False)
+        except ValueError:  # unknown commands: fall back to spotting GS V
+            return bytes(self._received).count(b"\x1dV")
+        return sum(1 for t in tokens if t.kind == "cut")
 
     def status_byte(self, n: int) -> int:
         value = 0x12
@@ -95,6 +114,7 @@ class PrinterDouble:
     def _handle(self, conn: socket.socket) -> None:
         conn.settimeout(0.1)
         pending = b""  # bytes not yet forming complete commands
+        broken = False  # after an unknown command, status queries can no longer be found
         seen = 0
         with conn:
             while not self._stop.is_set():
@@ -114,11 +134,17 @@ class PrinterDouble:
                     # printer losing power mid-ticket.
                     return
                 seen += len(chunk)
-                with self._cut:
+                tokens = []
+                if not broken:
+                    try:
+                        tokens, used = parse(pending + chunk, final=False)
+                        pending = (pending + chunk)[used:]
+                    except ValueError as error:  # bytes no printer understands: say so
+                        self.protocol_errors.append(str(error))
+                        broken = True
+                with self._cut:  # after parsing, so waiters see protocol_errors too
                     self._received += chunk
                     self._cut.notify_all()
-                tokens, used = parse(pending + chunk, final=False)
-                pending = (pending + chunk)[used:]
                 if self.answers_status:
                     replies = bytes(self.status_byte(int(t.value)) for t in tokens
                                     if t.kind == "status")

@@ -1,6 +1,7 @@
 """The ticket printer against a printer double that receives the real bytes."""
 
 import os
+import socket
 import threading
 import tty
 from datetime import datetime
@@ -135,11 +136,16 @@ def test_printer_hanging_up_mid_ticket_raises():
         assert len(printer.received) <= 300
 
 
-def test_printer_without_status_replies_still_prints():
+def test_printer_without_status_replies_still_prints_and_is_not_asked_again():
     with PrinterDouble(answers_status=False) as printer:
-        result = open_printer(printer.spec, status_timeout_s=0.2).print_ticket(ticket())
+        device = open_printer(printer.spec, status_timeout_s=0.2)
+        assert device.print_ticket(ticket()) is PrinterStatus.UNKNOWN
         assert printer.wait_for_cut(5)
-    assert result is PrinterStatus.UNKNOWN
+        assert device.print_ticket(ticket()) is PrinterStatus.UNKNOWN
+        assert printer.wait_for_cut(5, count=2)
+        assert printer.cuts == 2
+        data = printer.received
+    assert status_queries(data) == [1]  # one unanswered query, then no more waiting
 
 
 @pytest.mark.parametrize(
@@ -255,3 +261,18 @@ def test_decoder_understands_what_python_escpos_emits():
     assert decode(p.output) == "你好，世界\n[QR:HELLO][CUT]"
     tokens, used = parse(p.output[:-1], final=False)
     assert used < len(p.output)
+
+
+def test_decoder_reads_barcodes_and_the_double_survives_unknown_bytes():
+    from escpos.printer import Dummy
+
+    p = Dummy()
+    p.barcode("12345678", "EAN8", function_type="B")
+    p.cut(mode="PART")
+    assert decode(p.output) == "[BARCODE:12345678][CUT]"
+    with PrinterDouble() as printer:
+        with socket.create_connection(("127.0.0.1", printer.port), timeout=2) as conn:
+            conn.sendall(b"\x1b\x7fjunk\x1dV\x00")
+        assert printer.wait_for_bytes(9)
+        assert printer.wait_for_cut(5)
+        assert printer.protocol_errors and "unknown ESC command" in printer.protocol_errors[0]
