@@ -28,6 +28,8 @@ def check_call(number: str, window: int | str) -> tuple[str, str]:
     if not window_text or not re.fullmatch(r"[A-Za-z0-9]{1,6}", window_text):
         raise ValueError(f"window must be a number like 3 (or a short code), not {window!r}")
     if window_text.isdigit():
+        if int(window_text) < 1:
+            raise ValueError("window numbers start at 1")
         window_text = str(int(window_text))  # "03" is window 3
     return number, window_text
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 
-ENTER_KEYS = {"\r", "\n", "enter", "return", "kp_enter"}
+ENTER_KEYS = {"\r", "\n", "enter", "return", "kp_enter", "numpadenter"}  # Kivy key names too
 
 
 class KeyboardWedgeBuffer:

@@ -89,11 +89,13 @@ class SerialCallerStation:
     """Reads the base station's lines on a background thread and answers each one."""
 
     def __init__(self, port: str | serial.Serial, act: Act, *, baudrate: int = 9600,
-                 on_line: Callable[[str, str], None] | None = None) -> None:
+                 on_line: Callable[[str, str], None] | None = None,
+                 reopen_after_s: float = 2.0) -> None:
         self.port = port
         self.baudrate = baudrate
         self.buttons = WindowButtons(act)
         self.on_line = on_line  # (request, answer) for logs and tests
+        self.reopen_after_s = reopen_after_s
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._serial: serial.Serial | None = None
@@ -126,17 +128,27 @@ class SerialCallerStation:
         self._serial = None
 
     def _run(self) -> None:
-        assert self._serial is not None
         buffer = b""
+        lost = False
         while not self._stop.is_set():
             try:
+                if self._serial is None:  # unplugged USB-serial adapter: try it again
+                    self.open()
+                    log.warning("caller base station on %s is back", self.port)
+                    lost = False
+                assert self._serial is not None
                 # Wait for one byte (or the 0.2 s timeout, to notice stop()), then take the rest.
                 chunk = self._serial.read(1)
                 if chunk and self._serial.in_waiting:
                     chunk += self._serial.read(self._serial.in_waiting)
             except (serial.SerialException, OSError) as error:
-                log.warning("caller base station read failed: %s", error)
-                self._stop.wait(1.0)
+                if not lost:
+                    log.warning("caller base station on %s lost: %s", self.port, error)
+                    lost = True
+                if not isinstance(self.port, serial.Serial) and self._serial is not None:
+                    self._serial.close()
+                    self._serial = None
+                self._stop.wait(self.reopen_after_s)
                 continue
             buffer += chunk
             while b"\n" in buffer:

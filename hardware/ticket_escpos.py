@@ -80,7 +80,7 @@ def blocks_to_escpos(blocks: list[Block], options: EscposOptions | None = None) 
 def _text_block(p: Dummy, block: Block, options: EscposOptions) -> None:
     columns = COLUMNS[options.paper_mm]
     size = block.size
-    while size > 1 and text_width(block.text) * size > columns and size > 2:
+    while size > 2 and text_width(block.text) * size > columns:
         size -= 1  # the big ticket number stays on one line
     if not printable_in_font(block.text):
         # No printer font has these glyphs: print this block as a picture of itself.

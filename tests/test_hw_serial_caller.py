@@ -1,7 +1,9 @@
 """The serial caller base station, driven through a real pseudo-terminal pair."""
 
+import logging
 import os
 import select
+import threading
 import tty
 
 import pytest
@@ -93,3 +95,23 @@ def test_missing_port_is_a_clear_error():
     station = SerialCallerStation("/dev/ttyHALL-missing", FakeServer().act)
     with pytest.raises(OSError, match="cannot open the caller base station"):
         station.start()
+
+
+def test_lost_line_is_logged_once_and_stop_still_works(caplog):
+    controller, device = os.openpty()
+    tty.setraw(controller)
+    tty.setraw(device)
+    station = SerialCallerStation(os.ttyname(device), FakeServer().act, reopen_after_s=0.05)
+    with caplog.at_level(logging.WARNING, logger="hardware.serial_caller"):
+        station.start()
+        assert exchange(controller, b"PING\n") == "PONG\n"
+        os.close(controller)  # the base station's cable is pulled
+        os.close(device)
+        pause = threading.Event()
+        for _ in range(100):  # up to 5 s
+            if any("lost" in r.getMessage() for r in caplog.records):
+                break
+            pause.wait(0.05)
+        station.stop()
+    assert not station._thread.is_alive()
+    assert sum("lost" in r.getMessage() for r in caplog.records) == 1
