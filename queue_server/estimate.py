@@ -10,12 +10,13 @@ place in line costs one mean service time divided by the zone's capacity.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from queue_server.dispatch import DispatchRules, Waiting, order_key
 
 RECENT_SERVICES = 30  # how many recent services inform the mean
+ARRIVAL_WINDOW_S = 1800  # arrivals over the last half hour set each zone's load
 PRIOR_WEIGHT = 5  # the configured service time counts as this many observations
 
 
@@ -63,3 +64,44 @@ def expected_wait_s(ahead: int, snap: ZoneSnapshot) -> float:
         return 0.0
     capacity = max(snap.capacity, 0.5)  # a zone nobody serves still gets a finite, long estimate
     return place * snap.mean_service_s / capacity
+
+
+@dataclass(frozen=True, slots=True)
+class OpenWindow:
+    """An open (not paused, not closed) window as the estimate sees it."""
+
+    zones: tuple[str, ...]  # home zone first
+    busy: bool  # has a current ticket
+
+
+def build_snapshots(
+    priors_s: Mapping[str, float],
+    recent_durations: Mapping[str, Sequence[float]],
+    arrivals_per_s: Mapping[str, float],
+    open_windows: Sequence[OpenWindow],
+    planned_homes: Sequence[str] = (),
+) -> dict[str, ZoneSnapshot]:
+    """Each zone's snapshot from the hall's state; the server (live.py) and the simulator both call this.
+
+    `priors_s` lists every zone with its configured mean service time; `planned_homes` are the
+    configured windows' home zones, used for capacity while nobody has signed on yet.
+    """
+    means = {z: mean_service_s(recent_durations.get(z, ()), p) for z, p in priors_s.items()}
+    home_count: dict[str, float] = {z: 0.0 for z in priors_s}
+    for home in [w.zones[0] for w in open_windows] if open_windows else planned_homes:
+        home_count[home] = home_count.get(home, 0.0) + 1
+    snaps = {}
+    for z in priors_s:
+        overflow = 0.0
+        idle = 0
+        for w in open_windows:
+            if z not in w.zones:
+                continue
+            if not w.busy:
+                idle += 1
+            h = w.zones[0]
+            if h != z:
+                overflow += spare_fraction(arrivals_per_s.get(h, 0.0), means.get(h, priors_s[z]), home_count[h])
+        snaps[z] = ZoneSnapshot(zone=z, mean_service_s=means[z], home_windows=home_count[z],
+                                overflow_capacity=overflow, idle_windows=idle)
+    return snaps

@@ -10,16 +10,17 @@ from sqlite_utils import Database
 
 from queue_server.clock import to_iso
 from queue_server.estimate import (
+    ARRIVAL_WINDOW_S,
+    RECENT_SERVICES,
+    OpenWindow,
     ZoneSnapshot,
     ahead_of,
+    build_snapshots,
     expected_wait_s,
-    mean_service_s,
-    spare_fraction,
 )
 from queue_server.hall import Hall, as_waiting, epoch, public_ticket
 from queue_server.ticket_states import WAITING_STATES
 
-ARRIVAL_WINDOW_S = 1800  # arrivals over the last half hour set each zone's load
 _WAITING_SQL = "state IN ('waiting', 'transferred')"
 
 
@@ -33,19 +34,18 @@ def waiting_rows(db: Database, day: str, zones: list[str] | None = None) -> list
 
 
 def zone_snapshots(hall: Hall, db: Database, now: datetime) -> dict[str, ZoneSnapshot]:
-    """Each zone's service rate and capacity right now."""
+    """Each zone's service rate and capacity right now (the pure part is estimate.build_snapshots)."""
     cfg = hall.config
     day = hall.today(now)
     durations: dict[str, list[float]] = defaultdict(list)
     for r in db.query(
-        """SELECT zone, called_at, finished_at FROM (
+        f"""SELECT zone, called_at, finished_at FROM (
              SELECT zone, called_at, finished_at,
                     row_number() OVER (PARTITION BY zone ORDER BY finished_at DESC) AS k
              FROM tickets WHERE state = 'done' AND called_at IS NOT NULL AND finished_at IS NOT NULL
-           ) WHERE k <= 30 ORDER BY finished_at"""
+           ) WHERE k <= {RECENT_SERVICES} ORDER BY finished_at"""
     ):
         durations[r["zone"]].append(epoch(r["finished_at"]) - epoch(r["called_at"]))
-    means = {z.code: mean_service_s(durations[z.code], z.service_s) for z in cfg.zones}
     since = to_iso(now - timedelta(seconds=ARRIVAL_WINDOW_S))
     arrivals = {
         r["zone"]: r["n"] / ARRIVAL_WINDOW_S
@@ -55,28 +55,13 @@ def zone_snapshots(hall: Hall, db: Database, now: datetime) -> dict[str, ZoneSna
         )
     }
     windows = [dict(r, zones=json.loads(r["zones"])) for r in db.query("SELECT * FROM windows")]
-    open_windows = [w for w in windows if w["state"] == "open"]
-    staffed = bool([w for w in windows if w["state"] != "closed"])
-    home_count: dict[str, float] = defaultdict(float)
-    for w in open_windows if staffed else [{"zones": list(s.zones)} for s in cfg.windows]:
-        home_count[w["zones"][0]] += 1
-    snaps = {}
-    for z in cfg.zones:
-        overflow = 0.0
-        idle = 0
-        for w in open_windows:
-            if z.code not in w["zones"]:
-                continue
-            if w["current_ticket"] is None:
-                idle += 1
-            if w["zones"][0] != z.code:
-                h = w["zones"][0]
-                overflow += spare_fraction(arrivals.get(h, 0.0), means[h], home_count[h])
-        snaps[z.code] = ZoneSnapshot(
-            zone=z.code, mean_service_s=means[z.code], home_windows=home_count[z.code],
-            overflow_capacity=overflow, idle_windows=idle,
-        )
-    return snaps
+    open_windows = [OpenWindow(zones=tuple(w["zones"]), busy=w["current_ticket"] is not None)
+                    for w in windows if w["state"] == "open"]
+    staffed = any(w["state"] != "closed" for w in windows)
+    return build_snapshots(
+        {z.code: z.service_s for z in cfg.zones}, durations, arrivals, open_windows,
+        planned_homes=() if staffed else [s.zones[0] for s in cfg.windows],
+    )
 
 
 def position(hall: Hall, db: Database, row: dict, now: datetime, snaps=None) -> tuple[int, float]:
