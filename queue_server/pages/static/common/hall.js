@@ -1,0 +1,90 @@
+// Shared by the console, rating and dashboard pages: API calls, the session cookie, live events, formatting.
+"use strict";
+const Hall = {
+  setToken(token) {
+    document.cookie = `hall_token=${encodeURIComponent(token)}; path=/; max-age=${14 * 3600}; SameSite=Strict`;
+  },
+  clearToken() {
+    document.cookie = "hall_token=; path=/; max-age=0; SameSite=Strict";
+  },
+  async logout() {
+    await Hall.api("POST", "/api/v1/logout");
+    Hall.clearToken();
+    location.reload();
+  },
+  // fetch wrapper: never throws; answers {ok, status, data}
+  async api(method, path, body, headers) {
+    const opts = {method, headers: Object.assign({}, headers || {}), credentials: "same-origin"};
+    if (body !== undefined) {
+      opts.headers["Content-Type"] = "application/json";
+      opts.body = JSON.stringify(body);
+    }
+    try {
+      const res = await fetch(path, opts);
+      let data = null;
+      const type = res.headers.get("Content-Type") || "";
+      if (type.includes("json")) data = await res.json();
+      return {ok: res.ok, status: res.status, data};
+    } catch (e) {
+      return {ok: false, status: 0, data: {error: "offline", message: "服务器无法连接 Cannot reach the server"}};
+    }
+  },
+  errorText(r) {
+    if (r.status === 0) return "无法连接服务器，请检查网络。Cannot reach the server; check the network.";
+    return (r.data && r.data.message) || `错误 Error ${r.status}`;
+  },
+  // server-sent events; the browser reconnects by itself. onEvent(kind, data)
+  live(kinds, onEvent, onStatus) {
+    const es = new EventSource("/api/v1/events");
+    for (const k of kinds) {
+      es.addEventListener(k, (ev) => {
+        let data = {};
+        try { data = JSON.parse(ev.data); } catch (e) { /* keep {} */ }
+        onEvent(k, data);
+      });
+    }
+    if (onStatus) {
+      es.onopen = () => onStatus(true);
+      es.onerror = () => onStatus(false);
+    }
+    return es;
+  },
+  esc(text) {
+    return String(text === null || text === undefined ? "" : text).replace(/[&<>"']/g,
+      (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
+  },
+  dur(seconds) {
+    if (seconds === null || seconds === undefined || isNaN(seconds)) return "–";
+    const s = Math.max(0, Math.round(seconds));
+    const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+    const two = (n) => String(n).padStart(2, "0");
+    return h ? `${h}:${two(m)}:${two(r)}` : `${m}:${two(r)}`;
+  },
+  minutes(seconds) {
+    if (seconds === null || seconds === undefined) return "–";
+    return `${Math.round(seconds / 60)}`;
+  },
+  pct(rate) {
+    return rate === null || rate === undefined ? "–" : `${(rate * 100).toFixed(1)}%`;
+  },
+  time(iso) {
+    if (!iso) return "";
+    const d = new Date(iso);
+    return d.toLocaleString("zh-CN", {hour12: false, month: "2-digit", day: "2-digit", hour: "2-digit",
+                                      minute: "2-digit"});
+  },
+  debounce(fn, ms) {
+    let t = null;
+    return (...args) => { clearTimeout(t); t = setTimeout(() => fn(...args), ms); };
+  },
+  STATES: {
+    open: ["空闲", "Open"], paused: ["暂停", "Paused"], closed: ["关闭", "Closed"],
+    waiting: ["等待中", "Waiting"], transferred: ["已转办", "Transferred"], called: ["已叫号", "Called"],
+    serving: ["办理中", "Serving"], done: ["已办结", "Done"], no_show: ["过号", "No-show"],
+    cancelled: ["已取消", "Cancelled"],
+  },
+  state(code) {
+    const s = Hall.STATES[code];
+    return s ? `${s[0]} ${s[1]}` : code;
+  },
+};

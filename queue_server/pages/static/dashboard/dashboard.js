@@ -1,0 +1,258 @@
+// Supervision dashboard: live hall, balancing (two-click moves and server proposals), bad-rating follow-ups,
+// history with charts (Chart.js, served locally) and exports, and the audit log. Manager only.
+"use strict";
+const $ = (id) => document.getElementById(id);
+const D = {hall: null, zones: {}, live: null, selected: null, tab: "live", charts: {}, users: []};
+const REASONS = {attitude: "服务态度差 Attitude", efficiency: "效率低 Efficiency", come_back: "让再跑一次 Told to come back",
+                 fees: "收费 Fees", other: "其他 Other"};
+const SCORE_TEXT = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"};
+
+function say(text, kind) {
+  const m = $("message");
+  m.className = `banner banner-${kind || "error"}`;
+  m.textContent = text;
+  clearTimeout(say.t);
+  say.t = setTimeout(() => m.classList.add("hidden"), kind === "ok" ? 4000 : 10000);
+}
+const zn = (code) => (D.zones[code] ? D.zones[code].name_zh : code);
+const zne = (code) => (D.zones[code] ? `${D.zones[code].name_zh} ${D.zones[code].name_en}` : code);
+
+// ---- tabs ----
+function showTab(tab) {
+  D.tab = tab;
+  for (const b of document.querySelectorAll(".tab")) b.classList.toggle("active", b.dataset.tab === tab);
+  for (const p of document.querySelectorAll(".panel")) p.classList.toggle("hidden", p.id !== `panel-${tab}`);
+  ({live: loadLive, balance: loadBalance, followups: loadFollowups, history: loadHistory, audit: loadAudit})[tab]();
+}
+document.querySelectorAll(".tab").forEach((b) => b.addEventListener("click", () => showTab(b.dataset.tab)));
+
+// ---- live hall ----
+async function loadLive() {
+  const r = await Hall.api("GET", "/api/v1/supervision/live");
+  if (!r.ok) { say(Hall.errorText(r)); return; }
+  D.live = r.data;
+  renderLive();
+  if (D.tab === "balance") renderBalanceWindows();
+}
+
+function windowCard(w, selectable) {
+  const t = w.ticket;
+  const state = w.state === "paused" ? `暂停 Paused${w.pause_reason ? " · " + Hall.esc(w.pause_reason) : ""}` : Hall.state(w.state);
+  const chips = w.zones.map((z, i) => `<span class="chip ${i === 0 ? "home" : ""}">${Hall.esc(zn(z))}</span>`).join("");
+  const ticket = t ? `<div><span class="win-ticket">${Hall.esc(t.number)}</span> ${Hall.state(t.state)} · ${Hall.dur(w.service_s)}</div>` : "";
+  return `<button type="button" class="win ${w.state} ${selectable && D.selected === w.number ? "selected" : ""}"
+      data-window="${w.number}"><div class="win-no">${w.number} 号 <small>${state}</small></div>
+      <div>${w.staff ? Hall.esc(w.staff) : '<span class="muted">无人 nobody</span>'}</div>${ticket}<div>${chips}</div></button>`;
+}
+
+function renderLive() {
+  const v = D.live;
+  const waiting = v.zones.reduce((a, z) => a + z.waiting, 0);
+  $("kpi-waiting").textContent = waiting;
+  $("kpi-open").textContent = `${v.windows.filter((w) => w.state !== "closed").length}/${v.windows.length}`;
+  $("kpi-satisfaction").textContent = Hall.pct(v.satisfaction.satisfaction_rate);
+  $("kpi-followups").textContent = v.open_followups;
+  $("kpi-followups-box").classList.toggle("bad", v.open_followups > 0);
+  $("kpi-alerts").textContent = v.alerts.length;
+  $("kpi-alerts-box").classList.toggle("bad", v.alerts.length > 0);
+  const fc = $("followup-count");
+  fc.textContent = v.open_followups;
+  fc.classList.toggle("hidden", !v.open_followups);
+  $("zones-table").tBodies[0].innerHTML = v.zones.map((z) => {
+    const over = z.waiting > 0 && (z.oldest_wait_s > z.target_wait_s || z.estimated_wait_s > z.target_wait_s);
+    return `<tr class="${over ? "over" : ""}" data-zone="${z.zone}"><td>${Hall.esc(z.prefix)} · ${Hall.esc(z.name_zh)} <small>${Hall.esc(z.name_en)}</small></td>
+      <td class="num">${z.waiting}</td><td class="num ${z.waiting && z.oldest_wait_s > z.target_wait_s ? "red" : ""}">${Hall.minutes(z.oldest_wait_s)}</td>
+      <td class="num ${z.estimated_wait_s > z.target_wait_s ? "red" : ""}">${Hall.minutes(z.estimated_wait_s)}</td>
+      <td class="num">${Hall.minutes(z.target_wait_s)}</td></tr>`;
+  }).join("");
+  $("alerts").innerHTML = v.alerts.map((a) => `<li class="${a.level}" data-kind="${a.kind}"><span>${Hall.esc(a.zh)}<br>
+      <small>${Hall.esc(a.en)}</small></span>${a.id ? `<button class="btn btn-small" data-resolve="${a.id}">已处理 Resolve</button>` : ""}</li>`).join("");
+  $("no-alerts").classList.toggle("hidden", v.alerts.length > 0);
+  $("live-windows").innerHTML = v.windows.map((w) => windowCard(w, false)).join("");
+}
+
+$("alerts").addEventListener("click", async (ev) => {
+  const b = ev.target.closest("[data-resolve]");
+  if (!b) return;
+  const r = await Hall.api("POST", `/api/v1/alerts/${b.dataset.resolve}/resolve`);
+  if (!r.ok) say(Hall.errorText(r));
+  loadLive();
+});
+
+// ---- balancing ----
+async function loadBalance() {
+  if (!D.live) await loadLive();
+  renderBalanceWindows();
+  loadProposals();
+}
+async function loadProposals() {
+  const r = await Hall.api("GET", "/api/v1/rebalance/proposals");
+  if (!r.ok) { say(Hall.errorText(r)); return; }
+  $("proposals").innerHTML = r.data.proposals.length ? r.data.proposals.map((p, i) =>
+    `<div class="proposal"><span>${Hall.esc(p.zh)}<br><small>${Hall.esc(p.en)}</small></span>
+     <button class="btn btn-primary btn-small" data-accept="${i}">采纳 Accept</button></div>`).join("")
+    : '<p class="muted">当前各板块均衡，无调度建议 Queues are balanced: no moves proposed</p>';
+  D.proposals = r.data.proposals;
+}
+$("proposals").addEventListener("click", async (ev) => {
+  const b = ev.target.closest("[data-accept]");
+  if (!b) return;
+  const p = D.proposals[Number(b.dataset.accept)];
+  const r = await Hall.api("POST", "/api/v1/rebalance/accept", {window: p.window, zones: p.to_zones});
+  if (!r.ok) { say(Hall.errorText(r)); return; }
+  say(`已采纳 Accepted: ${p.zh}`, "ok");
+  await loadLive();
+  loadProposals();
+});
+$("proposals-refresh").addEventListener("click", loadProposals);
+
+function renderBalanceWindows() {
+  if (!D.live) return;
+  $("balance-windows").innerHTML = D.live.windows.map((w) => windowCard(w, true)).join("");
+  const w = D.live.windows.find((x) => x.number === D.selected);
+  $("zone-editor").classList.toggle("hidden", !w);
+  if (!w) return;
+  $("zone-editor-title").textContent = `${w.number} 号窗口 Window ${w.number}: ${w.zones.map(zne).join(" / ")}`;
+  const zones = D.hall.zones;
+  $("home-buttons").innerHTML = zones.map((z) => `<button type="button" class="btn ${w.zones[0] === z.code ? "current" : ""}"
+      data-home="${z.code}">${Hall.esc(z.prefix)} ${Hall.esc(z.name_zh)} <small>${Hall.esc(z.name_en)}</small></button>`).join("");
+  $("also-buttons").innerHTML = zones.filter((z) => z.code !== w.zones[0]).map((z) => `<button type="button"
+      class="btn btn-small ${w.zones.includes(z.code) ? "current" : ""}" data-also="${z.code}">${Hall.esc(z.name_zh)}</button>`).join("");
+}
+$("balance-windows").addEventListener("click", (ev) => {
+  const b = ev.target.closest("[data-window]");
+  if (!b) return;
+  D.selected = Number(b.dataset.window);
+  renderBalanceWindows();
+});
+async function setZones(no, zones) {
+  const r = await Hall.api("PUT", `/api/v1/windows/${no}/zones`, {zones, reason: "大厅调度 moved on the dashboard"});
+  if (!r.ok) { say(Hall.errorText(r)); return; }
+  say(`${no} 号窗口现办理 Window ${no} now serves: ${zones.map(zne).join(" / ")}`, "ok");
+  await loadLive();
+  loadProposals();
+}
+$("zone-editor").addEventListener("click", (ev) => {
+  const w = D.live.windows.find((x) => x.number === D.selected);
+  const home = ev.target.closest("[data-home]");
+  const also = ev.target.closest("[data-also]");
+  if (home && home.dataset.home !== w.zones[0]) {
+    // the new home zone goes first; the old home stays as overflow so nobody waiting there is stranded
+    setZones(w.number, [home.dataset.home, ...w.zones.filter((z) => z !== home.dataset.home)]);
+  } else if (also) {
+    const z = also.dataset.also;
+    setZones(w.number, w.zones.includes(z) ? w.zones.filter((x) => x !== z) : [...w.zones, z]);
+  }
+});
+
+// ---- follow-ups ----
+async function loadFollowups() {
+  if (!D.users.length) {
+    const u = await Hall.api("GET", "/api/v1/users");
+    if (u.ok) D.users = u.data;
+  }
+  const state = $("followup-filter").value;
+  const r = await Hall.api("GET", `/api/v1/followups${state ? "?state=" + state : ""}`);
+  if (!r.ok) { say(Hall.errorText(r)); return; }
+  const options = D.users.map((u) => `<option value="${Hall.esc(u.username)}">${Hall.esc(u.username)} (${u.role})</option>`).join("");
+  $("followups-table").tBodies[0].innerHTML = r.data.map((f) => `<tr data-followup="${f.id}">
+    <td>${Hall.time(f.rated_at)}</td><td><b>${Hall.esc(f.number)}</b><br><small>${f.source}</small></td>
+    <td>${f.window} 号<br>${Hall.esc(f.staff || "")}</td>
+    <td class="score-${f.score}">${SCORE_TEXT[f.score]} (${f.score})</td>
+    <td>${Hall.esc(REASONS[f.reason] || f.reason || "")}<br>${Hall.esc(f.comment || "")}
+      ${f.notes.length ? `<ul class="notes">${f.notes.map((n) => `<li>${Hall.time(n.at)} ${Hall.esc(n.author)}: ${Hall.esc(n.text)}</li>`).join("")}</ul>` : ""}</td>
+    <td class="${f.overdue ? "red" : ""}">${Hall.time(f.due_at)}${f.overdue ? "<br>已超期 Overdue" : ""}</td>
+    <td>${{open: "待处理 Open", assigned: `已指派 Assigned: ${Hall.esc(f.assignee)}`, closed: `已关闭 Closed: ${Hall.esc(f.outcome || "")}`}[f.state]}</td>
+    <td>${f.state === "closed" ? "" : `<div class="followup-actions">
+      <select data-field="assignee">${options}</select><button class="btn btn-small" data-act="assign">指派 Assign</button></div>
+      <div class="followup-actions"><input data-field="text" placeholder="备注 Note"><button class="btn btn-small" data-act="note">记录 Add note</button></div>
+      <div class="followup-actions"><input data-field="outcome" placeholder="处理结果 Outcome"><button class="btn btn-small btn-primary" data-act="close">关闭 Close</button></div>`}</td>
+  </tr>`).join("");
+  $("no-followups").classList.toggle("hidden", r.data.length > 0);
+}
+$("followup-filter").addEventListener("change", loadFollowups);
+$("followups-table").addEventListener("click", async (ev) => {
+  const b = ev.target.closest("[data-act]");
+  if (!b) return;
+  const row = b.closest("tr");
+  const value = (f) => { const el = row.querySelector(`[data-field="${f}"]`); return el ? el.value.trim() : ""; };
+  const body = {assign: {assignee: value("assignee")}, note: {text: value("text")}, close: {outcome: value("outcome")}}[b.dataset.act];
+  const r = await Hall.api("POST", `/api/v1/followups/${row.dataset.followup}/${b.dataset.act}`, body);
+  if (!r.ok) { say(Hall.errorText(r)); return; }
+  say("已保存 Saved", "ok");
+  loadFollowups();
+  loadLive();
+});
+
+// ---- history ----
+function rangeQuery() { return `from=${$("from").value}&to=${$("to").value}`; }
+function chart(id, config) {
+  if (D.charts[id]) D.charts[id].destroy();
+  config.options = Object.assign({responsive: true, maintainAspectRatio: false, animation: false}, config.options || {});
+  D.charts[id] = new Chart($(id), config);
+}
+async function loadHistory() {
+  if (!$("from").value) { $("from").value = D.live ? D.live.day : ""; $("to").value = $("from").value; }
+  $("export-xlsx").href = `/api/v1/stats/export.xlsx?${rangeQuery()}`;
+  $("export-csv").href = `/api/v1/stats/export-range.csv?${rangeQuery()}`;
+  const r = await Hall.api("GET", `/api/v1/stats/range?${rangeQuery()}`);
+  if (!r.ok) { say(Hall.errorText(r)); return; }
+  const s = r.data, t = s.total;
+  $("h-tickets").textContent = t.tickets;
+  $("h-served").textContent = t.served;
+  $("h-wait").textContent = t.wait_mean_s === null ? "–" : (t.wait_mean_s / 60).toFixed(1);
+  $("h-noshow").textContent = Hall.pct(t.no_show_rate);
+  $("h-satisfaction").textContent = Hall.pct(s.satisfaction.satisfaction_rate);
+  const min = (v) => (v === null ? null : +(v / 60).toFixed(1));
+  Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+  chart("chart-hours", {type: "bar", data: {labels: s.arrivals_per_hour.map((h) => h.hour),
+    datasets: [{label: "取号 Tickets", data: s.arrivals_per_hour.map((h) => h.tickets), backgroundColor: "#0b4f9c"}]}});
+  chart("chart-waits", {type: "bar", data: {labels: s.zones.map((z) => z.name_zh), datasets: [
+    {label: "平均 Mean", data: s.zones.map((z) => min(z.wait_mean_s)), backgroundColor: "#5b8fd1"},
+    {label: "P90", data: s.zones.map((z) => min(z.wait_p90_s)), backgroundColor: "#c62828"}]}});
+  const matters = s.matters.filter((m) => m.service_mean_s !== null).sort((a, b) => b.service_mean_s - a.service_mean_s).slice(0, 12);
+  chart("chart-matters", {type: "bar", data: {labels: matters.map((m) => m.name_zh), datasets: [
+    {label: "平均办理 Mean service", data: matters.map((m) => min(m.service_mean_s)), backgroundColor: "#2e7d32"}]},
+    options: {indexAxis: "y"}});
+  chart("chart-windows", {type: "bar", data: {labels: s.windows.map((w) => `${w.window}号`), datasets: [
+    {label: "办结 Served", data: s.windows.map((w) => w.served), backgroundColor: "#0b4f9c"},
+    {label: "过号 No-shows", data: s.windows.map((w) => w.no_shows), backgroundColor: "#ef6c00"}]}});
+  const counts = s.satisfaction.counts;
+  chart("chart-ratings", {type: "doughnut", data: {labels: [5, 4, 3, 2, 1].map((k) => SCORE_TEXT[k]),
+    datasets: [{data: [5, 4, 3, 2, 1].map((k) => counts[k]),
+      backgroundColor: ["#2e7d32", "#7cb342", "#f9a825", "#ef6c00", "#c62828"]}]},
+    options: {plugins: {legend: {position: "right"}}}});
+  $("staff-table").tBodies[0].innerHTML = s.staff.map((p) => `<tr><td>${Hall.esc(p.staff)}</td><td class="num">${p.served}</td>
+    <td class="num">${p.no_shows}</td><td class="num">${Hall.dur(p.service_mean_s)}</td>
+    <td class="num">${Hall.pct(p.satisfaction_rate)} (${p.ratings})</td></tr>`).join("");
+}
+$("history-form").addEventListener("submit", (ev) => { ev.preventDefault(); loadHistory(); });
+
+// ---- audit ----
+async function loadAudit() {
+  const r = await Hall.api("GET", "/api/v1/audit");
+  if (!r.ok) { say(Hall.errorText(r)); return; }
+  $("audit-table").tBodies[0].innerHTML = r.data.entries.map((e) => `<tr><td>${Hall.time(e.at)}</td>
+    <td>${Hall.esc(e.actor)}</td><td>${Hall.esc(e.action)}</td><td>${Hall.esc(JSON.stringify(e.target || ""))}</td>
+    <td>${Hall.esc(e.detail ? JSON.stringify(e.detail) : "")}</td><td class="num">${e.status}</td></tr>`).join("");
+}
+
+// ---- start ----
+const liveSoon = Hall.debounce(() => {
+  if (D.tab === "live" || D.tab === "balance") loadLive();
+}, 500);
+(async () => {
+  const r = await Hall.api("GET", "/api/v1/hall");
+  if (!r.ok) { say(Hall.errorText(r)); return; }
+  D.hall = r.data;
+  for (const z of r.data.zones) D.zones[z.code] = z;
+  await loadLive();
+  Hall.live(["issued", "called", "recalled", "started", "finished", "no_show", "transferred", "cancelled",
+             "requeued", "window", "alert", "rated", "followup"], (kind) => {
+    liveSoon();
+    if ((kind === "rated" || kind === "followup") && D.tab === "followups") loadFollowups();
+  }, (up) => { $("conn").style.color = up ? "#9be39f" : "#ffb4ab"; });
+  setInterval(liveSoon, 15000);  // waits grow with time even when nothing happens
+  setInterval(() => { $("clock").textContent = new Date().toLocaleTimeString("zh-CN", {hour12: false}); }, 1000);
+})();
+$("logout-btn").addEventListener("click", () => Hall.logout());

@@ -1,0 +1,99 @@
+"""好差评 API: rate from the window pad or the phone link, follow up bad ratings, satisfaction figures.
+
+    GET  /api/v1/tickets/{id}/rating-link    kiosk/staff/manager: the signed link for the ticket's QR
+    GET  /api/v1/ratings/pad/{window}        the window's pad: the ticket just finished there, if not rated
+    POST /api/v1/ratings                     pad or the window's staff: {"ticket_id","score","reason"?,"comment"?}
+    GET  /api/v1/ratings/t/{token}           public: the ticket behind a rating link
+    POST /api/v1/ratings/t/{token}           public: rate it (once, within a day of the service)
+    GET  /api/v1/ratings?from=&to=           manager: ratings and satisfaction
+    GET  /api/v1/followups?state=            manager: bad-rating follow-up items
+    POST /api/v1/followups/{id}/assign|note|close
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, jsonify, request
+
+from queue_server.errors import BadRequest, NotFound
+from queue_server.history import day_range
+from queue_server.ratings import ops
+from queue_server.ratings.ops import migrations  # noqa: F401  (picked up by the Hall as this extension's schema)
+from queue_server.ratings.scale import LEVELS, REASONS, satisfaction
+from queue_server.ratings.tokens import BadToken, read_token
+from queue_server.ticket_ops import load_ticket
+from queue_server.web_helpers import field, hall, json_body, principal, requires
+
+bp = Blueprint("ratings", __name__)
+
+
+@bp.get("/ratings/scale")
+def scale():
+    return jsonify({"levels": [{"score": lv.score, "zh": lv.zh, "en": lv.en, "face": lv.face} for lv in LEVELS],
+                    "reasons": [{"code": k, "zh": zh, "en": en} for k, (zh, en) in REASONS.items()]})
+
+
+@bp.get("/tickets/<int:ticket_id>/rating-link")
+@requires("kiosk", "staff", "manager")
+def rating_link(ticket_id: int):
+    return jsonify(ops.rating_link(hall(), ticket_id))
+
+
+@bp.get("/ratings/pad/<int:window>")
+def pad(window: int):
+    return jsonify({"window": window, "ticket": ops.pad_ticket(hall(), window, principal())})
+
+
+@bp.post("/ratings")
+def rate_at_window():
+    body = json_body()
+    p = principal()
+    ticket_id = field(body, "ticket_id", int, required=True)
+    return jsonify(ops.rate(hall(), ticket_id, body, source="pad" if p.kind == "device" else "staff",
+                            principal=p, actor=p.actor)), 201
+
+
+def _token_ticket(token: str) -> int:
+    h = hall()
+    try:
+        return read_token(ops.secret(h), token)
+    except BadToken as e:
+        raise NotFound(str(e), code="bad_rating_link") from None
+
+
+@bp.get("/ratings/t/<token>")
+def phone_ticket(token: str):
+    h = hall()
+    db = h.store.read()
+    return jsonify(ops.ticket_for_rating(h, db, load_ticket(db, _token_ticket(token))))
+
+
+@bp.post("/ratings/t/<token>")
+def phone_rate(token: str):
+    return jsonify(ops.rate(hall(), _token_ticket(token), json_body(), source="phone")), 201
+
+
+@bp.get("/ratings")
+@requires("manager")
+def list_ratings():
+    first, last = day_range(hall(), request.args.get("from"), request.args.get("to"))
+    rows = ops.ratings_between(hall(), first, last)
+    return jsonify({"from": first, "to": last, "summary": satisfaction(r["score"] for r in rows),
+                    "ratings": rows[-500:][::-1]})
+
+
+@bp.get("/followups")
+@requires("manager")
+def followups():
+    return jsonify(ops.list_followups(hall(), request.args.get("state") or None))
+
+
+@bp.post("/followups/<int:followup_id>/<action>")
+@requires("manager")
+def followup_action(followup_id: int, action: str):
+    if action not in ("assign", "note", "close"):
+        raise BadRequest("follow-up actions are assign, note and close", code="unknown_action")
+    return jsonify(ops.update_followup(hall(), followup_id, action, principal(), json_body()))
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp, url_prefix="/api/v1")

@@ -1,0 +1,62 @@
+"""Balancing proposals for the dashboard, from the live hall and the pure planner queue_server.rebalance.
+
+Turns the database into the planner's inputs (each zone's queue, arrivals over
+the last half hour, recent mean service time; the open windows' zones) and its
+moves into bilingual proposals the manager can accept in one click. If the
+planner module is missing the dashboard simply shows no proposals.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from datetime import timedelta
+
+from queue_server.clock import to_iso
+from queue_server.hall import Hall
+from queue_server.live import ARRIVAL_WINDOW_S, waiting_rows, zone_snapshots
+
+
+def _planner():
+    try:
+        return importlib.import_module("queue_server.rebalance")
+    except ModuleNotFoundError as e:
+        if e.name != "queue_server.rebalance":
+            raise
+        return None
+
+
+def proposals(hall: Hall) -> list[dict]:
+    planner = _planner()
+    if planner is None:
+        return []
+    db = hall.store.read()
+    now = hall.now()
+    day = hall.today(now)
+    snaps = zone_snapshots(hall, db, now)
+    waiting: dict[str, int] = {}
+    for r in waiting_rows(db, day):
+        waiting[r["zone"]] = waiting.get(r["zone"], 0) + 1
+    since = to_iso(now - timedelta(seconds=ARRIVAL_WINDOW_S))
+    arrivals = {r["zone"]: r["n"] / ARRIVAL_WINDOW_S for r in db.query(
+        "SELECT zone, count(*) AS n FROM tickets WHERE day = ? AND issued_at >= ? GROUP BY zone", [day, since])}
+    # Pickup desks hand out licences: they are not moved to front-office queues, nor are others moved there.
+    movable_zones = [z for z in hall.config.zones if z.kind != "pickup"]
+    loads = {z.code: planner.ZoneLoad(zone=z.code, waiting=waiting.get(z.code, 0),
+                                      arrivals_per_s=arrivals.get(z.code, 0.0),
+                                      mean_service_s=snaps[z.code].mean_service_s) for z in movable_zones}
+    windows = {r["number"]: json.loads(r["zones"])
+               for r in db.query("SELECT number, zones FROM windows WHERE state = 'open' ORDER BY number")}
+    names = {z.code: (z.name_zh, z.name_en) for z in hall.config.zones}
+    out = []
+    for m in planner.propose_moves(windows, loads):
+        minutes = max(1, round(-m.wait_change_s / 60))
+        out.append({
+            "window": m.window, "from_zone": m.from_zone, "to_zone": m.to_zone,
+            "from_zones": windows[m.window], "to_zones": list(m.zones),
+            "predicted_mean_wait_change_s": round(m.wait_change_s),
+            "zh": f"{m.window}号窗口：{names[m.from_zone][0]} → {names[m.to_zone][0]}，预计平均等待 −{minutes} 分钟",
+            "en": f"Window {m.window}: {names[m.from_zone][1]} → {names[m.to_zone][1]}, "
+                  f"predicted mean wait −{minutes} min",
+        })
+    return out
