@@ -1,0 +1,87 @@
+"""The Kivy wall board under Xvfb against a real server: shows and speaks calls, survives a server restart."""
+
+from hardware.announcement_text import announcement_texts
+from queue_server.client import HallClient
+from tests.display_harness import BoardDriver
+
+
+def staff_at_window(live_server, window: int, who: str = "staff1") -> HallClient:
+    staff = HallClient(live_server.url)
+    staff.login(who, live_server.seeded.staff[who])
+    staff.open_window(window)
+    return staff
+
+
+def finish(staff: HallClient, window: int) -> None:
+    staff.window_action(window, "start")
+    staff.window_action(window, "finish")
+
+
+def test_board_shows_and_speaks_calls_and_recovers_after_a_server_restart(live_server, xvfb, artifacts):
+    out = artifacts / "display"
+    out.mkdir(exist_ok=True)
+    kiosk = HallClient(live_server.url, live_server.seeded.devices["kiosk-01"])
+    for zone in ("commerce", "commerce", "public", "social"):
+        kiosk.take_number(zone)
+    staff = staff_at_window(live_server, 1)
+    with BoardDriver(live_server.url) as board:
+        assert board.wait(online=True)["ok"]
+        first = staff.call_next(1)
+        r = board.wait(current_number=first["number"], announced=1)
+        assert r["ok"], r
+        shown = r["shown"]
+        assert shown["current_window"] == "1 号窗口  Window 1"
+        assert shown["current_zh"] == f"请 {first['number']} 号到 1 号窗口办理"
+        assert shown["hall_zh"] == "济南市历下区政务服务中心"
+        assert shown["zones"]["commerce"]["name_zh"] == "商事登记"
+        assert not shown["offline_visible"]
+        assert [a[:2] for a in r["announced"]] == [list(announcement_texts(first["number"], 1))]
+        board.send("screenshot", path=str(out / "board_landscape_call.png"))
+
+        # A recall is announced again; a second window's call becomes current, the first goes to the list.
+        staff.window_action(1, "recall")
+        assert board.wait(announced=2)["ok"]
+        other = staff_at_window(live_server, 2, "staff2")
+        second = other.call_next(2)
+        r = board.wait(current_number=second["number"], recent_has=first["number"], announced=3)
+        assert r["ok"], r
+        assert [a[0] for a in r["announced"]] == [f"请 {first['number']} 号到 1 号窗口办理"] * 2 + [
+            f"请 {second['number']} 号到 2 号窗口办理"]
+
+        # Server killed: the offline mark shows and the last state stays.
+        live_server.proc.stop(kill=True)
+        r = board.wait(online=False)
+        assert r["ok"] and r["shown"]["offline_visible"], r
+        assert r["shown"]["current_number"] == second["number"]
+        board.send("screenshot", path=str(out / "board_landscape_offline.png"))
+
+        # Same port and database again: the board reconnects by itself and shows the next call.
+        live_server.proc.start()
+        assert board.wait(online=True, timeout=30)["ok"]
+        finish(staff, 1)
+        third = staff.call_next(1)
+        r = board.wait(current_number=third["number"], announced=4)
+        assert r["ok"], r
+        assert not r["shown"]["offline_visible"]
+        assert r["announced"][3][1] == f"Number {third['number']}, please go to window 1"
+        assert len(r["announced"]) == 4  # nothing repeated by the resync
+
+
+def test_portrait_zone_board_shows_only_its_zones(live_server, xvfb, artifacts):
+    out = artifacts / "display"
+    out.mkdir(exist_ok=True)
+    kiosk = HallClient(live_server.url, live_server.seeded.devices["kiosk-01"])
+    for zone in ("commerce", "public", "public"):
+        kiosk.take_number(zone)
+    staff = staff_at_window(live_server, 1)
+    with BoardDriver(live_server.url, "--portrait", "--zones", "A,B") as board:
+        assert board.wait(online=True)["ok"]
+        called = [staff.call_next(1)]
+        for _ in range(2):
+            finish(staff, 1)
+            called.append(staff.call_next(1))
+        r = board.wait(current_number=called[-1]["number"], announced=3)
+        assert r["ok"], r
+        assert sorted(r["shown"]["zones"]) == ["commerce", "public"]
+        assert r["shown"]["recent"] == [called[1]["number"], called[0]["number"]]
+        board.send("screenshot", path=str(out / "board_portrait_zones.png"))
