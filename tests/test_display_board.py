@@ -2,7 +2,7 @@
 
 from hardware.announcement_text import announcement_texts
 from queue_server.client import HallClient
-from tests.display_harness import BoardDriver
+from tests.display_driver_client import BoardDriver
 
 
 def staff_at_window(live_server, window: int, who: str = "staff1") -> HallClient:
