@@ -69,6 +69,14 @@ def entries(hall: Hall, since: str | None = None, before: str | None = None, lim
     return rows
 
 
+def _manager_login(response: Response) -> str | None:
+    """The user name of a manager who just signed in (sign-ins are audited too)."""
+    if request.path != "/api/v1/login" or response.status_code != 200:
+        return None
+    data = response.get_json(silent=True) or {}
+    return data.get("username") if data.get("role") == "manager" else None
+
+
 def _should_audit(response: Response) -> bool:
     p = g.get("principal")
     if p is None or not p.is_manager or request.url_rule is None:
@@ -85,9 +93,15 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def audit_manager_actions(response: Response) -> Response:
+        hall: Hall = app.extensions["hall"]
+        who = _manager_login(response)
+        if who:
+            with hall.store.write() as db:
+                record(hall, db, actor=who, role="manager", action="login", method="POST", path=request.path,
+                       detail={"remote": request.remote_addr}, status=200)
+            return response
         if not _should_audit(response):
             return response
-        hall: Hall = app.extensions["hall"]
         body = request.get_json(silent=True) if request.is_json else None
         p = g.principal
         with hall.store.write() as db:

@@ -67,18 +67,21 @@ const Hall = {
   pct(rate) {
     return rate === null || rate === undefined ? "–" : `${(rate * 100).toFixed(1)}%`;
   },
+  tz: undefined,  // the hall's time zone once a page has read GET /api/v1/hall
   time(iso) {
     if (!iso) return "";
-    const d = new Date(iso);
-    return d.toLocaleString("zh-CN", {hour12: false, month: "2-digit", day: "2-digit", hour: "2-digit",
-                                      minute: "2-digit"});
+    return new Date(iso).toLocaleString("zh-CN", {hour12: false, month: "2-digit", day: "2-digit", hour: "2-digit",
+                                                  minute: "2-digit", timeZone: Hall.tz});
+  },
+  clock() {
+    return new Date().toLocaleTimeString("zh-CN", {hour12: false, timeZone: Hall.tz});
   },
   debounce(fn, ms) {
     let t = null;
     return (...args) => { clearTimeout(t); t = setTimeout(() => fn(...args), ms); };
   },
   STATES: {
-    open: ["空闲", "Open"], paused: ["暂停", "Paused"], closed: ["关闭", "Closed"],
+    open: ["在岗", "Open"], paused: ["暂停", "Paused"], closed: ["关闭", "Closed"],
     waiting: ["等待中", "Waiting"], transferred: ["已转办", "Transferred"], called: ["已叫号", "Called"],
     serving: ["办理中", "Serving"], done: ["已办结", "Done"], no_show: ["过号", "No-show"],
     cancelled: ["已取消", "Cancelled"],

@@ -24,6 +24,7 @@ async function loadHall() {
   const r = await Hall.api("GET", "/api/v1/hall");
   if (!r.ok) { say(Hall.errorText(r)); return false; }
   C.hall = r.data;
+  Hall.tz = r.data.timezone;
   for (const z of r.data.zones) C.zones[z.code] = z;
   $("transfer-zone").innerHTML = r.data.zones.map(
     (z) => `<option value="${Hall.esc(z.code)}">${Hall.esc(z.prefix)} · ${Hall.esc(z.name_zh)} ${Hall.esc(z.name_en)}</option>`

@@ -232,6 +232,7 @@ $("history-form").addEventListener("submit", (ev) => { ev.preventDefault(); load
 async function loadAudit() {
   const r = await Hall.api("GET", "/api/v1/audit");
   if (!r.ok) { say(Hall.errorText(r)); return; }
+  $("no-audit").classList.toggle("hidden", r.data.entries.length > 0);
   $("audit-table").tBodies[0].innerHTML = r.data.entries.map((e) => `<tr><td>${Hall.time(e.at)}</td>
     <td>${Hall.esc(e.actor)}</td><td>${Hall.esc(e.action)}</td><td>${Hall.esc(JSON.stringify(e.target || ""))}</td>
     <td>${Hall.esc(e.detail ? JSON.stringify(e.detail) : "")}</td><td class="num">${e.status}</td></tr>`).join("");
@@ -245,6 +246,7 @@ const liveSoon = Hall.debounce(() => {
   const r = await Hall.api("GET", "/api/v1/hall");
   if (!r.ok) { say(Hall.errorText(r)); return; }
   D.hall = r.data;
+  Hall.tz = r.data.timezone;
   for (const z of r.data.zones) D.zones[z.code] = z;
   await loadLive();
   Hall.live(["issued", "called", "recalled", "started", "finished", "no_show", "transferred", "cancelled",
@@ -253,6 +255,6 @@ const liveSoon = Hall.debounce(() => {
     if ((kind === "rated" || kind === "followup") && D.tab === "followups") loadFollowups();
   }, (up) => { $("conn").style.color = up ? "#9be39f" : "#ffb4ab"; });
   setInterval(liveSoon, 15000);  // waits grow with time even when nothing happens
-  setInterval(() => { $("clock").textContent = new Date().toLocaleTimeString("zh-CN", {hour12: false}); }, 1000);
+  setInterval(() => { $("clock").textContent = Hall.clock(); }, 1000);
 })();
 $("logout-btn").addEventListener("click", () => Hall.logout());

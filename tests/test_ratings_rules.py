@@ -1,0 +1,92 @@
+"""好差评 rules without a server: the scale, signed links, and the one-day limit under a test clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from queue_server import accounts, window_ops
+from queue_server.clock import FixedClock
+from queue_server.errors import Conflict
+from queue_server.hall import Hall
+from queue_server.hall_config import load_config
+from queue_server.ratings import ops
+from queue_server.ratings.scale import check_rating, is_bad, satisfaction
+from queue_server.ratings.tokens import BadToken, make_token, read_token
+from queue_server.ticket_ops import issue_ticket
+
+
+def test_satisfaction_counts_basic_satisfied_as_satisfied():
+    s = satisfaction([5, 4, 3, 2, 1, 5, 5, 4, 3, 3])
+    assert s["ratings"] == 10 and s["bad"] == 2 and s["satisfaction_rate"] == 0.8
+    assert s["counts"] == {"5": 3, "4": 2, "3": 3, "2": 1, "1": 1}
+    assert satisfaction([])["satisfaction_rate"] is None
+
+
+@pytest.mark.parametrize("score, bad", [(5, False), (4, False), (3, False), (2, True), (1, True)])
+def test_bad_means_dissatisfied_or_worse(score, bad):
+    assert is_bad(score) is bad
+
+
+def test_check_rating_drops_a_reason_on_good_ratings_and_trims_comments():
+    assert check_rating(5, "fees", "  ok  ") == (5, None, "ok")
+    assert check_rating(1, "other", "x" * 900)[2] == "x" * 500
+    with pytest.raises(ValueError, match="needs a reason"):
+        check_rating(2, None, None)
+
+
+def test_tokens_round_trip_and_reject_tampering_and_other_halls():
+    token = make_token("secret-a", 42)
+    assert read_token("secret-a", token) == 42
+    with pytest.raises(BadToken):
+        read_token("secret-b", token)
+    with pytest.raises(BadToken):
+        read_token("secret-a", token + "x")
+    with pytest.raises(BadToken, match="expired"):
+        read_token("secret-a", token, max_age_s=-1)
+
+
+@pytest.fixture
+def hall(tmp_path):
+    clock = FixedClock(datetime(2026, 11, 23, 1, 0, tzinfo=UTC))  # 09:00 in Jinan
+    h = Hall(config=load_config(), db_path=tmp_path / "hall.db", clock=clock)
+    accounts.add_user(h, "amy", "amy-pass-1", "staff")
+    yield h
+    h.close()
+
+
+def _served(hall: Hall) -> dict:
+    amy = accounts.Principal(kind="staff", name="amy")
+    window_ops.open_window(hall, 39, amy)
+    t = issue_ticket(hall, zone="special", actor=("kiosk", "k1"))
+    window_ops.call_next(hall, 39, amy)
+    window_ops.ticket_action(hall, 39, "start", amy, {})
+    window_ops.ticket_action(hall, 39, "finish", amy, {})
+    return t
+
+
+def test_a_service_can_be_rated_within_a_day_only(hall):
+    t = _served(hall)
+    hall.clock.advance(24 * 3600 + 1)
+    with pytest.raises(Conflict) as e:
+        ops.rate(hall, t["id"], {"score": 5}, source="phone")
+    assert e.value.code == "rating_closed"
+
+
+def test_the_pad_offers_a_finished_ticket_for_a_few_minutes(hall):
+    t = _served(hall)
+    amy = accounts.Principal(kind="staff", name="amy")
+    assert ops.pad_ticket(hall, 39, amy)["id"] == t["id"]
+    hall.clock.advance(ops.PAD_SHOWS_FOR.total_seconds() + 1)
+    assert ops.pad_ticket(hall, 39, amy) is None
+    # still rateable on the phone the same day
+    assert ops.rate(hall, t["id"], {"score": 4}, source="phone")["score"] == 4
+
+
+def test_each_hall_signs_with_its_own_secret(hall, tmp_path):
+    other = Hall(config=load_config(), db_path=tmp_path / "other.db")
+    try:
+        assert ops.secret(hall) != ops.secret(other) and len(ops.secret(hall)) == 64
+    finally:
+        other.close()
