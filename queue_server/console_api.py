@@ -75,8 +75,9 @@ def console_view(h: Hall, number: int, p: Principal) -> dict:
         raise NotFound(f"there is no window {number} in this hall", code="window_not_found")
     if not p.is_manager and w["staff"] != p.name:
         raise Forbidden(f"you are not signed on at window {number}; sign on there first", code="not_your_window")
+    zones = sorted(zone_queues(h, h.store.read(), h.now(), w["zones"]), key=lambda z: w["zones"].index(z["zone"]))
     return {"now": to_iso(h.now()), "window": w, "guide": matter_guide(h, w["ticket"]),
-            "zones": zone_queues(h, h.store.read(), h.now(), w["zones"]), "mine": own_counts(h, p.name),
+            "zones": zones, "mine": own_counts(h, p.name),
             "last_event_id": h.broker.last_id}
 
 

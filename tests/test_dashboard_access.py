@@ -1,0 +1,94 @@
+"""Roles: managers reach everything, staff only their console, devices and strangers nothing of the manager's;
+every manager action lands in the audit log."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.web_pages import Api, module_server
+
+MANAGER_CALLS = [
+    ("GET", "/api/v1/supervision/live", None),
+    ("GET", "/api/v1/rebalance/proposals", None),
+    ("POST", "/api/v1/rebalance/accept", {"window": 5, "zones": ["public", "commerce"]}),
+    ("GET", "/api/v1/stats/range", None),
+    ("GET", "/api/v1/stats/export.xlsx", None),
+    ("GET", "/api/v1/stats/export-range.csv", None),
+    ("GET", "/api/v1/stats/export.csv", None),
+    ("GET", "/api/v1/audit", None),
+    ("GET", "/api/v1/users", None),
+    ("GET", "/api/v1/ratings", None),
+    ("GET", "/api/v1/followups", None),
+    ("PUT", "/api/v1/windows/6/zones", {"zones": ["public"]}),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, seeded_template):
+    yield from module_server(tmp_path_factory, seeded_template)
+
+
+@pytest.fixture(scope="module")
+def apis(server):
+    s = server.seeded
+    return {"boss": Api.login(server.url, *s.manager), "staff": Api.login(server.url, "staff1", s.staff["staff1"]),
+            "kiosk": Api(server.url, s.devices["kiosk-01"]), "button": Api(server.url, s.devices["button-1"]),
+            "anon": Api(server.url)}
+
+
+@pytest.mark.parametrize("method, path, body", MANAGER_CALLS)
+def test_manager_only_calls(apis, method, path, body):
+    assert apis["anon"].call(method, path, body).status_code == 401
+    for who in ("staff", "kiosk", "button"):
+        r = apis[who].call(method, path, body)
+        assert r.status_code == 403, (who, r.text)
+        assert r.json()["error"] in ("forbidden", "manager_only")
+    assert apis["boss"].call(method, path, body).status_code == 200
+
+
+def test_followup_actions_are_manager_only(apis):
+    for who, status in (("anon", 401), ("staff", 403), ("kiosk", 403)):
+        for action in ("assign", "note", "close"):
+            assert apis[who].call("POST", f"/api/v1/followups/1/{action}", {"text": "x"}).status_code == status
+    assert apis["boss"].call("POST", "/api/v1/followups/999/note", {"text": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize("path, anon, staff, boss", [
+    ("/dashboard", 401, 403, 200), ("/console", 401, 200, 200), ("/rate/window/1", 200, 200, 200),
+    ("/rate/window/999", 404, 404, 404), ("/rate/t/not-a-token", 404, 404, 404),
+])
+def test_pages_by_role(server, apis, path, anon, staff, boss):
+    for who, status in (("anon", anon), ("staff", staff), ("boss", boss)):
+        cookies = {"hall_token": apis[who].token} if apis[who].token else {}
+        r = requests.get(server.url + path, cookies=cookies, timeout=5)
+        assert r.status_code == status, (who, path)
+        assert r.headers["Content-Type"].startswith("text/html")
+    login = requests.get(server.url + "/dashboard", timeout=5).text
+    assert 'id="login-form"' in login and "监督管理" in login and "Supervision" in login
+
+
+def test_static_assets_are_local(server):
+    r = requests.get(server.url + "/pages-static/vendor/chart.umd.min.js", timeout=5)
+    assert r.status_code == 200 and "Chart.js v4" in r.text[:200]
+    page = requests.get(server.url + "/dashboard", timeout=5).text
+    assert "http://" not in page.replace(server.url, "") and "https://" not in page
+
+
+def test_manager_actions_are_audited(apis):
+    boss = apis["boss"]
+    boss.ok("PUT", "/api/v1/windows/7/zones", {"zones": ["social", "commerce"], "reason": "午高峰"})
+    boss.call("GET", "/api/v1/stats/export.xlsx", **{"from": "2026-01-01", "to": "2026-01-02"})
+    entries = boss.ok("GET", "/api/v1/audit")["entries"]
+    actions = [(e["actor"], e["action"]) for e in entries]
+    assert ("boss", "PUT /api/v1/windows/<int:no>/zones") in actions
+    assert ("boss", "GET /api/v1/stats/export.xlsx") in actions
+    assert ("boss", "login") in actions
+    put = next(e for e in entries if e["action"].startswith("PUT"))
+    assert put["target"] == {"no": 7} and put["detail"]["zones"] == ["social", "commerce"] and put["status"] == 200
+    # staff actions are not manager actions; a refused call by staff leaves no manager entry
+    apis["staff"].call("PUT", "/api/v1/windows/7/zones", {"zones": ["public"]})
+    after = boss.ok("GET", "/api/v1/audit")["entries"]
+    assert all(e["actor"] == "boss" for e in after)
+    login = next(e for e in after if e["action"] == "login")
+    assert "password" not in str(login["detail"])
