@@ -124,6 +124,10 @@ class QrScanner:
         params = [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, int(self.read_timeout_s * 1000),
                   cv2.CAP_PROP_READ_TIMEOUT_MSEC, int(self.read_timeout_s * 1000)]
         capture = cv2.VideoCapture(self.source, cv2.CAP_ANY, params)
+        if not capture.isOpened():
+            # Backends that do not know the timeout properties refuse to open with them.
+            capture.release()
+            capture = cv2.VideoCapture(self.source)
         if capture.isOpened():
             if not self.is_file:
                 capture.set(cv2.CAP_PROP_BUFFERSIZE, 1)  # decode the newest frame, not old ones

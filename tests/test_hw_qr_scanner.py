@@ -62,9 +62,9 @@ def test_video_file_codes_in_hard_conditions_are_delivered_in_order(tmp_path):
 
 def test_same_code_is_not_repeated_within_the_repeat_window(tmp_path):
     code = QrScene("https://hall.local/t/42?k=abc")
-    # At 10 fps: shown, gone 0.6 s, shown again (suppressed), gone 4 s, shown (delivered again).
-    video = write_video(tmp_path / "repeat.avi", [code, None, None, code] + [None] * 14 + [code],
-                        frames_per_scene=3)
+    # At 5 fps: shown, gone 0.6 s, shown again (suppressed), gone 4 s, shown (delivered again).
+    video = write_video(tmp_path / "repeat.avi", [code, None, None, None, code] + [None] * 20
+                        + [code], fps=5, frames_per_scene=1)
     assert scan(video, repeat_after_s=3.0).codes == [code.payload, code.payload]
     assert scan(video, repeat_after_s=60).codes == [code.payload]
 
