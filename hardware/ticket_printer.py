@@ -55,7 +55,8 @@ class TicketPrinter:
             raise PrinterError("打印纸宽度只能是 58 或 80 毫米", str(error)) from None
         self.timeout_s = timeout_s
         self.status_timeout_s = status_timeout_s
-        self._silent = False  # set once the printer has not answered a status query
+        self._silent = False  # the printer never answered a status query: stop asking
+        self._answered = False  # it has answered one: from now on silence is a fault
 
     # The kiosk's three calls -------------------------------------------------------------
 
@@ -74,7 +75,8 @@ class TicketPrinter:
             try:
                 link.open()
                 status = self._query(link) if link.can_read else PrinterStatus.UNKNOWN
-                self._silent = status is PrinterStatus.UNKNOWN
+                if status is not PrinterStatus.UNKNOWN:
+                    self._silent, self._answered = False, True
                 return status
             finally:
                 link.close()
@@ -109,8 +111,14 @@ class TicketPrinter:
         try:
             ask = link.can_read and not self._silent
             before = self._query(link) if ask else PrinterStatus.UNKNOWN
+            if ask and before is PrinterStatus.UNKNOWN and self._answered:
+                # It used to answer: silence now means it hangs (jam, firmware stuck).
+                raise PrinterOffline("打印机无响应，请通知工作人员",
+                                     f"the printer at {self.spec} stopped answering status "
+                                     "queries; check it and switch it off and on")
+            self._answered = self._answered or before is not PrinterStatus.UNKNOWN
             # A model without real-time status would cost a status timeout on every ticket.
-            self._silent = before is PrinterStatus.UNKNOWN
+            self._silent = ask and before is PrinterStatus.UNKNOWN or self._silent
             _raise_for(before, printed=False)
             link.write(data)
             if not link.can_read or before is PrinterStatus.UNKNOWN:

@@ -276,3 +276,14 @@ def test_decoder_reads_barcodes_and_the_double_survives_unknown_bytes():
         assert printer.wait_for_bytes(9)
         assert printer.wait_for_cut(5)
         assert printer.protocol_errors and "unknown ESC command" in printer.protocol_errors[0]
+
+
+def test_printer_that_stops_answering_is_reported_offline():
+    with PrinterDouble() as printer:
+        device = open_printer(printer.spec, status_timeout_s=0.2)
+        assert device.print_ticket(ticket()) is PrinterStatus.OK
+        printer.answers_status = False  # firmware hangs
+        with pytest.raises(PrinterOffline) as caught:
+            device.print_ticket(ticket())
+        assert "stopped answering" in str(caught.value)
+        assert printer.cuts == 1  # the second ticket was not sent into the void
