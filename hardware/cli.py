@@ -24,7 +24,8 @@ def printer() -> None:
 
 @printer.command("test")
 @click.option("--printer", "spec", metavar="SPEC",
-              help="network:HOST:PORT, usb:VID:PID, serial:/dev/ttyS0[:BAUD] or file:/dev/usb/lp0")
+              help="network:HOST:PORT, usb:VID:PID[:IN:OUT], serial:/dev/ttyS0[:BAUD] or "
+              "file:/dev/usb/lp0")
 @click.option("--png", "png", type=click.Path(dir_okay=False), help="Also save the ticket as PNG.")
 @click.option("--paper", type=click.Choice(["58", "80"]), default="80", show_default=True,
               help="Paper width in mm.")

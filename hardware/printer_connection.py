@@ -2,7 +2,8 @@
 
 Specs (from the device config):
     network:HOST:PORT      raw TCP, usually port 9100
-    usb:VID:PID            hex ids, e.g. usb:0416:5011 (needs pyusb and libusb-1.0)
+    usb:VID:PID[:IN:OUT]   hex ids, e.g. usb:0416:5011; endpoints default to 82:01, some
+                           models need others (see `lsusb -v`); needs pyusb and libusb-1.0
     serial:/dev/ttyS0[:BAUD]  default 9600 baud
     file:/dev/usb/lp0      a device file (write only: no status)
 """
@@ -31,12 +32,16 @@ class PrinterSpec:
     product_id: int = 0
     path: str = ""
     baud: int = 9600
+    in_ep: int = 0x82
+    out_ep: int = 0x01
 
     def __str__(self) -> str:
         if self.kind == "network":
             return f"network:{self.host}:{self.port}"
         if self.kind == "usb":
-            return f"usb:{self.vendor_id:04x}:{self.product_id:04x}"
+            endpoints = "" if (self.in_ep, self.out_ep) == (0x82, 0x01) else \
+                f":{self.in_ep:02x}:{self.out_ep:02x}"
+            return f"usb:{self.vendor_id:04x}:{self.product_id:04x}{endpoints}"
         if self.kind == "serial":
             return f"serial:{self.path}:{self.baud}"
         return f"file:{self.path}"
@@ -60,8 +65,11 @@ def parse_printer_spec(spec: str) -> PrinterSpec:
                 raise ValueError("expected HOST:PORT")
             return PrinterSpec("network", host=host.strip("[]"), port=int(port))
         if kind == "usb":
-            vid, _, pid = rest.partition(":")
-            return PrinterSpec("usb", vendor_id=int(vid, 16), product_id=int(pid, 16))
+            parts = [int(part, 16) for part in rest.split(":")]
+            if len(parts) not in (2, 4):
+                raise ValueError("expected VID:PID or VID:PID:IN:OUT in hex")
+            endpoints = {"in_ep": parts[2], "out_ep": parts[3]} if len(parts) == 4 else {}
+            return PrinterSpec("usb", vendor_id=parts[0], product_id=parts[1], **endpoints)
         if kind == "serial":
             path, _, baud = rest.partition(":")
             if not path:
@@ -117,7 +125,8 @@ class PrinterLink:
             elif spec.kind == "usb":
                 from escpos.printer import Usb
 
-                printer = Usb(spec.vendor_id, spec.product_id, timeout=int(self.timeout_s * 1000))
+                printer = Usb(spec.vendor_id, spec.product_id, timeout=int(self.timeout_s * 1000),
+                              in_ep=spec.in_ep, out_ep=spec.out_ep)
             elif spec.kind == "serial":
                 from escpos.printer import Serial
 

@@ -213,7 +213,8 @@ def test_serial_printer_over_a_pseudo_terminal_reports_paper_out():
     ("spec", "kind", "detail"),
     [
         ("network:10.0.0.5:9100", "network", ("10.0.0.5", 9100)),
-        ("usb:0416:5011", "usb", (0x0416, 0x5011)),
+        ("usb:0416:5011", "usb", (0x0416, 0x5011, 0x82, 0x01)),
+        ("usb:0483:5743:81:03", "usb", (0x0483, 0x5743, 0x81, 0x03)),
         ("serial:/dev/ttyS0", "serial", ("/dev/ttyS0", 9600)),
         ("serial:/dev/ttyUSB0:19200", "serial", ("/dev/ttyUSB0", 19200)),
         ("file:/dev/usb/lp0", "file", ("/dev/usb/lp0",)),
@@ -222,13 +223,15 @@ def test_serial_printer_over_a_pseudo_terminal_reports_paper_out():
 def test_printer_specs_parse(spec, kind, detail):
     parsed = parse_printer_spec(spec)
     assert parsed.kind == kind
-    values = {"network": (parsed.host, parsed.port), "usb": (parsed.vendor_id, parsed.product_id),
+    values = {"network": (parsed.host, parsed.port),
+              "usb": (parsed.vendor_id, parsed.product_id, parsed.in_ep, parsed.out_ep),
               "serial": (parsed.path, parsed.baud), "file": (parsed.path,)}[kind]
     assert values == detail
     assert str(parsed) == spec or kind == "serial"
 
 
-@pytest.mark.parametrize("spec", ["", "network:printer", "usb:zz:1", "lpt:1", "network:h:99999"])
+@pytest.mark.parametrize("spec", ["", "network:printer", "usb:zz:1", "usb:1:2:3", "lpt:1",
+                                  "network:h:99999", "serial:", "file:"])
 def test_bad_printer_specs_say_what_to_write(spec):
     with pytest.raises(PrinterError) as caught:
         open_printer(spec)
