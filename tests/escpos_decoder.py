@@ -178,3 +178,24 @@ def decode(data: bytes) -> str:
 def status_queries(data: bytes) -> list[int]:
     """The DLE EOT n queries in `data`, in order."""
     return [int(t.value) for t in parse(data)[0] if t.kind == "status"]  # type: ignore[arg-type]
+
+
+def raster_image(data: bytes):
+    """All GS v 0 raster images in `data`, stacked top to bottom, as a grey numpy image
+    (0 = printed dot, 255 = paper): lets a test read back what a raster ticket shows."""
+    import numpy as np
+
+    strips = []
+    i = 0
+    while (i := data.find(b"\x1dv0", i)) >= 0:
+        width_bytes = data[i + 4] + 256 * data[i + 5]
+        height = data[i + 6] + 256 * data[i + 7]
+        body = np.frombuffer(data, np.uint8, width_bytes * height, i + 8)
+        bits = np.unpackbits(body.reshape(height, width_bytes), axis=1)
+        strips.append(np.where(bits == 1, 0, 255).astype(np.uint8))
+        i += 8 + width_bytes * height
+    if not strips:
+        raise ValueError("no raster image (GS v 0) in the data")
+    width = max(strip.shape[1] for strip in strips)
+    return np.vstack([np.pad(s, ((0, 0), (0, width - s.shape[1])), constant_values=255)
+                      for s in strips])

@@ -10,6 +10,7 @@ import pytest
 
 from hardware.printer_connection import parse_printer_spec
 from hardware.printer_status import PrinterStatus, status_from_replies
+from hardware.qr_decode import decode_frame
 from hardware.ticket_escpos import FS_KANJI_OFF, FS_KANJI_ON, printable_in_font
 from hardware.ticket_layout import TicketLayout, sample_ticket, wait_texts, wrap_columns
 from hardware.ticket_printer import (
@@ -19,7 +20,7 @@ from hardware.ticket_printer import (
     PrinterOffline,
     open_printer,
 )
-from tests.escpos_decoder import decode, parse, status_queries
+from tests.escpos_decoder import decode, parse, raster_image, status_queries
 from tests.printer_double import PrinterDouble
 
 
@@ -71,9 +72,13 @@ def test_raster_fallback_prints_the_ticket_as_an_image():
         open_printer(printer.spec, raster=True, paper_mm=58).print_ticket(ticket())
         assert printer.wait_for_cut(5)
         text = printer.text
+        printed = raster_image(printer.received)
     assert "[IMAGE:384x" in text
     assert "历下区" not in text
     assert text.endswith("[CUT]")
+    # What comes out of the printer is the ticket picture: its QR code scans.
+    assert printed.shape[1] == 384
+    assert decode_frame(printed) == ["http://192.168.1.10:8000/t/1?k=sample"]
 
 
 def test_characters_outside_two_byte_gb18030_print_as_a_picture_of_that_line():
