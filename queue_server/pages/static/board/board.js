@@ -25,8 +25,12 @@
     return "/api/v1/board" + (q.length ? "?" + q.join("&") : "");
   }
   function minutes(s) { return s > 0 ? Math.max(1, Math.round(s / 60)) : 0; }
-  function waitZh(z) { return z.waiting === 0 ? "无需等候" : "人等候 · " + (z.estimated_wait_s > 0 ? "约 " + minutes(z.estimated_wait_s) + " 分钟" : "稍候"); }
-  function waitEn(z) { return z.waiting === 0 ? "no wait" : "waiting · " + (z.estimated_wait_s > 0 ? "~" + minutes(z.estimated_wait_s) + " min" : "shortly"); }
+  function waitZh(z) {
+    return z.waiting === 0 ? "无需等候" : z.estimated_wait_s > 0 ? "约 " + minutes(z.estimated_wait_s) + " 分钟" : "稍候";
+  }
+  function waitEn(z) {
+    return z.waiting === 0 ? "no wait" : z.estimated_wait_s > 0 ? "~" + minutes(z.estimated_wait_s) + " min" : "shortly";
+  }
   function callWanted(c) {
     if (windowNo !== null && c.window !== windowNo) return false;
     return !state.zoneFilter || state.zoneFilter.indexOf(c.zone) >= 0;
@@ -109,6 +113,7 @@
     var off = $("offline");
     off.hidden = state.online;
     body.dataset.online = state.online ? "1" : "0";
+    body.classList.toggle("flashing", Date.now() < state.flashUntil);
     if (mode === "window") renderWindow(); else renderBoard();
     fitAll();
   }
@@ -130,14 +135,15 @@
     while (rows.length < history) rows.push('<li class="recent-row empty"></li>');
     var html = rows.join("");
     if (list.innerHTML !== html) list.innerHTML = html;
-    list.style.setProperty("--rows", String(Math.ceil(history / (list.offsetWidth < list.offsetHeight * 1.2 ? 1 : 1))));
+    list.style.setProperty("--n", String(history));
+    list.style.setProperty("--half", String(Math.ceil(history / 2)));
     var zones = $("zones");
     zones.dataset.count = String(state.zones.length);
     var zhtml = state.zones.map(function (z) {
-      return '<div class="zone" data-zone="' + esc(z.zone) + '"><div class="z-name fit">' + esc(z.prefix) + " " + esc(z.name_zh) +
-        '</div><div class="z-en fit">' + esc(z.name_en) + '</div><div class="z-figs"><span class="z-count">' + z.waiting +
-        '</span><span class="z-wait"><span class="z-wait-zh fit">' + esc(waitZh(z)) + '</span><span class="z-wait-en fit">' +
-        esc(waitEn(z)) + "</span></span></div></div>";
+      return '<div class="zone" data-zone="' + esc(z.zone) + '"><div class="z-name fit">' + esc(z.prefix) + " " +
+        esc(z.name_zh) + '</div><div class="z-en fit">' + esc(z.name_en) + '</div><div class="z-wait fit">' +
+        esc(waitZh(z)) + ' · ' + esc(waitEn(z)) + '</div><div class="z-count"><span class="z-n">' + z.waiting +
+        '</span><span class="z-unit">人等候 waiting</span></div></div>';
     }).join("");
     if (zones.innerHTML !== zhtml) zones.innerHTML = zhtml;
   }
@@ -147,9 +153,9 @@
     var main = $("ws-main");
     main.dataset.state = w.state;
     if (w.state === "paused") {
-      text("ws-number", "暂停服务");
-      text("ws-zh", "暂停服务 / Paused");
-      text("ws-en", w.pause_reason && w.pause_reason !== "暂停服务 Paused" ? w.pause_reason : "Please go to another window");
+      text("ws-number", "暂停服务 / Paused");
+      text("ws-zh", w.pause_reason && w.pause_reason !== "暂停服务 Paused" ? w.pause_reason : "请到其他窗口办理");
+      text("ws-en", "Please go to another window");
     } else if (w.state === "closed") {
       text("ws-number", "—");
       text("ws-zh", "本窗口暂未开放");
@@ -181,7 +187,8 @@
     el.style.fontSize = "";
     var size = parseFloat(getComputedStyle(el).fontSize), min = size * 0.45;
     var n = 0;
-    while ((el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) && size > min && n++ < 30) {
+    // Width only: CJK fonts' tall ascenders overflow their line box vertically by design.
+    while (el.scrollWidth > el.clientWidth + 1 && size > min && n++ < 30) {
       size *= 0.92;
       el.style.fontSize = size + "px";
     }
@@ -194,7 +201,7 @@
     if ($("clock")) {
       text("clock", pad(now.getHours()) + ":" + pad(now.getMinutes()) + ":" + pad(now.getSeconds()));
       text("date", now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate()) + " 星期" +
-        "日一二三四五六".charAt(now.getDay()));
+        "日一二三四五六".charAt(now.getDay()) + " " + ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][now.getDay()]);
     }
     body.classList.toggle("flashing", Date.now() < state.flashUntil);
   }
