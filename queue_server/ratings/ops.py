@@ -46,6 +46,12 @@ def m001_ratings(db: Database) -> None:
     db["rating_secret"].insert({"id": 1, "secret": secrets.token_hex(32)})
 
 
+@migrations()
+def m002_contact(db: Database) -> None:
+    # A citizen who rates badly may leave a phone number so the follow-up can call back.
+    db["ratings"].add_column("contact", str)
+
+
 def secret(hall: Hall) -> str:
     return hall.store.read().execute("SELECT secret FROM rating_secret WHERE id = 1").fetchone()[0]
 
@@ -111,6 +117,10 @@ def rate(hall: Hall, ticket_id: int, body: dict, *, source: str, principal: Prin
         score, reason, comment = check_rating(body.get("score"), body.get("reason"), body.get("comment"))
     except ValueError as e:
         raise BadRequest(str(e), code="bad_rating") from None
+    contact = body.get("contact")
+    if contact is not None and (not isinstance(contact, str) or len(contact) > 40):
+        raise BadRequest("contact must be a phone number or similar, at most 40 characters", code="bad_rating")
+    contact = (contact or "").strip() or None
     with hall.store.write() as db:
         now = hall.now()
         row = load_ticket(db, ticket_id)
@@ -127,7 +137,7 @@ def rate(hall: Hall, ticket_id: int, body: dict, *, source: str, principal: Prin
             raise Conflict(f"{row['number']} has already been rated; thank you", code="already_rated")
         rating = {"ticket_id": ticket_id, "day": row["day"], "number": row["number"], "zone": row["zone"],
                   "matter": row["matter"], "window": row["window"], "staff": row["staff"], "score": score,
-                  "reason": reason, "comment": comment, "source": source, "at": to_iso(now)}
+                  "reason": reason, "comment": comment, "contact": contact, "source": source, "at": to_iso(now)}
         rating["id"] = db["ratings"].insert(rating).last_pk
         followup = None
         if is_bad(score):
@@ -148,8 +158,8 @@ FOLLOWUP_STATES = ("open", "assigned", "closed")
 
 def list_followups(hall: Hall, state: str | None = None, limit: int = 200, only: int | None = None) -> list[dict]:
     db = hall.store.read()
-    sql = ("SELECT f.*, r.ticket_id, r.number, r.zone, r.window, r.staff, r.score, r.reason, r.comment, r.source,"
-           " r.at AS rated_at FROM rating_followups f JOIN ratings r ON r.id = f.rating_id")
+    sql = ("SELECT f.*, r.ticket_id, r.number, r.zone, r.window, r.staff, r.score, r.reason, r.comment, r.contact,"
+           " r.source, r.at AS rated_at FROM rating_followups f JOIN ratings r ON r.id = f.rating_id")
     args: list = []
     if only is not None:
         sql += " WHERE f.id = ?"

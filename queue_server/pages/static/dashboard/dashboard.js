@@ -160,6 +160,7 @@ async function loadFollowups() {
     <td>${f.window} 号<br>${Hall.esc(f.staff || "")}</td>
     <td class="score-${f.score}">${SCORE_TEXT[f.score]} (${f.score})</td>
     <td>${Hall.esc(REASONS[f.reason] || f.reason || "")}<br>${Hall.esc(f.comment || "")}
+      ${f.contact ? `<br>电话 Tel: ${Hall.esc(f.contact)}` : ""}
       ${f.notes.length ? `<ul class="notes">${f.notes.map((n) => `<li>${Hall.time(n.at)} ${Hall.esc(n.author)}: ${Hall.esc(n.text)}</li>`).join("")}</ul>` : ""}</td>
     <td class="${f.overdue ? "red" : ""}">${Hall.time(f.due_at)}${f.overdue ? "<br>已超期 Overdue" : ""}</td>
     <td>${{open: "待处理 Open", assigned: `已指派 Assigned: ${Hall.esc(f.assignee)}`, closed: `已关闭 Closed: ${Hall.esc(f.outcome || "")}`}[f.state]}</td>

@@ -45,13 +45,15 @@ function offer(ticket) {
   $("rate-matter").textContent = `${matter} · ${ticket.window} 号窗口 Window ${ticket.window}`;
   $("rate-error").textContent = "";
   $("comment").value = "";
+  $("contact").value = "";
   for (const b of document.querySelectorAll(".reason")) b.classList.remove("selected");
   $("reason-submit").disabled = true;
   show("rate");
 }
 
 async function submit() {
-  const body = {score: R.score, reason: R.reason, comment: $("comment").value.trim() || null};
+  const body = {score: R.score, reason: R.reason, comment: $("comment").value.trim() || null,
+                contact: R.score <= 2 ? $("contact").value.trim() || null : null};
   let r;
   if (PAD) r = await Hall.api("POST", "/api/v1/ratings", Object.assign({ticket_id: R.ticket.id}, body), R.headers);
   else r = await Hall.api("POST", `/api/v1/ratings/t/${encodeURIComponent(RATE_MODE.token)}`, body);
@@ -82,6 +84,7 @@ $("reasons").addEventListener("click", (ev) => {
 });
 $("reason-back").addEventListener("click", () => show("rate"));
 $("reason-submit").addEventListener("click", submit);
+$("contact").addEventListener("input", Hall.debounce(() => { if (PAD) show("reason"); }, 500));
 $("comment").addEventListener("input", Hall.debounce(() => { if (PAD) show("reason"); }, 500));
 
 async function checkPad() {

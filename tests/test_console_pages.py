@@ -1,0 +1,135 @@
+"""The staff console in headless Chromium against a real server: sign in, pick a window, call, transfer,
+finish, pause and resume by buttons and keys; a stale page is told so and refreshed."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.web_pages import Api, module_browser, module_server, page_errors, shot, sign_in
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, seeded_template):
+    yield from module_server(tmp_path_factory, seeded_template)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    yield from module_browser()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 800}, locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+def test_wrong_password_is_explained(server, page):
+    sign_in(page, server.url, "/console", "staff1", "not-the-password")
+    expect(page.locator("#login-error")).to_contain_text("Wrong user name or password")
+    shot(page, "console_login_error")
+
+
+def test_call_transfer_and_finish(server, page):
+    s = server.seeded
+    kiosk = Api(server.url, s.devices["kiosk-01"])
+    first = kiosk.ok("POST", "/api/v1/tickets", {"zone": "special", "matter": "F01"})
+    second = kiosk.ok("POST", "/api/v1/tickets", {"zone": "special"})
+    errors = page_errors(page)
+    sign_in(page, server.url, "/console", "staff1", s.staff["staff1"])
+    expect(page.locator("#picker")).to_be_visible()
+    shot(page, "console_picker")
+    page.click("button[data-window='39']")
+    expect(page.locator("#console")).to_be_visible()
+    expect(page.locator("#btn-finish")).to_be_disabled()
+    page.keyboard.press("n")  # call next
+    expect(page.locator("#ticket-number")).to_have_text(first["number"])
+    expect(page.locator("#guide")).to_be_visible()
+    assert page.locator("#guide-materials li").count() >= 1
+    page.keyboard.press("s")  # start
+    expect(page.locator("#ticket-state")).to_contain_text("Serving")
+    expect(page.locator("#btn-finish")).to_be_enabled()
+    shot(page, "console_serving")
+    page.click("#btn-transfer")
+    expect(page.locator("#transfer-dialog")).to_be_visible()
+    page.select_option("#transfer-zone", "consult")
+    page.fill("#transfer-note", "缺少授权书，请先咨询")
+    shot(page, "console_transfer_dialog")
+    page.click("#transfer-ok")
+    expect(page.locator("#message")).to_contain_text("transferred")
+    expect(page.locator("#ticket-none")).to_be_visible()
+    moved = kiosk.ok("GET", f"/api/v1/tickets/{first['id']}")
+    assert moved["state"] == "transferred" and moved["zone"] == "consult" and moved["note"] == "缺少授权书，请先咨询"
+    page.click("#btn-call")
+    expect(page.locator("#ticket-number")).to_have_text(second["number"])
+    page.keyboard.press("s")
+    expect(page.locator("#btn-finish")).to_be_enabled()
+    page.keyboard.press("f")  # finish
+    expect(page.locator("#ticket-none")).to_be_visible()
+    expect(page.locator("#mine-served")).to_have_text("1")
+    expect(page.locator("#mine-transfer")).to_have_text("1")
+    assert kiosk.ok("GET", f"/api/v1/tickets/{second['id']}")["state"] == "done"
+    page.keyboard.press("n")  # nobody left for special/commerce
+    expect(page.locator("#message")).to_contain_text("No one is waiting")
+    shot(page, "console_after_finish")
+    assert errors == []
+
+
+def test_pause_with_reason_and_resume(server, page):
+    s = server.seeded
+    sign_in(page, server.url, "/console", "staff2", s.staff["staff2"])
+    page.click("button[data-window='40']")
+    expect(page.locator("#console")).to_be_visible()
+    page.keyboard.press("p")
+    expect(page.locator("#pause-dialog")).to_be_visible()
+    page.select_option("#pause-reason", "会议 Meeting")
+    page.fill("#pause-text", "科室例会")
+    page.click("#pause-ok")
+    expect(page.locator("#state-label")).to_contain_text("会议 Meeting · 科室例会")
+    expect(page.locator("#btn-call")).to_be_disabled()
+    expect(page.locator("#btn-resume")).to_be_visible()
+    shot(page, "console_paused")
+    page.keyboard.press("u")
+    expect(page.locator("#btn-call")).to_be_enabled()
+    assert Api(server.url).ok("GET", "/api/v1/windows/40")["state"] == "open"
+
+
+def test_a_stale_page_is_told_and_refreshed(server, browser):
+    s = server.seeded
+    kiosk = Api(server.url, s.devices["kiosk-01"])
+    context = browser.new_context(viewport={"width": 1366, "height": 800})
+    fresh, stale = context.new_page(), context.new_page()
+    stale.route("**/api/v1/events*", lambda route: route.abort())  # this page hears no live updates
+    sign_in(fresh, server.url, "/console", "staff3", s.staff["staff3"])
+    fresh.click("button[data-window='34']")
+    expect(fresh.locator("#console")).to_be_visible()
+    a = kiosk.ok("POST", "/api/v1/tickets", {"zone": "social"})
+    b = kiosk.ok("POST", "/api/v1/tickets", {"zone": "social"})
+    fresh.click("#btn-call")
+    expect(fresh.locator("#ticket-number")).to_have_text(a["number"])
+    stale.goto(server.url + "/console")
+    expect(stale.locator("#ticket-number")).to_have_text(a["number"])
+    fresh.keyboard.press("s")
+    expect(fresh.locator("#btn-finish")).to_be_enabled()
+    fresh.keyboard.press("f")
+    expect(fresh.locator("#ticket-none")).to_be_visible()
+    fresh.keyboard.press("n")
+    expect(fresh.locator("#ticket-number")).to_have_text(b["number"])
+    # the stale page still shows A as called; its "start" must not start B
+    stale.click("#btn-start")
+    expect(stale.locator("#message")).to_contain_text("out of date")
+    expect(stale.locator("#ticket-number")).to_have_text(b["number"])
+    shot(stale, "console_stale")
+    assert kiosk.ok("GET", f"/api/v1/tickets/{b['id']}")["state"] == "called"
+    context.close()
+
+
+def test_staff_on_the_dashboard_gets_the_managers_only_page(server, page):
+    sign_in(page, server.url, "/console", "staff4", server.seeded.staff["staff4"])
+    expect(page.locator("#picker")).to_be_visible()
+    response = page.goto(server.url + "/dashboard")
+    assert response.status == 403
+    expect(page.locator("#denied")).to_contain_text("hall manager only")
+    shot(page, "dashboard_denied_for_staff")

@@ -1,0 +1,119 @@
+"""好差评 pages in headless Chromium: the window pad (live after "finish", good and bad ratings, back to idle by
+itself) and the phone page behind a ticket's QR link."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.web_pages import Api, module_browser, module_server, page_errors, serve_one, shot
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, seeded_template):
+    yield from module_server(tmp_path_factory, seeded_template)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    yield from module_browser()
+
+
+@pytest.fixture(scope="module")
+def apis(server):
+    s = server.seeded
+    staff1 = Api.login(server.url, "staff1", s.staff["staff1"])
+    staff1.ok("POST", "/api/v1/windows/1/open")
+    return {"kiosk": Api(server.url, s.devices["kiosk-01"]), "staff1": staff1,
+            "boss": Api.login(server.url, *s.manager)}
+
+
+@pytest.fixture
+def pad(server, browser):
+    context = browser.new_context(viewport={"width": 1024, "height": 600}, locale="zh-CN")
+    page = context.new_page()
+    errors = page_errors(page)
+    page.goto(f"{server.url}/rate/window/1?device={server.seeded.devices['button-1']}")
+    expect(page.locator("#screen-idle")).to_be_visible()
+    assert "device=" not in page.url  # the device token does not stay in the address bar
+    yield page
+    assert errors == []
+    context.close()
+
+
+def test_pad_good_rating_then_idle_by_itself(apis, pad):
+    shot(pad, "pad_idle")
+    t = serve_one(apis["kiosk"], apis["staff1"], 1, matter="A01")
+    expect(pad.locator("#screen-rate")).to_be_visible()  # arrives live, no reload
+    expect(pad.locator("#rate-number")).to_have_text(t["number"])
+    expect(pad.locator("#rate-matter")).to_contain_text("企业设立登记")
+    shot(pad, "pad_rate")
+    pad.click(".face[data-score='5']")
+    expect(pad.locator("#screen-thanks")).to_be_visible()
+    expect(pad.locator("#thanks-followup")).to_be_hidden()
+    shot(pad, "pad_thanks")
+    expect(pad.locator("#screen-idle")).to_be_visible(timeout=15000)
+    rated = apis["boss"].ok("GET", "/api/v1/ratings")["ratings"]
+    assert any(r["ticket_id"] == t["id"] and r["score"] == 5 and r["source"] == "pad" for r in rated)
+
+
+def test_pad_bad_rating_asks_a_reason_and_opens_a_followup(apis, pad):
+    t = serve_one(apis["kiosk"], apis["staff1"], 1)
+    expect(pad.locator("#screen-rate")).to_be_visible()
+    pad.click(".face[data-score='2']")
+    expect(pad.locator("#screen-reason")).to_be_visible()
+    expect(pad.locator("#reason-submit")).to_be_disabled()
+    pad.click(".reason[data-reason='come_back']")
+    pad.fill("#comment", "第二次来了，还缺材料")
+    shot(pad, "pad_reason")
+    pad.click("#reason-submit")
+    expect(pad.locator("#screen-thanks")).to_be_visible()
+    expect(pad.locator("#thanks-followup")).to_be_visible()
+    items = apis["boss"].ok("GET", "/api/v1/followups", state="pending")
+    item = next(f for f in items if f["ticket_id"] == t["id"])
+    assert item["score"] == 2 and item["reason"] == "come_back" and item["comment"] == "第二次来了，还缺材料"
+
+
+def test_pad_without_a_token_says_how_to_authorise(server, browser):
+    context = browser.new_context(viewport={"width": 1024, "height": 600})
+    page = context.new_page()
+    page.goto(server.url + "/rate/window/2")
+    expect(page.locator("#screen-error")).to_be_visible()
+    expect(page.locator("#error-text")).to_contain_text("not authorised")
+    shot(page, "pad_not_authorised")
+    context.close()
+
+
+def test_phone_page_waits_for_the_service_then_rates_once(server, browser, apis):
+    kiosk, staff1 = apis["kiosk"], apis["staff1"]
+    t = kiosk.ok("POST", "/api/v1/tickets", {"zone": "commerce", "matter": "A02"})
+    path = kiosk.ok("GET", f"/api/v1/tickets/{t['id']}/rating-link")["path"]
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    errors = page_errors(phone)
+    phone.goto(server.url + path)
+    expect(phone.locator("#screen-wait")).to_be_visible()
+    expect(phone.locator("#wait-number")).to_have_text(t["number"])
+    shot(phone, "phone_wait")
+    staff1.ok("POST", "/api/v1/windows/1/call-next")
+    staff1.ok("POST", "/api/v1/windows/1/start")
+    staff1.ok("POST", "/api/v1/windows/1/finish")
+    phone.click("#wait-refresh")
+    expect(phone.locator("#screen-rate")).to_be_visible()
+    shot(phone, "phone_rate", full_page=True)
+    phone.click(".face[data-score='1']")
+    phone.click(".reason[data-reason='attitude']")
+    phone.fill("#contact", "13800000000")
+    phone.click("#reason-submit")
+    expect(phone.locator("#screen-thanks")).to_be_visible()
+    shot(phone, "phone_thanks")
+    phone.reload()
+    expect(phone.locator("#screen-done")).to_be_visible()
+    item = next(f for f in apis["boss"].ok("GET", "/api/v1/followups") if f["ticket_id"] == t["id"])
+    assert item["contact"] == "13800000000" and item["source"] == "phone"
+    assert errors == []
+    bad = phone.goto(server.url + path[:-3] + "xyz")
+    assert bad.status == 404
+    expect(phone.locator(".banner-error")).to_contain_text("评价链接无效")
+    shot(phone, "phone_bad_link")
+    context.close()
