@@ -8,7 +8,7 @@ const KEYS = {n: "call-next", r: "recall", s: "start", f: "finish", x: "no-show"
 
 function say(text, kind) {
   const m = $("message");
-  m.className = `banner banner-${kind || "error"}`;
+  m.className = `banner toast banner-${kind || "error"}`;
   m.textContent = text;
   clearTimeout(say.timer);
   if (kind === "ok") say.timer = setTimeout(() => m.classList.add("hidden"), 4000);

@@ -9,7 +9,7 @@ const SCORE_TEXT = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不�
 
 function say(text, kind) {
   const m = $("message");
-  m.className = `banner banner-${kind || "error"}`;
+  m.className = `banner toast banner-${kind || "error"}`;
   m.textContent = text;
   clearTimeout(say.t);
   say.t = setTimeout(() => m.classList.add("hidden"), kind === "ok" ? 4000 : 10000);
