@@ -1,0 +1,66 @@
+"""The pickup desk hands a licence over: staff type the holder's last 4 ID characters, the licence is collected.
+
+The audit record keeps who (staff), when, where (window), which kiosk took the ticket and which ticket.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from queue_server import pickup_codes
+from queue_server.accounts import Principal
+from queue_server.clock import to_iso
+from queue_server.errors import BadRequest, Forbidden
+from queue_server.hall import Hall
+from queue_server.pickups import audit_log, licences
+from queue_server.pickups.keyfile import KeyStore
+from queue_server.pickups.redeem import check_state
+from queue_server.pickups.refusals import Refused
+
+
+def staff_window(hall: Hall, p: Principal, window: int | None) -> int | None:
+    """The desk the handover happens at: the given window (must be the staff member's) or their open one."""
+    db = hall.store.read()
+    if window is not None:
+        row = db.execute("SELECT staff, state FROM windows WHERE number = ?", [window]).fetchone()
+        if row is None:
+            raise BadRequest(f"there is no window {window}", code="unknown_window")
+        if not p.is_manager and (row[0] != p.name or row[1] == "closed"):
+            raise Forbidden(f"window {window} is not open under your name; open it first", code="not_your_window")
+        return window
+    row = db.execute("SELECT number FROM windows WHERE staff = ? AND state != 'closed' ORDER BY number",
+                     [p.name]).fetchone()
+    if row is None and not p.is_manager:
+        raise BadRequest("open your pickup window first (POST /api/v1/windows/{no}/open)", code="no_window")
+    return row[0] if row else None
+
+
+def handover(hall: Hall, keys: KeyStore, licence_id: int, id_last4: str, p: Principal,
+             window: int | None = None) -> dict:
+    desk = staff_window(hall, p, window)
+    digits = (id_last4 or "").strip().upper()
+    secret = keys.ring().code_secret
+    now = hall.now()
+    try:
+        with hall.store.write() as db:
+            row = licences.load(db, licence_id)
+            if row["state"] != "redeemed":  # a ticket taken in time is honoured even if the day ends
+                check_state(hall, row, now)
+            expected = row["id_last4_hash"] or ""
+            given = pickup_codes.digits_hash(secret, f"id:{licence_id}", digits)
+            if not hmac.compare_digest(expected, given):
+                raise Refused("id_mismatch", "身份证号后四位与登记信息不符，请核对证件或委托书。",
+                              "The last 4 ID characters do not match the record. Please check the ID card "
+                              "or the authorisation.")
+            db.execute("UPDATE licences SET state = 'collected', collected_at = ?, collected_by = ?,"
+                       " collected_window = ?, collected_kiosk = redeemed_kiosk WHERE id = ?",
+                       [to_iso(now), p.name, desk, licence_id])
+            audit_log.record(db, at=now, subject="licence", action="handover", outcome="collected",
+                             object_id=licence_id, device=row["redeemed_kiosk"], staff=p.name, window=desk,
+                             ticket_id=row["ticket_id"], detail={"case_no": row["case_no"]})
+            return licences.public(licences.load(db, licence_id))
+    except Refused as e:
+        with hall.store.write() as db:
+            audit_log.record(db, at=hall.now(), subject="licence", action="handover", outcome=e.code,
+                             object_id=licence_id, staff=p.name, window=desk, detail={"message": e.message[:300]})
+        raise
