@@ -5,6 +5,18 @@ const $ = (id) => document.getElementById(id);
 const D = {hall: null, zones: {}, live: null, selected: null, tab: "live", charts: {}, users: []};
 const REASONS = {attitude: "服务态度差 Attitude", efficiency: "效率低 Efficiency", come_back: "让再跑一次 Told to come back",
                  fees: "收费 Fees", other: "其他 Other"};
+const AUDIT_LABELS = {
+  "login": "登录 Sign in",
+  "PUT /api/v1/windows/<int:no>/zones": "调整窗口板块 Window zones",
+  "POST /api/v1/rebalance/accept": "采纳调度建议 Proposal accepted",
+  "POST /api/v1/followups/<int:followup_id>/<action>": "差评跟进 Follow-up",
+  "POST /api/v1/alerts/<int:alert_id>/resolve": "处理告警 Alert resolved",
+  "GET /api/v1/stats/export.xlsx": "导出 Excel export",
+  "GET /api/v1/stats/export-range.csv": "导出 CSV export",
+  "GET /api/v1/stats/export.csv": "导出 CSV export",
+  "POST /api/v1/windows/<int:no>/<action>": "窗口操作 Window action",
+  "POST /api/v1/logout": "退出 Sign out",
+};
 const SCORE_TEXT = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"};
 
 function say(text, kind) {
@@ -20,6 +32,7 @@ const zne = (code) => (D.zones[code] ? `${D.zones[code].name_zh} ${D.zones[code]
 // ---- tabs ----
 function showTab(tab) {
   D.tab = tab;
+  $("message").classList.add("hidden");
   for (const b of document.querySelectorAll(".tab")) b.classList.toggle("active", b.dataset.tab === tab);
   for (const p of document.querySelectorAll(".panel")) p.classList.toggle("hidden", p.id !== `panel-${tab}`);
   ({live: loadLive, balance: loadBalance, followups: loadFollowups, history: loadHistory, audit: loadAudit})[tab]();
@@ -111,6 +124,7 @@ function renderBalanceWindows() {
   $("balance-windows").innerHTML = D.live.windows.map((w) => windowCard(w, true)).join("");
   const w = D.live.windows.find((x) => x.number === D.selected);
   $("zone-editor").classList.toggle("hidden", !w);
+  $("zone-editor-hint").classList.toggle("hidden", !!w);
   if (!w) return;
   $("zone-editor-title").textContent = `${w.number} 号窗口 Window ${w.number}: ${w.zones.map(zne).join(" / ")}`;
   const zones = D.hall.zones;
@@ -234,9 +248,14 @@ async function loadAudit() {
   const r = await Hall.api("GET", "/api/v1/audit");
   if (!r.ok) { say(Hall.errorText(r)); return; }
   $("no-audit").classList.toggle("hidden", r.data.entries.length > 0);
-  $("audit-table").tBodies[0].innerHTML = r.data.entries.map((e) => `<tr><td>${Hall.time(e.at)}</td>
-    <td>${Hall.esc(e.actor)}</td><td>${Hall.esc(e.action)}</td><td>${Hall.esc(JSON.stringify(e.target || ""))}</td>
-    <td>${Hall.esc(e.detail ? JSON.stringify(e.detail) : "")}</td><td class="num">${e.status}</td></tr>`).join("");
+  const pairs = (o) => (o ? Object.entries(o).map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(" · ") : "");
+  $("audit-table").tBodies[0].innerHTML = r.data.entries.map((e) => {
+    const label = AUDIT_LABELS[e.action] || "";
+    const what = e.target && e.target.action ? ` · ${e.target.action}` : "";
+    return `<tr><td>${Hall.time(e.at)}</td><td>${Hall.esc(e.actor)}</td>
+      <td>${Hall.esc(label + what)}<br><small>${Hall.esc(e.action)}</small></td><td>${Hall.esc(pairs(e.target))}</td>
+      <td>${Hall.esc(pairs(e.detail))}</td><td class="num">${e.status}</td></tr>`;
+  }).join("");
 }
 
 // ---- start ----
