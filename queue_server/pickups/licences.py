@@ -35,7 +35,7 @@ def _text(raw: dict, name: str, limit: int, *, required: bool = True) -> str | N
         return None
     if not isinstance(value, str):
         raise BadRequest(f"{name!r} must be text", code="bad_field", field=name)
-    value = value.strip()
+    value = " ".join(value.split())  # a cell may hold line breaks (an address typed in Excel)
     if len(value) > limit or not value.isprintable():
         raise BadRequest(f"{name!r} must be printable text of at most {limit} characters", code="bad_field",
                          field=name)
@@ -165,8 +165,8 @@ def _decode_csv(data: bytes) -> str:
 
 def import_csv(hall: Hall, keys: KeyStore, data: bytes, actor: tuple[str, str]) -> dict:
     """Register every good row; report each bad one by its line number. Good rows are kept either way."""
-    reader = csv.DictReader(io.StringIO(_decode_csv(data), newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader = csv.reader(io.StringIO(_decode_csv(data), newline=""))
+    header = [h.strip() for h in next(reader, [])]
     missing = [f for f in ("case_no", "licence_type", "holder_name", "id_last4", "phone_last4") if f not in header]
     if missing:
         raise BadRequest(f"the CSV header lacks {', '.join(missing)}; the first line must name the columns "
@@ -175,26 +175,23 @@ def import_csv(hall: Hall, keys: KeyStore, data: bytes, actor: tuple[str, str]) 
     if unknown:
         raise BadRequest(f"unknown CSV column(s) {', '.join(unknown)}; the columns are {', '.join(FIELDS)}",
                          code="bad_csv")
-    reader.fieldnames = header
     now = hall.now()
-    created, errors = [], []
-    rows = []
-    line = 1
-    for record in reader:
-        line_no = line + 1  # the line this record starts on
-        line = reader.line_num
-        if None in record:
-            errors.append({"line": line_no, "error": "bad_row", "message": "more cells than columns"})
-            continue
-        if not any((v or "").strip() for v in record.values()):
+    created, errors, rows = [], [], []
+    line_no = reader.line_num + 1  # the line the next record starts on (a quoted cell may span lines)
+    for cells in reader:
+        start, line_no = line_no, reader.line_num + 1
+        if not any(c.strip() for c in cells):
             continue  # blank lines are not errors
+        if len(cells) > len(header):
+            errors.append({"line": start, "error": "bad_row", "message": "more cells than columns"})
+            continue
         if len(rows) + len(errors) >= MAX_IMPORT_ROWS:
             raise BadRequest(f"at most {MAX_IMPORT_ROWS} rows per import; split the file", code="too_many_rows")
+        record = {k: v for k, v in zip(header, cells, strict=False) if v.strip()}
         try:
-            rows.append((line_no, validate({k: v for k, v in record.items() if v not in (None, "")},
-                                           now=now, tz=hall.config.tz)))
+            rows.append((start, validate(record, now=now, tz=hall.config.tz)))
         except BadRequest as e:
-            errors.append({"line": line_no, "error": e.code, "message": e.message, "field": e.details.get("field")})
+            errors.append({"line": start, "error": e.code, "message": e.message, "field": e.details.get("field")})
     with hall.store.write() as db:
         for line_no, clean in rows:
             db.execute("SAVEPOINT row")

@@ -170,7 +170,7 @@ def render_png(text: NoticeText, width: int = 1000) -> bytes:
 # ---- PDF ----
 
 def render_pdf(text: NoticeText) -> bytes:
-    pdf = FPDF(format="A5")
+    pdf = FPDF(format=(148, 210))  # A5 in mm (the named format warns about an old fpdf2 fix)
     pdf.set_auto_page_break(auto=True, margin=10)
     pdf.add_font("noto", "", FONT, collection_font_number=SC_INDEX)
     pdf.add_font("noto", "B", FONT_BOLD, collection_font_number=SC_INDEX)
