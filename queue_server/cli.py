@@ -58,7 +58,7 @@ def server(config_path: str, db_path: str, host: str, port: int, threads: int) -
     from queue_server.app import create_app
     from queue_server.serve import serve
 
-    app = create_app(config=_config(config_path), db_path=db_path)
+    app = create_app(config=_config(config_path), db_path=db_path, settings={"HALL_CONFIG_PATH": config_path})
     click.echo(f"queue server on http://{host}:{port}/  (database {db_path})", err=True)
     serve(app, host=host, port=port, threads=threads)
 

@@ -1,0 +1,156 @@
+"""Booking and cancelling appointments (the online platform), and what is free in a zone on a day."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime, time, timedelta
+
+from sqlite_utils import Database
+
+from queue_server import pickup_codes
+from queue_server.appointments.config import AppointmentRules
+from queue_server.appointments.slots import find_slot, is_closed, slots_for
+from queue_server.clock import from_iso, to_iso
+from queue_server.errors import BadRequest, Conflict, NotFound
+from queue_server.hall import Hall
+from queue_server.pickups.keyfile import KeyStore
+
+TAKEN = ("booked", "checked_in")  # states that hold a place in a slot
+
+
+def parse_day(hall: Hall, text: str | None) -> date:
+    if not text:
+        return hall.now().astimezone(hall.config.tz).date()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadRequest(f"date {text!r} is not like 2026-11-23", code="bad_date") from None
+
+
+def check_zone(hall: Hall, rules: AppointmentRules, zone: str | None) -> str:
+    if not zone:
+        raise BadRequest(f"give a zone; bookable zones are {', '.join(rules.zones)}", code="missing_field")
+    if zone not in hall.config.zone_codes():
+        raise BadRequest(f"unknown zone {zone!r}", code="unknown_zone")
+    if zone not in rules.zones:
+        raise BadRequest(f"zone {zone!r} takes no appointments; bookable zones are {', '.join(rules.zones)}",
+                         code="not_bookable")
+    return zone
+
+
+def _taken(db: Database, zone: str, start: datetime) -> int:
+    return db.execute("SELECT count(*) FROM appointments WHERE zone = ? AND slot_start = ? AND state IN (?, ?)",
+                      [zone, to_iso(start), *TAKEN]).fetchone()[0]
+
+
+def availability(hall: Hall, rules: AppointmentRules, zone: str, day: date) -> dict:
+    zone = check_zone(hall, rules, zone)
+    db = hall.store.read()
+    now = hall.now()
+    out = []
+    for s in slots_for(rules, zone, day, hall.config.tz):
+        booked = _taken(db, zone, s.start)
+        out.append({"start": s.start.isoformat(), "end": s.end.isoformat(), "capacity": s.capacity,
+                    "booked": booked, "free": max(s.capacity - booked, 0), "bookable": s.start > now})
+    return {"zone": zone, "date": day.isoformat(), "closed": is_closed(rules, day), "slots": out}
+
+
+def parse_start(hall: Hall, value: object) -> datetime:
+    if not isinstance(value, str):
+        raise BadRequest("'slot_start' is required: the slot's start like 2026-11-24T09:30 (hall time)",
+                         code="missing_field")
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadRequest(f"'slot_start' {value!r} is not like 2026-11-24T09:30", code="bad_field") from None
+    return at if at.tzinfo else at.replace(tzinfo=hall.config.tz)
+
+
+def book(hall: Hall, rules: AppointmentRules, keys: KeyStore, body: dict, actor: tuple[str, str]) -> dict:
+    zone = check_zone(hall, rules, body.get("zone") if isinstance(body.get("zone"), str) else None)
+    start = parse_start(hall, body.get("slot_start"))
+    tz = hall.config.tz
+    matter = body.get("matter")
+    if matter is not None:
+        try:
+            if hall.config.matter(matter).zone != zone:
+                raise BadRequest(f"matter {matter} is not served in zone {zone}", code="matter_zone_mismatch")
+        except (KeyError, TypeError):
+            raise BadRequest(f"unknown matter {matter!r}", code="unknown_matter") from None
+    name, ref = body.get("name"), body.get("ref")
+    for label, value in (("name", name), ("ref", ref)):
+        if value is not None and (not isinstance(value, str) or not value.strip() or len(value) > 64):
+            raise BadRequest(f"{label!r} must be text of 1-64 characters", code="bad_field")
+    now = hall.now()
+    if is_closed(rules, start.astimezone(tz).date()):
+        raise Conflict(f"the hall is closed on {start.astimezone(tz).date()} (public holiday)", code="closed")
+    slot = find_slot(rules, zone, start, tz)
+    if slot is None:
+        raise BadRequest(f"there is no {rules.slot_minutes}-minute slot of zone {zone} starting at "
+                         f"{start.astimezone(tz):%Y-%m-%d %H:%M}; GET /api/v1/appointments/slots lists them",
+                         code="no_such_slot")
+    if slot.start <= now:
+        raise Conflict("that slot has already started; choose a later one", code="slot_past")
+    if slot.start.date() > (now.astimezone(tz) + timedelta(days=rules.days_ahead)).date():
+        raise Conflict(f"bookings open {rules.days_ahead} days ahead; choose an earlier day", code="too_far_ahead")
+    with hall.store.write() as db:
+        if ref and (old := db.execute("SELECT id FROM appointments WHERE ref = ?", [ref]).fetchone()):
+            raise Conflict(f"booking {ref!r} exists already (appointment {old[0]})", code="duplicate", id=old[0])
+        if _taken(db, zone, slot.start) >= slot.capacity:  # counted inside the write lock: never overbooked
+            raise Conflict("that slot is full; choose another", code="slot_full")
+        row = {"zone": zone, "matter": matter, "day": slot.start.date().isoformat(),
+               "slot_start": to_iso(slot.start), "slot_end": to_iso(slot.end), "name": name, "ref": ref,
+               "state": "booked", "created_at": to_iso(now), "created_by": f"{actor[0]}:{actor[1]}"}
+        appointment_id = db["appointments"].insert(row).last_pk
+        secret = keys.ring().code_secret
+        for nonce in range(50):
+            code = pickup_codes.typed_code(secret, kind="appointment", object_id=appointment_id, nonce=nonce)
+            try:
+                db.execute("UPDATE appointments SET code_hash = ?, code_nonce = ? WHERE id = ?",
+                           [pickup_codes.code_hash(secret, code), nonce, appointment_id])
+                break
+            except sqlite3.IntegrityError:
+                continue
+        saved = load(db, appointment_id)
+    return public(saved) | codes(hall, keys, saved)
+
+
+def codes(hall: Hall, keys: KeyStore, row: dict) -> dict:
+    ring = keys.ring()
+    code = pickup_codes.typed_code(ring.code_secret, kind="appointment", object_id=row["id"], nonce=row["code_nonce"])
+    day = date.fromisoformat(row["day"])
+    until = datetime.combine(day, time(23, 59, 59), hall.config.tz)  # the QR is good for the booked day only
+    qr = pickup_codes.sign(ring, kind="appointment", hall=hall.config.code, object_id=row["id"], expires_at=until)
+    return {"code": pickup_codes.display_code(code), "qr": qr}
+
+
+def load(db: Database, appointment_id: int) -> dict:
+    rows = list(db.query("SELECT * FROM appointments WHERE id = ?", [appointment_id]))
+    if not rows:
+        raise NotFound(f"no appointment with id {appointment_id}", code="appointment_not_found")
+    return rows[0]
+
+
+def public(row: dict) -> dict:
+    out = {k: row[k] for k in ("id", "zone", "matter", "day", "state", "ref", "created_at", "cancelled_at",
+                               "checked_in_at", "checkin_kiosk", "ticket_id", "ticket_number")}
+    out["slot_start"] = row["slot_start"]
+    out["slot_end"] = row["slot_end"]
+    out["late"] = bool(row["late"])
+    return out
+
+
+def cancel(hall: Hall, appointment_id: int, actor: tuple[str, str]) -> dict:
+    with hall.store.write() as db:
+        row = load(db, appointment_id)
+        if row["state"] == "checked_in":
+            raise Conflict("this appointment is checked in already; cancel the ticket instead",
+                           code="checked_in")
+        if row["state"] == "booked":
+            db.execute("UPDATE appointments SET state = 'cancelled', cancelled_at = ?, cancelled_by = ? WHERE id = ?",
+                       [to_iso(hall.now()), f"{actor[0]}:{actor[1]}", appointment_id])
+        return public(load(db, appointment_id))
+
+
+def slot_start(row: dict) -> datetime:
+    return from_iso(row["slot_start"])
