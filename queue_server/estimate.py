@@ -10,14 +10,17 @@ place in line costs one mean service time divided by the zone's capacity.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from queue_server.dispatch import DispatchRules, Waiting, order_key
 
-RECENT_SERVICES = 30  # how many recent services inform the mean
+# How many recent services inform a zone's mean, and how many observations the configured
+# value counts as. Chosen with the simulator (bench/README.md): fewer makes the mean too noisy
+# (an exponential service time has a spread as large as its mean), more adapts too slowly.
+RECENT_SERVICES = 100
+PRIOR_WEIGHT = 10
 ARRIVAL_WINDOW_S = 1800  # arrivals over the last half hour set each zone's load
-PRIOR_WEIGHT = 5  # the configured service time counts as this many observations
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,28 +83,37 @@ def build_snapshots(
     arrivals_per_s: Mapping[str, float],
     open_windows: Sequence[OpenWindow],
     planned_homes: Sequence[str] = (),
+    waiting_zones: Collection[str] | None = None,
 ) -> dict[str, ZoneSnapshot]:
     """Each zone's snapshot from the hall's state; the server (live.py) and the simulator both call this.
 
     `priors_s` lists every zone with its configured mean service time; `planned_homes` are the
-    configured windows' home zones, used for capacity while nobody has signed on yet.
+    configured windows' home zones, used for capacity while nobody has signed on yet. A window's
+    spare time (what its home zone leaves over) goes to its overflow zones that have someone
+    waiting (`waiting_zones`; all of them when not given), shared equally: dispatch sends it
+    where the queues are, and a window that helps three zones is not counted three times.
     """
     means = {z: mean_service_s(recent_durations.get(z, ()), p) for z, p in priors_s.items()}
+    queued = set(priors_s if waiting_zones is None else waiting_zones)
     home_count: dict[str, float] = {z: 0.0 for z in priors_s}
     for home in [w.zones[0] for w in open_windows] if open_windows else planned_homes:
         home_count[home] = home_count.get(home, 0.0) + 1
-    snaps = {}
-    for z in priors_s:
-        overflow = 0.0
-        idle = 0
-        for w in open_windows:
-            if z not in w.zones:
-                continue
-            if not w.busy:
-                idle += 1
-            h = w.zones[0]
-            if h != z:
-                overflow += spare_fraction(arrivals_per_s.get(h, 0.0), means.get(h, priors_s[z]), home_count[h])
-        snaps[z] = ZoneSnapshot(zone=z, mean_service_s=means[z], home_windows=home_count[z],
-                                overflow_capacity=overflow, idle_windows=idle)
-    return snaps
+    overflow: dict[str, float] = {z: 0.0 for z in priors_s}
+    idle: dict[str, int] = {z: 0 for z in priors_s}
+    for w in open_windows:
+        for z in w.zones:
+            if not w.busy and z in idle:
+                idle[z] += 1
+        h, others = w.zones[0], [z for z in w.zones[1:] if z in priors_s]
+        if not others or h not in priors_s:
+            continue
+        spare = spare_fraction(arrivals_per_s.get(h, 0.0), means[h], home_count[h])
+        busy_others = sum(1 for z in others if z in queued)
+        for z in others:
+            # A zone's own estimate counts it as waiting (a new ticket is about to join it).
+            overflow[z] += spare / (busy_others + (z not in queued))
+    return {
+        z: ZoneSnapshot(zone=z, mean_service_s=means[z], home_windows=home_count[z],
+                        overflow_capacity=overflow[z], idle_windows=idle[z])
+        for z in priors_s
+    }

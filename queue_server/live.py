@@ -58,9 +58,10 @@ def zone_snapshots(hall: Hall, db: Database, now: datetime) -> dict[str, ZoneSna
     open_windows = [OpenWindow(zones=tuple(w["zones"]), busy=w["current_ticket"] is not None)
                     for w in windows if w["state"] == "open"]
     staffed = any(w["state"] != "closed" for w in windows)
+    queued = [r["zone"] for r in db.query(f"SELECT DISTINCT zone FROM tickets WHERE day = ? AND {_WAITING_SQL}", [day])]
     return build_snapshots(
         {z.code: z.service_s for z in cfg.zones}, durations, arrivals, open_windows,
-        planned_homes=() if staffed else [s.zones[0] for s in cfg.windows],
+        planned_homes=() if staffed else [s.zones[0] for s in cfg.windows], waiting_zones=queued,
     )
 
 

@@ -169,8 +169,7 @@ class Simulation:
                     no_show=a.no_show)
         self.outcomes.append(o)
         ticket = Waiting(id=o.id, zone=a.zone, queued_at=self.now, priority=a.priority)
-        recent = self.recent_arrivals[a.zone]
-        recent.append(self.now)
+        self.recent_arrivals[a.zone].append(self.now)
         self.queues[a.zone][o.id] = ticket
         self._predict(o, ticket)
         idle = [w for w in self.windows.values() if w.open and w.current is None and a.zone in w.zones]
@@ -218,6 +217,7 @@ class Simulation:
         self._push(self.now + (NO_SHOW_S if o.no_show else o.service_s), "finish", w.number)
 
     def _rate(self, zone: str) -> float:
+        """Arrivals per second over the last ARRIVAL_WINDOW_S, as live.py counts them."""
         recent = self.recent_arrivals[zone]
         while recent and recent[0] < self.now - estimate.ARRIVAL_WINDOW_S:
             recent.popleft()
@@ -231,6 +231,7 @@ class Simulation:
             self.priors, {z: list(d) for z, d in self.durations.items()}, {z: self._rate(z) for z in self.codes},
             open_windows,
             planned_homes=() if open_windows else [w.zones[0] for w in self.cfg.windows],
+            waiting_zones=[z for z, q in self.queues.items() if q],
         )
 
     def _predict(self, o: Outcome, ticket: Waiting) -> None:
