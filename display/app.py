@@ -72,7 +72,8 @@ class BoardApp(App):
 
         register_fonts()
         Builder.load_file(str(KV))
-        self.screen = BoardScreen(history=self.device.history, portrait=self.device.portrait, name="board")
+        self.screen = BoardScreen(history=self.device.history, portrait=self.device.portrait, name="board",
+                                  notice_paged=self.device.notice == "page")
         Window.bind(size=self._on_window_size)
         self._on_window_size(Window, Window.size)
         self._render()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from kivy.factory import Factory
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
@@ -44,7 +44,8 @@ class BoardScreen(Screen):
     hall_en = StringProperty("")
     clock_text = StringProperty("")
     date_text = StringProperty("")
-    notice = StringProperty("")
+    notice_pages = ListProperty([])
+    notice_paged = BooleanProperty(False)
     offline = BooleanProperty(True)
     blink_on = BooleanProperty(False)
     current_number = StringProperty("")
@@ -74,9 +75,9 @@ class BoardScreen(Screen):
 
     def show(self, view: BoardView) -> None:
         self.hall_zh, self.hall_en = view.hall_zh, view.hall_en
-        notice = "    ".join(t for t in (view.notice_zh, view.notice_en) if t)
-        if notice != self.notice:
-            self.notice = notice
+        pages = [t for t in (view.notice_zh, view.notice_en) if t]
+        if pages != list(self.notice_pages):
+            self.notice_pages = pages
         self.offline = not view.online
         c = view.current
         self.current_number = c.number if c else ""

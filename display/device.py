@@ -12,6 +12,8 @@
     fullscreen = true
     history = 8                # earlier calls listed under the current one
     flash_s = 6
+    notice = "scroll"          # the hall notice scrolls; "page": one language at a time, still
+                               # (for boxes without a GPU: scrolling redraws every frame)
 
     [voice]
     enabled = true
@@ -46,6 +48,7 @@ class DisplayDevice:
     fullscreen: bool = True
     history: int = 8
     flash_s: float = 6.0
+    notice: str = "scroll"
     voice: bool = True
     repeat: int = 2
     chime: bool = True
@@ -91,6 +94,8 @@ def parse_device(data: dict, source: str = "device file") -> DisplayDevice:
     need(isinstance(history, int) and 1 <= history <= 20, "history must be 1 to 20 earlier calls")
     flash_s = d.get("flash_s", 6)
     need(isinstance(flash_s, int | float) and 0 <= flash_s <= 60, "flash_s must be 0 to 60 seconds")
+    notice = d.get("notice", "scroll")
+    need(notice in ("scroll", "page"), f'notice must be "scroll" or "page", not {notice!r}')
     repeat = v.get("repeat", 2)
     need(isinstance(repeat, int) and 1 <= repeat <= 5, "voice repeat must be 1 to 5")
     for key, table in (("fullscreen", d), ("enabled", v), ("chime", v)):
@@ -101,7 +106,7 @@ def parse_device(data: dict, source: str = "device file") -> DisplayDevice:
     return DisplayDevice(
         name=str(d.get("name", "display")), server=server.rstrip("/"), token=token, zones=tuple(zones),
         windows=tuple(windows), orientation=orientation, width=width, height=height,
-        fullscreen=d.get("fullscreen", True), history=history, flash_s=float(flash_s),
+        fullscreen=d.get("fullscreen", True), history=history, flash_s=float(flash_s), notice=notice,
         voice=v.get("enabled", True), repeat=repeat, chime=v.get("chime", True), audio_device=audio,
     )
 

@@ -38,13 +38,14 @@ def main() -> None:
     ap.add_argument("--portrait", action="store_true")
     ap.add_argument("--zones", default="")
     ap.add_argument("--windows", default="")
+    ap.add_argument("--notice", default="scroll", choices=["scroll", "page"])
     ap.add_argument("--audio", action="store_true", help="render real WAVs with espeak-ng (slower)")
     args = ap.parse_args()
     device = DisplayDevice(
         name="test-board", server=args.server, orientation="portrait" if args.portrait else "landscape",
         zones=tuple(z for z in args.zones.split(",") if z),
         windows=tuple(int(w) for w in args.windows.split(",") if w), fullscreen=False, flash_s=3.0,
-        voice=True, repeat=1,
+        voice=True, repeat=1, notice=args.notice,
     )
     configure_window(device.size, fullscreen=False)
 
@@ -76,6 +77,7 @@ def main() -> None:
             payload["announced"] = list(announced)
         payload["shown"] = app.screen.shown() if app.screen else {}
         payload["online"] = app.presenter.online
+        payload["fps"] = round(Clock.get_fps(), 1)
         print("RESULT " + json.dumps(payload, ensure_ascii=False), flush=True)
 
     def matches(until: dict) -> bool:

@@ -74,7 +74,7 @@ def test_portrait_zone_board_shows_only_its_zones(live_server, xvfb, artifacts):
     for zone in ("commerce", "public", "public"):
         kiosk.take_number(zone)
     staff = staff_at_window(live_server, 1)
-    with BoardDriver(live_server.url, "--portrait", "--zones", "A,B") as board:
+    with BoardDriver(live_server.url, "--portrait", "--zones", "A,B", "--notice", "page") as board:
         assert board.wait(online=True)["ok"]
         called = [staff.call_next(1)]
         for _ in range(2):

@@ -13,7 +13,7 @@ def test_shipped_device_files_load():
     d1 = load_device(ROOT / "config/devices/display-01.toml")
     assert (d1.size, d1.voice, d1.zones, d1.token) == ((1920, 1080), True, (), None)
     d2 = load_device(ROOT / "config/devices/display-02.toml")
-    assert (d2.portrait, d2.size, d2.voice, d2.zones) == (True, (1080, 1920), False, ("A", "B"))
+    assert (d2.portrait, d2.size, d2.voice, d2.zones, d2.notice) == (True, (1080, 1920), False, ("A", "B"), "page")
 
 
 @pytest.mark.parametrize(("data", "words"), [
@@ -22,6 +22,7 @@ def test_shipped_device_files_load():
     ({"display": {"windows": [0]}}, "windows must be"),
     ({"display": {"orientation": "sideways"}}, "orientation"),
     ({"voice": {"repeat": 9}}, "repeat must be 1 to 5"),
+    ({"display": {"notice": "blink"}}, "notice must be"),
     ({"voice": {"enabled": "yes"}}, "enabled must be true or false"),
 ])
 def test_bad_settings_say_what_to_write(data, words):
