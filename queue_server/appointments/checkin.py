@@ -106,8 +106,9 @@ def _check_in(hall: Hall, appointment_id: int, typed: bool, p: Principal) -> dic
                           f"您预约的时间是 {day_zh}{_hhmm(hall, start)}，"
                           f"请于 {day_zh}{_hhmm(hall, opens)} 以后再来签到。",
                           f"Your appointment is at {day_zh}{_hhmm(hall, start)}. Please come back to check in "
-                          f"from {day_zh}{_hhmm(hall, opens)}.", come_back_at=opens.isoformat(),
-                          slot_start=start.isoformat())
+                          f"from {day_zh}{_hhmm(hall, opens)}.",
+                          come_back_at=opens.astimezone(hall.config.tz).isoformat(),
+                          slot_start=start.astimezone(hall.config.tz).isoformat())
         late = now > start + timedelta(seconds=rules.appointment_late_s)
         db.execute("UPDATE appointments SET state = 'checked_in', checked_in_at = ?, checkin_kiosk = ?, late = ?"
                    " WHERE id = ? AND state = 'booked'", [to_iso(now), p.name, int(late), appointment_id])
