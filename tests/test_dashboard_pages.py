@@ -111,6 +111,7 @@ def test_history_charts_and_xlsx_export(dash, hall_day):
     expect(dash.locator("#h-tickets")).to_have_text("17")
     expect(dash.locator("#h-served")).to_have_text("3")
     expect(dash.locator("#staff-table")).to_contain_text("staff1")
+    expect(dash.locator("#zone-history-table")).to_contain_text("公共服务")
     for canvas in ("chart-hours", "chart-waits", "chart-matters", "chart-windows", "chart-ratings"):
         assert dash.evaluate(f"!!Chart.getChart('{canvas}')"), canvas
     shot(dash, "dashboard_history", full_page=True)

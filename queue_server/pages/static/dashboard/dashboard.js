@@ -237,9 +237,17 @@ async function loadHistory() {
     datasets: [{data: [5, 4, 3, 2, 1].map((k) => counts[k]),
       backgroundColor: ["#2e7d32", "#7cb342", "#f9a825", "#ef6c00", "#c62828"]}]},
     options: {plugins: {legend: {position: "right"}}}});
+  renderZoneHistory(s);
   $("staff-table").tBodies[0].innerHTML = s.staff.map((p) => `<tr><td>${Hall.esc(p.staff)}</td><td class="num">${p.served}</td>
     <td class="num">${p.no_shows}</td><td class="num">${Hall.dur(p.service_mean_s)}</td>
     <td class="num">${Hall.pct(p.satisfaction_rate)} (${p.ratings})</td></tr>`).join("");
+}
+function renderZoneHistory(s) {
+  const m = (v) => (v === null ? "–" : (v / 60).toFixed(1));
+  $("zone-history-table").tBodies[0].innerHTML = s.zones.map((z) => `<tr><td>${Hall.esc(z.name_zh)} <small>${Hall.esc(z.name_en)}</small></td>
+    <td class="num">${z.tickets}</td><td class="num">${z.served}</td><td class="num">${z.no_shows} (${Hall.pct(z.no_show_rate)})</td>
+    <td class="num">${m(z.wait_mean_s)}</td><td class="num">${m(z.wait_p90_s)}</td><td class="num">${m(z.service_mean_s)}</td>
+    <td class="num">${Hall.pct(z.satisfaction_rate)} (${z.ratings})</td></tr>`).join("");
 }
 $("history-form").addEventListener("submit", (ev) => { ev.preventDefault(); loadHistory(); });
 
@@ -275,6 +283,8 @@ const liveSoon = Hall.debounce(() => {
     if ((kind === "rated" || kind === "followup") && D.tab === "followups") loadFollowups();
   }, (up) => { $("conn").style.color = up ? "#9be39f" : "#ffb4ab"; });
   setInterval(liveSoon, 15000);  // waits grow with time even when nothing happens
-  setInterval(() => { $("clock").textContent = Hall.clock(); }, 1000);
+  const tickClock = () => { $("clock").textContent = Hall.clock(); };
+  tickClock();
+  setInterval(tickClock, 1000);
 })();
 $("logout-btn").addEventListener("click", () => Hall.logout());
