@@ -100,18 +100,19 @@ def build_snapshots(
         home_count[home] = home_count.get(home, 0.0) + 1
     overflow: dict[str, float] = {z: 0.0 for z in priors_s}
     idle: dict[str, int] = {z: 0 for z in priors_s}
+    spare = {h: spare_fraction(arrivals_per_s.get(h, 0.0), means[h], home_count[h]) for h in priors_s}
     for w in open_windows:
-        for z in w.zones:
-            if not w.busy and z in idle:
-                idle[z] += 1
-        h, others = w.zones[0], [z for z in w.zones[1:] if z in priors_s]
-        if not others or h not in priors_s:
+        if not w.busy:
+            for z in w.zones:
+                if z in idle:
+                    idle[z] += 1
+        others = [z for z in w.zones[1:] if z in priors_s]
+        if not others or w.zones[0] not in priors_s:
             continue
-        spare = spare_fraction(arrivals_per_s.get(h, 0.0), means[h], home_count[h])
         busy_others = sum(1 for z in others if z in queued)
         for z in others:
             # A zone's own estimate counts it as waiting (a new ticket is about to join it).
-            overflow[z] += spare / (busy_others + (z not in queued))
+            overflow[z] += spare[w.zones[0]] / (busy_others + (z not in queued))
     return {
         z: ZoneSnapshot(zone=z, mean_service_s=means[z], home_windows=home_count[z],
                         overflow_capacity=overflow[z], idle_windows=idle[z])

@@ -94,7 +94,7 @@ class Simulation:
         self.priors = {z.code: float(z.service_s) for z in cfg.zones}
         self.codes = cfg.zone_codes()
         self.queues: dict[str, dict[int, Waiting]] = {z: {} for z in self.codes}
-        self.durations: dict[str, deque[float]] = {z: deque(maxlen=estimate.RECENT_SERVICES) for z in self.codes}
+        self.durations: dict[str, list[float]] = {z: [] for z in self.codes}
         self.recent_arrivals: dict[str, deque[float]] = {z: deque() for z in self.codes}
         self.windows = {w.number: _Window(w.number) for w in cfg.windows}
         self.events: list[tuple] = []
@@ -108,8 +108,9 @@ class Simulation:
 
     # ---- events ----
     def _push(self, at: float, kind: str, *payload) -> None:
-        # At equal times: finishes and shift ends first, then openings, then arrivals, then rebalancing.
-        rank = {"finish": 0, "close": 1, "open": 2, "arrive": 3, "rebalance": 4}[kind]
+        # At equal times: shift ends first (a window stops calling at its end), then finishes, openings,
+        # arrivals and rebalancing.
+        rank = {"close": 0, "finish": 1, "open": 2, "arrive": 3, "rebalance": 4}[kind]
         heapq.heappush(self.events, (at, rank, next(self.seq), kind, payload))
 
     def _plan(self, shifts: Sequence[Shift] | None) -> None:
@@ -187,7 +188,10 @@ class Simulation:
         if o is not None:
             self.busy[number].append((o.called_at, self.now))
             if not o.no_show:
-                self.durations[o.zone].append(self.now - o.called_at)
+                recent = self.durations[o.zone]
+                recent.append(self.now - o.called_at)
+                if len(recent) > 2 * estimate.RECENT_SERVICES:
+                    del recent[:-estimate.RECENT_SERVICES]
         if w.open:
             self._call_next(w)
 
@@ -228,7 +232,7 @@ class Simulation:
         open_windows = [estimate.OpenWindow(zones=w.zones, busy=w.current is not None)
                         for w in self.windows.values() if w.open]
         return estimate.build_snapshots(
-            self.priors, {z: list(d) for z, d in self.durations.items()}, {z: self._rate(z) for z in self.codes},
+            self.priors, self.durations, {z: self._rate(z) for z in self.codes},
             open_windows,
             planned_homes=() if open_windows else [w.zones[0] for w in self.cfg.windows],
             waiting_zones=[z for z, q in self.queues.items() if q],

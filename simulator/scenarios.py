@@ -10,7 +10,8 @@ from simulator.arrivals import Arrival
 
 def single_zone_config(windows: int, service_s: float, target_wait_s: int = 1200) -> HallConfig:
     return parse_config({
-        "hall": {"code": "mmc", "name_zh": "单区", "name_en": "Single zone", "notice_zh": "模拟", "notice_en": "Simulation"},
+        "hall": {"code": "mmc", "name_zh": "单区", "name_en": "Single zone",
+                 "notice_zh": "模拟", "notice_en": "Simulation"},
         "zones": [{"code": "a", "prefix": "A", "name_zh": "甲", "name_en": "A",
                    "target_wait_s": target_wait_s, "service_s": round(service_s)}],
         "windows": [{"number": n, "zones": ["a"]} for n in range(1, windows + 1)],
