@@ -12,6 +12,7 @@ from queue_server.accounts import Principal
 from queue_server.clock import from_iso, to_iso
 from queue_server.errors import BadRequest, Conflict, Forbidden, NotFound
 from queue_server.hall import Hall
+from queue_server.live import ticket_status
 from queue_server.ratings.scale import FOLLOW_UP_HOURS, check_rating, is_bad, level
 from queue_server.ratings.tokens import make_token
 from queue_server.ticket_ops import load_ticket
@@ -75,10 +76,12 @@ def _names(hall: Hall, row: dict) -> dict:
 
 
 def ticket_for_rating(hall: Hall, db: Database, row: dict) -> dict:
-    """What a rating page shows of a ticket (no internal columns)."""
+    """What a rating page shows of a ticket (no internal columns); while it waits, its place and estimate too."""
     rated = db.execute("SELECT score FROM ratings WHERE ticket_id = ?", [row["id"]]).fetchone()
+    status = ticket_status(hall, db, row)
     return {"id": row["id"], "number": row["number"], "zone": row["zone"], "matter": row["matter"],
             "window": row["window"], "state": row["state"], "finished_at": row["finished_at"],
+            "ahead": status["ahead"], "estimated_wait_s": status["estimated_wait_s"],
             "rated": rated is not None, "score": rated[0] if rated else None, **_names(hall, row)}
 
 

@@ -118,13 +118,29 @@ async function startPad() {
   });
 }
 
+function waitText(t) {
+  if (t.state === "waiting" || t.state === "transferred") {
+    const min = Math.max(1, Math.round(t.estimated_wait_s / 60));
+    return `前面还有 ${t.ahead} 人，预计等待约 ${min} 分钟\n${t.ahead} ahead of you, about ${min} min`;
+  }
+  if (t.state === "called") return `请到 ${t.window} 号窗口办理\nPlease go to window ${t.window}`;
+  if (t.state === "serving") return `正在 ${t.window} 号窗口办理\nBeing served at window ${t.window}`;
+  return Hall.state(t.state);
+}
+
 async function startPhone() {
   const r = await Hall.api("GET", `/api/v1/ratings/t/${encodeURIComponent(RATE_MODE.token)}`);
   if (!r.ok) { fail(Hall.errorText(r)); return; }
   const t = r.data;
+  clearTimeout(startPhone.timer);
   if (t.rated) show("done");
-  else if (t.state !== "done") { $("wait-number").textContent = t.number; show("wait"); }
-  else offer(t);
+  else if (t.state !== "done") {
+    $("wait-number").textContent = t.number;
+    $("wait-zone").textContent = `${t.zone_zh} ${t.zone_en}`;
+    $("wait-status").textContent = waitText(t);
+    show("wait");
+    if (!["cancelled", "no_show"].includes(t.state)) startPhone.timer = setTimeout(startPhone, 15000);
+  } else if ($("screen-rate").classList.contains("hidden") && $("screen-reason").classList.contains("hidden")) offer(t);
 }
 $("wait-refresh").addEventListener("click", startPhone);
 
