@@ -159,7 +159,7 @@ def demo(config_path: str, db_path: str, host: str, port: int, no_screens: bool)
 
 
 # Subcommands that live in the other packages register themselves when present.
-for _module in ("hardware.cli", "kiosk.cli", "display.cli", "simulator.cli"):
+for _module in ("hardware.cli", "kiosk.cli", "display.cli", "simulator.cli", "queue_server.pickups.cli"):
     try:
         _mod = importlib.import_module(_module)
     except ModuleNotFoundError as _e:
