@@ -104,8 +104,12 @@ def register(app: Flask) -> None:
             return response
         body = request.get_json(silent=True) if request.is_json else None
         p = g.principal
-        with hall.store.write() as db:
-            record(hall, db, actor=p.name, role=p.kind, action=f"{request.method} {request.url_rule.rule}",
-                   target=request.view_args or None, detail=body if body is not None else dict(request.args) or None,
-                   method=request.method, path=request.path, status=response.status_code)
+        try:
+            with hall.store.write() as db:
+                record(hall, db, actor=p.name, role=p.kind, action=f"{request.method} {request.url_rule.rule}",
+                       target=request.view_args or None,
+                       detail=body if body is not None else dict(request.args) or None,
+                       method=request.method, path=request.path, status=response.status_code)
+        except Exception:  # the action itself is done; a failed log entry must not turn it into an error
+            app.logger.exception("could not write the audit log entry for %s %s", request.method, request.path)
         return response

@@ -60,12 +60,20 @@ async function start() {
 }
 
 const refreshSoon = Hall.debounce(() => refresh(), 300);
+// Only events about this window or the zones it serves refresh the console (a busy hall sends many).
+function concernsMe(data) {
+  const w = C.view && C.view.window;
+  if (!w) return true;
+  if (data.window === w.number) return true;
+  const zones = [data.ticket && data.ticket.zone, data.from_zone, data.to_zone];
+  return zones.some((z) => z && w.zones.includes(z));
+}
 function onEvent(kind, data) {
   if (C.windowNo === null) {
     if (kind === "window") refreshPicker();
     return;
   }
-  refreshSoon();
+  if (concernsMe(data)) refreshSoon();
 }
 async function refreshPicker() {
   const r = await Hall.api("GET", "/api/v1/windows");
@@ -151,6 +159,7 @@ function tick() {
   $("timer-label").textContent = t.started_at ? "办理用时 Service time" : "叫号后等待到场 Since called";
 }
 setInterval(tick, 1000);
+setInterval(() => { if (C.windowNo !== null) refresh(); }, 30000);  // waits grow even when nothing happens
 
 async function act(action, body) {
   unsay();
