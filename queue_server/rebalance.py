@@ -7,8 +7,8 @@ a move by changing the window's zones (PUT /api/v1/windows/{no}/zones); the
 simulator's `shipped+rebalance` policy accepts every move.
 
 The model, per zone over the next `horizon_s`: the backlog drains (or grows) as
-a fluid at (windows / mean service − arrival rate), and once drained the
-arrivals wait as in a stationary M/M/c queue (Erlang C). A move takes one home
+a fluid at (windows / mean service − arrival rate), and on top of it arrivals
+wait as in a stationary M/M/c queue (Erlang C). A move takes one home
 window from one zone to another; moves are chosen greedily by the predicted
 saving of waiting time, and only when the saving is worth the disturbance
 (`min_gain_s` on the mean wait of the two zones' citizens).
@@ -22,6 +22,8 @@ from dataclasses import dataclass
 HORIZON_S = 1800.0
 MIN_GAIN_S = 60.0
 MAX_MOVES = 4
+RHO_CAP = 0.95  # queueing delay of an overloaded zone is taken at this utilisation (the backlog adds the rest)
+UNSERVED_S = 4 * 3600.0  # what a citizen of a zone that nobody serves is counted to wait
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,15 +70,22 @@ def mmc_mean_wait_s(servers: int, arrivals_per_s: float, mean_service_s: float) 
 
 
 def zone_waiting_time(load: ZoneLoad, windows: int, horizon_s: float = HORIZON_S) -> float:
-    """Predicted total citizen-seconds of waiting in a zone over the horizon with this many windows."""
+    """Predicted total waiting (citizen-seconds) of a zone's citizens: those waiting now and the horizon's arrivals.
+
+    Those waiting now wait on average half the backlog's clearing time; a newcomer waits for the
+    backlog as it stands on average over the horizon (a fluid), plus the M/M/c queueing delay.
+    """
     q, lam, s = float(load.waiting), load.arrivals_per_s, max(1.0, load.mean_service_s)
+    if windows <= 0:
+        return (q + lam * horizon_s) * UNSERVED_S if q or lam else 0.0
     rate = windows / s
-    if rate <= lam:  # the queue grows (or stays) all through the horizon
-        return q * horizon_s + (lam - rate) * horizon_s ** 2 / 2
-    drain = q / (rate - lam)
-    if drain >= horizon_s:
-        return q * horizon_s - (rate - lam) * horizon_s ** 2 / 2
-    return q * drain / 2 + lam * (horizon_s - drain) * mmc_mean_wait_s(windows, lam, s)
+    if rate > lam:
+        drain = q / (rate - lam)
+        backlog = q * drain / (2 * horizon_s) if drain <= horizon_s else q - (rate - lam) * horizon_s / 2
+    else:
+        backlog = q + (lam - rate) * horizon_s / 2
+    queueing = mmc_mean_wait_s(windows, min(lam, RHO_CAP * rate), s)
+    return q * (q + 1) / 2 / rate + lam * horizon_s * (backlog / rate + queueing)
 
 
 def propose_moves(
