@@ -92,3 +92,26 @@ def test_manager_actions_are_audited(apis):
     assert all(e["actor"] == "boss" for e in after)
     login = next(e for e in after if e["action"] == "login")
     assert "password" not in str(login["detail"])
+
+
+def test_live_hall_carries_kiosk_alerts_and_window_service_times(apis):
+    apis["kiosk"].ok("POST", "/api/v1/alerts", {"kind": "help", "message": "老人需要帮助"})
+    staff = apis["staff"]
+    staff.ok("POST", "/api/v1/windows/41/open")
+    apis["kiosk"].ok("POST", "/api/v1/tickets", {"zone": "pickup"})
+    staff.ok("POST", "/api/v1/windows/41/call-next")
+    live = apis["boss"].ok("GET", "/api/v1/supervision/live")
+    help_alert = next(a for a in live["alerts"] if a["kind"] == "help")
+    assert help_alert["level"] == "red" and "自助机请求协助" in help_alert["zh"] and "老人需要帮助" in help_alert["zh"]
+    w41 = next(w for w in live["windows"] if w["number"] == 41)
+    assert w41["staff"] == "staff1" and w41["ticket"]["state"] == "called" and w41["service_s"] >= 0
+    assert {z["zone"] for z in live["zones"]} >= {"commerce", "pickup"}
+
+
+def test_xlsx_export_of_a_range_is_a_named_workbook(apis):
+    r = apis["boss"].call("GET", "/api/v1/stats/export.xlsx", **{"from": "2026-11-01", "to": "2026-11-30"})
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="hall-stats-2026-11-01_2026-11-30.xlsx"' in r.headers["Content-Disposition"]
+    assert r.content[:2] == b"PK"
+    bad = apis["boss"].call("GET", "/api/v1/stats/export.xlsx", **{"from": "2026-11-30", "to": "2026-11-01"})
+    assert bad.status_code == 400 and bad.json()["error"] == "bad_range"
