@@ -284,3 +284,15 @@ def test_handover_at_someone_elses_window_is_refused(hw):
     lic = hw.licence()
     r = hw.post(f"/api/v1/licences/{lic['id']}/handover", "staff", {"id_last4": "123X", "window": 42})
     assert r.status_code == 403 and r.get_json()["error"] == "not_your_window"
+
+
+def test_repeated_wrong_id_digits_lock_the_handover(hw):
+    lic = hw.licence()
+    hw.redeem(lic["pickup_qr"])
+    hw.post("/api/v1/windows/41/open", "staff")
+    url = f"/api/v1/licences/{lic['id']}/handover"
+    for digits in ("0000", "1111", "2222"):
+        assert_refused(hw.post(url, "staff", {"id_last4": digits}), 403, "id_mismatch")
+    assert_refused(hw.post(url, "staff", {"id_last4": "123X"}), 429, "too_many_attempts")
+    hw.clock.advance(31 * 60)
+    assert hw.post(url, "staff", {"id_last4": "123X"}).status_code == 200

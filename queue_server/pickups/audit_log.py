@@ -34,3 +34,10 @@ def history(db: Database, subject: str, object_id: int) -> list[dict]:
     for r in rows:
         r["detail"] = json.loads(r["detail"]) if r["detail"] else None
     return rows
+
+
+def recent(db: Database, *, subject: str, object_id: int, action: str, outcome: str, since: datetime) -> int:
+    return db.execute(
+        "SELECT count(*) FROM code_audit WHERE subject = ? AND object_id = ? AND action = ? AND outcome = ? AND at > ?",
+        [subject, object_id, action, outcome, to_iso(since)],
+    ).fetchone()[0]

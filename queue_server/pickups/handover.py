@@ -6,6 +6,7 @@ The audit record keeps who (staff), when, where (window), which kiosk took the t
 from __future__ import annotations
 
 import hmac
+from datetime import timedelta
 
 from queue_server import pickup_codes
 from queue_server.accounts import Principal
@@ -16,6 +17,9 @@ from queue_server.pickups import audit_log, licences
 from queue_server.pickups.keyfile import KeyStore
 from queue_server.pickups.redeem import check_state
 from queue_server.pickups.refusals import Refused
+
+MAX_MISMATCHES = 3  # wrong ID digits for one licence within MISMATCH_WINDOW: a manager has to look
+MISMATCH_WINDOW = timedelta(minutes=30)
 
 
 def staff_window(hall: Hall, p: Principal, window: int | None) -> int | None:
@@ -46,6 +50,11 @@ def handover(hall: Hall, keys: KeyStore, licence_id: int, id_last4: str, p: Prin
             row = licences.load(db, licence_id)
             if row["state"] != "redeemed":  # a ticket taken in time is honoured even if the day ends
                 check_state(hall, row, now)
+            if audit_log.recent(db, subject="licence", object_id=licence_id, action="handover",
+                                outcome="id_mismatch", since=now - MISMATCH_WINDOW) >= MAX_MISMATCHES:
+                raise Refused("too_many_attempts", "身份核对已连续不符，请联系值班主任现场核实。",
+                              "The ID check failed several times; please call the duty manager to verify in person.",
+                              retry_after_s=int(MISMATCH_WINDOW.total_seconds()))
             expected = row["id_last4_hash"] or ""
             given = pickup_codes.digits_hash(secret, f"id:{licence_id}", digits)
             if not hmac.compare_digest(expected, given):
