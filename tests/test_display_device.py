@@ -37,3 +37,17 @@ def test_missing_and_broken_files(tmp_path):
     bad.write_text("[display\n")
     with pytest.raises(DeviceError, match="not valid TOML"):
         load_device(bad)
+
+
+def test_hall_display_says_what_is_wrong_with_the_device_file(tmp_path):
+    from click.testing import CliRunner
+
+    from queue_server.cli import cli
+
+    bad = tmp_path / "display.toml"
+    bad.write_text('[display]\norientation = "sideways"\n')
+    result = CliRunner().invoke(cli, ["display", "--device", str(bad)])
+    assert result.exit_code == 1
+    assert 'orientation must be "landscape" or "portrait"' in result.output
+    result = CliRunner().invoke(cli, ["display", "--device", str(tmp_path / "missing.toml")])
+    assert result.exit_code == 1 and "copy config/devices/display-01.toml" in result.output

@@ -149,3 +149,22 @@ def test_long_names_fit(tmp_path, browser, artifacts):
             assert all(s.split(":")[0] in ("z-name fit", "z-en fit", "hall-zh fit") for s in result["spilled"])
             page.screenshot(path=str(artifacts / "display" / f"web_board_long_names_{name}.png"))
             page.close()
+
+
+def test_pages_answer_bad_addresses_clearly(tmp_path):
+    from queue_server.app import create_app
+
+    client = create_app(db_path=tmp_path / "hall.db").test_client()
+    page = client.get("/board?zones=A,B")
+    assert page.status_code == 200 and "济南市历下区政务服务中心" in page.text
+    assert 'data-zones="commerce,public"' in page.text
+    assert "http" not in page.text  # no external assets: scripts and styles are local paths
+    r = client.get("/board?zones=Q")
+    assert (r.status_code, r.json["error"]) == (400, "unknown_zone") and "'Q'" in r.json["message"]
+    assert client.get("/board?history=99").json["error"] == "bad_history"
+    r = client.get("/window/99/screen")
+    assert (r.status_code, r.json["error"]) == (404, "window_not_found")
+    for asset in ("board.js", "board.css"):
+        r = client.get(f"/board-assets/{asset}")
+        assert r.status_code == 200 and "http://" not in r.text and "https://" not in r.text
+        r.close()
