@@ -73,3 +73,28 @@ def test_open_locker_specs():
     assert (lk.port, lk.baud) == ("/dev/ttyS1", 19200)
     with pytest.raises(ValueError):
         open_locker("usb:1:2")
+
+
+def test_server_opens_the_door_through_the_configured_locker(seeded_template, tmp_path):
+    """A real server started with HALL_LOCKER=serial:<pty>: a kiosk redeems a locker licence, the door opens."""
+    import shutil
+
+    import requests
+
+    from tests.hall_server import ServerProcess
+
+    db = tmp_path / "hall.db"
+    shutil.copy(seeded_template[0], db)
+    seeded = seeded_template[1]
+    with PtyLockerBoard(doors=("A12",)) as board, ServerProcess(db, env={"HALL_LOCKER": f"serial:{board.port}"}) as srv:
+        url = srv.url + "/api/v1"
+        token = requests.post(url + "/login", timeout=10, json={"username": seeded.manager[0],
+                                                                "password": seeded.manager[1]}).json()["token"]
+        lic = requests.post(url + "/licences", headers={"Authorization": f"Bearer {token}"}, timeout=10, json={
+            "case_no": "L1", "licence_type": "营业执照", "holder_name": "张三", "id_last4": "1234",
+            "phone_last4": "5678", "method": "locker", "locker_door": "a12"}).json()
+        kiosk = {"Authorization": f"Bearer {seeded.devices['kiosk-01']}"}
+        r = requests.post(url + "/pickups", headers=kiosk, json={"code": lic["pickup_code"]}, timeout=10)
+        assert r.status_code == 201, r.text
+        assert r.json()["door"] == "A12"
+        assert board.opened == ["A12"]
