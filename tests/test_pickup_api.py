@@ -296,3 +296,14 @@ def test_repeated_wrong_id_digits_lock_the_handover(hw):
     assert_refused(hw.post(url, "staff", {"id_last4": "123X"}), 429, "too_many_attempts")
     hw.clock.advance(31 * 60)
     assert hw.post(url, "staff", {"id_last4": "123X"}).status_code == 200
+
+
+def test_the_days_code_audit_for_the_manager(hw):
+    lic = hw.licence()
+    hw.redeem("ABCD-EFGH0")
+    hw.redeem(lic["pickup_qr"])
+    r = hw.get("/api/v1/code-audit?date=2026-11-23", "manager")
+    assert [e["outcome"] for e in r.get_json()["entries"]] == ["issued", "claimed", "invalid_code"]
+    assert hw.get("/api/v1/code-audit?date=2026-11-22", "manager").get_json()["entries"] == []
+    assert hw.get("/api/v1/code-audit", "staff").status_code == 403
+    assert hw.get("/api/v1/code-audit?date=soon", "manager").status_code == 400

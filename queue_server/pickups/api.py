@@ -9,6 +9,7 @@
     POST /api/v1/licences/{id}/handover       staff at the pickup desk: {"id_last4", "window"?}
     POST /api/v1/pickups                      kiosk: {"code"} → 201 desk ticket | 201 locker door | 200 post address
     POST /api/v1/pickups/confirm              kiosk: {"code", "accept": true|false} for a postal licence
+    GET  /api/v1/code-audit?date=             manager: that day's redeems, refusals, check-ins and handovers
 Refusals are 4xx {"error","message","message_zh","message_en"}: invalid_code, wrong_hall, expired,
 already_collected, not_ready, too_many_attempts (and no_locker, locker_failed, id_mismatch).
 Settings: PICKUP_KEY_FILE (default <db>.keys.json), LOCKER (or $HALL_LOCKER), PICKUP_MAX_WRONG_PER_MINUTE.
@@ -16,12 +17,15 @@ Settings: PICKUP_KEY_FILE (default <db>.keys.json), LOCKER (or $HALL_LOCKER), PI
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
+from queue_server.clock import to_iso
 from queue_server.errors import BadRequest
 from queue_server.pickups import handover as handover_ops
 from queue_server.pickups import licences, lockers, notice, redeem
-from queue_server.pickups.audit_log import history
+from queue_server.pickups.audit_log import between, history
 from queue_server.pickups.keyfile import KeyStore, key_path_for
 from queue_server.pickups.schema import migrations  # noqa: F401  (the Hall applies this extension's schema)
 from queue_server.web_helpers import field, hall, json_body, principal, requires
@@ -153,6 +157,20 @@ def confirm():
     code = field(body, "code", str, required=True)
     accept = field(body, "accept", bool, required=True)
     return jsonify(redeem.confirm_post(hall(), keys(), code, accept, principal(), limit=_limit()))
+
+
+@bp.get("/code-audit")
+@requires("manager")
+def code_audit():
+    h = hall()
+    text = request.args.get("date")
+    try:
+        day = date.fromisoformat(text) if text else h.now().astimezone(h.config.tz).date()
+    except ValueError:
+        raise BadRequest(f"date {text!r} is not like 2026-11-23", code="bad_date") from None
+    start = datetime.combine(day, time(0), h.config.tz)
+    entries = between(h.store.read(), to_iso(start), to_iso(start + timedelta(days=1)))
+    return jsonify({"date": day.isoformat(), "entries": entries})
 
 
 def register(app: Flask) -> None:

@@ -41,3 +41,12 @@ def recent(db: Database, *, subject: str, object_id: int, action: str, outcome: 
         "SELECT count(*) FROM code_audit WHERE subject = ? AND object_id = ? AND action = ? AND outcome = ? AND at > ?",
         [subject, object_id, action, outcome, to_iso(since)],
     ).fetchone()[0]
+
+
+def between(db: Database, since: str, before: str, limit: int = 1000) -> list[dict]:
+    """Newest first; since/before are stored-form timestamps (UTC ISO)."""
+    rows = list(db.query("SELECT * FROM code_audit WHERE at >= ? AND at < ? ORDER BY id DESC LIMIT ?",
+                         [since, before, limit]))
+    for r in rows:
+        r["detail"] = json.loads(r["detail"]) if r["detail"] else None
+    return rows
