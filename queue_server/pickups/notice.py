@@ -172,31 +172,31 @@ def render_png(text: NoticeText, width: int = 1000) -> bytes:
 def render_pdf(text: NoticeText) -> bytes:
     pdf = FPDF(format=(148, 210))  # A5 in mm (the named format warns about an old fpdf2 fix)
     pdf.set_auto_page_break(auto=True, margin=10)
+    # One face only: fpdf2 parses the whole CJK collection for each face (about a second each).
     pdf.add_font("noto", "", FONT, collection_font_number=SC_INDEX)
-    pdf.add_font("noto", "B", FONT_BOLD, collection_font_number=SC_INDEX)
     pdf.add_page()
     pdf.set_margins(12, 10, 12)
     w = pdf.epw
 
     def para(s: str, size: float, style: str = "", gap: float = 1.0) -> None:
         pdf.set_font("noto", style, size)
-        pdf.multi_cell(w, size * 0.5, s, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(w, size * 0.5, s, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(gap)
 
-    para(f"{text.title_zh}  {text.title_en}", 16, "B", 1)
+    para(f"{text.title_zh}  {text.title_en}", 17, "", 1)
     para(f"{text.hall_zh}\n{text.hall_en}", 9, "", 3)
     for label, value in text.lines:
         para(f"{label}：{value}", 10, "", 0)
     pdf.ln(2)
     size = 50
     pdf.image(io.BytesIO(qr_png(text.qr, scale=8)), x=(pdf.w - size) / 2, w=size, h=size)
-    pdf.set_font("noto", "B", 22)
+    pdf.set_font("noto", "", 24)
     pdf.cell(w, 11, text.code, align="C", new_x="LMARGIN", new_y="NEXT")
     para("取件码 Pickup code（可在自助机输入 type it at a kiosk）", 8, "", 3)
-    para("怎样领取 How to collect", 11, "B", 0)
+    para("怎样领取 How to collect", 12, "", 0)
     para(f"{text.where_zh}\n{text.where_en}", 9, "", 3)
-    para("请携带 What to bring", 11, "B", 0)
+    para("请携带 What to bring", 12, "", 0)
     para(f"{text.bring_zh}\n{text.bring_en}", 9, "", 3)
     if text.until_zh:
-        para(f"{text.until_zh}  {text.until_en}", 10, "B", 0)
+        para(f"{text.until_zh}  {text.until_en}", 11, "", 0)
     return bytes(pdf.output())
