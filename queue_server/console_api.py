@@ -43,7 +43,7 @@ def matter_guide(h: Hall, ticket: dict | None) -> dict | None:
         m = cfg.matter(ticket["matter"])
     except KeyError:
         return None
-    return {"kind": "matter", "code": m.code, "name_zh": m.name_zh, "name_en": m.name_en,
+    return {"kind": "matter", "code": m.code, "name_zh": m.name_zh, "name_en": m.name_en, "service_s": m.service_s,
             "promised_days": m.promised_days, "legal_days": m.legal_days, "fee_zh": m.fee_zh, "fee_en": m.fee_en,
             "notes_zh": m.notes_zh, "notes_en": m.notes_en,
             "materials": [asdict(cfg.materials[mid]) for mid in m.materials]}
@@ -78,6 +78,7 @@ def console_view(h: Hall, number: int, p: Principal) -> dict:
     zones = sorted(zone_queues(h, h.store.read(), h.now(), w["zones"]), key=lambda z: w["zones"].index(z["zone"]))
     return {"now": to_iso(h.now()), "window": w, "guide": matter_guide(h, w["ticket"]),
             "zones": zones, "mine": own_counts(h, p.name),
+            "rules": {"recalls_before_no_show": h.config.rules.recalls_before_no_show},
             "last_event_id": h.broker.last_id}
 
 

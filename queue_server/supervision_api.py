@@ -42,6 +42,20 @@ def _no_show_counts(h: Hall, db, now: datetime) -> dict[int, CallCounts]:
     return out
 
 
+PRINTER_TROUBLE = ("printer_paper_out", "printer_offline")
+
+
+def _open_device_alerts(db) -> list[dict]:
+    """Unresolved device alerts, newest first; a printer that reported "ok" since clears its earlier trouble."""
+    rows = list(db.query("SELECT * FROM alerts WHERE resolved_at IS NULL ORDER BY id DESC LIMIT 200"))
+    ok_since = {}
+    for r in rows:
+        if r["kind"] == "printer_ok":
+            ok_since[r["source"]] = max(ok_since.get(r["source"], 0), r["id"])
+    return [r for r in rows if r["kind"] != "printer_ok"
+            and not (r["kind"] in PRINTER_TROUBLE and r["id"] < ok_since.get(r["source"], 0))][:50]
+
+
 def live_hall(h: Hall) -> dict:
     db = h.store.read()
     now = h.now()
@@ -52,8 +66,7 @@ def live_hall(h: Hall) -> dict:
         began = t and (t["started_at"] or t["called_at"])
         w["service_s"] = round(now.timestamp() - from_iso(began).timestamp()) if began else None
     zones = zone_queues(h, db, now)
-    device = [device_alert(r) for r in db.query(
-        "SELECT * FROM alerts WHERE resolved_at IS NULL AND kind != 'printer_ok' ORDER BY id DESC LIMIT 50")]
+    device = [device_alert(r) for r in _open_device_alerts(db)]
     alerts = device + computed_alerts(zones, windows, now.timestamp(), _no_show_counts(h, db, now))
     today = h.today(now)
     scores = [r[0] for r in db.execute("SELECT score FROM ratings WHERE day = ?", [today]).fetchall()]

@@ -96,6 +96,29 @@ def test_pause_with_reason_and_resume(server, page):
     assert Api(server.url).ok("GET", "/api/v1/windows/40")["state"] == "open"
 
 
+def test_no_show_only_after_a_recall_then_sign_off(server, page):
+    s = server.seeded
+    kiosk = Api(server.url, s.devices["kiosk-01"])
+    t = kiosk.ok("POST", "/api/v1/tickets", {"zone": "pickup"})
+    sign_in(page, server.url, "/console", "staff4", s.staff["staff4"])
+    page.click("button[data-window='42']")
+    expect(page.locator("#console")).to_be_visible()
+    expect(page.locator("#btn-call")).to_be_enabled()
+    page.keyboard.press("n")
+    expect(page.locator("#ticket-number")).to_have_text(t["number"])
+    expect(page.locator("#btn-noshow")).to_be_disabled()
+    expect(page.locator("#ticket-extra")).to_contain_text("Recall before no-show")
+    page.keyboard.press("r")
+    expect(page.locator("#ticket-extra")).to_contain_text("Recalled 1×")
+    page.keyboard.press("x")
+    expect(page.locator("#ticket-none")).to_be_visible()
+    expect(page.locator("#mine-noshow")).to_have_text("1")
+    assert kiosk.ok("GET", f"/api/v1/tickets/{t['id']}")["state"] == "no_show"
+    page.click("#signoff-btn")
+    expect(page.locator("#picker")).to_be_visible()
+    assert Api(server.url).ok("GET", "/api/v1/windows/42")["state"] == "closed"
+
+
 def test_a_stale_page_is_told_and_refreshed(server, browser):
     s = server.seeded
     kiosk = Api(server.url, s.devices["kiosk-01"])

@@ -115,3 +115,12 @@ def test_xlsx_export_of_a_range_is_a_named_workbook(apis):
     assert r.content[:2] == b"PK"
     bad = apis["boss"].call("GET", "/api/v1/stats/export.xlsx", **{"from": "2026-11-30", "to": "2026-11-01"})
     assert bad.status_code == 400 and bad.json()["error"] == "bad_range"
+
+
+def test_a_printer_that_reports_ok_clears_its_earlier_trouble(apis):
+    kiosk, boss = apis["kiosk"], apis["boss"]
+    kiosk.ok("POST", "/api/v1/alerts", {"kind": "printer_paper_out"})
+    assert any(a["kind"] == "printer_paper_out" for a in boss.ok("GET", "/api/v1/supervision/live")["alerts"])
+    kiosk.ok("POST", "/api/v1/alerts", {"kind": "printer_ok"})
+    kinds = [a["kind"] for a in boss.ok("GET", "/api/v1/supervision/live")["alerts"]]
+    assert "printer_paper_out" not in kinds and "printer_ok" not in kinds

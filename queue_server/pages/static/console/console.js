@@ -84,7 +84,9 @@ async function refresh() {
   if (C.windowNo === null) return;
   const r = await Hall.api("GET", `/api/v1/console/${C.windowNo}`);
   if (r.status === 403 || r.status === 401) {
+    // signed off elsewhere, or a manager closed the window: back to choosing one
     say(`${Hall.errorText(r)}`, "warn");
+    C.windowNo = null;
     await refreshPicker();
     return;
   }
@@ -112,6 +114,7 @@ function render() {
     const extra = [];
     if (t.priority) extra.push(`绿色通道 Priority: ${t.priority}`);
     if (t.recalls) extra.push(`已重呼 ${t.recalls} 次 Recalled ${t.recalls}×`);
+    else if (t.state === "called" && v.rules.recalls_before_no_show > 0) extra.push("过号前请先重呼 Recall before no-show");
     if (t.transfers) extra.push(`转办自 From ${zoneName(t.original_zone)}`);
     if (t.note) extra.push(`备注 Note: ${t.note}`);
     $("ticket-extra").textContent = extra.join(" · ");
@@ -142,7 +145,7 @@ function render() {
   const paused = w.state === "paused", state = t ? t.state : null;
   const enable = {
     "call-next": !paused && !t, recall: state === "called", start: state === "called", finish: state === "serving",
-    "no-show": state === "called", transfer: !!t, pause: !paused && !t, resume: paused,
+    "no-show": state === "called" && t.recalls >= v.rules.recalls_before_no_show, transfer: !!t, pause: !paused && !t, resume: paused,
   };
   for (const b of document.querySelectorAll(".actions .btn")) b.disabled = !enable[b.dataset.action];
   $("btn-pause").classList.toggle("hidden", paused);
@@ -155,7 +158,11 @@ function tick() {
   if (!t) return;
   const since = t.started_at || t.called_at;
   const now = Date.now() + C.offsetMs;
-  $("timer").textContent = Hall.dur((now - new Date(since).getTime()) / 1000);
+  const elapsed = (now - new Date(since).getTime()) / 1000;
+  $("timer").textContent = Hall.dur(elapsed);
+  // over half again the matter's usual service time: the timer turns red
+  const usual = C.view.guide && C.view.guide.service_s;
+  $("timer").classList.toggle("over", !!(t.started_at && usual && elapsed > usual * 1.5));
   $("timer-label").textContent = t.started_at ? "办理用时 Service time" : "叫号后等待到场 Since called";
 }
 setInterval(tick, 1000);
@@ -232,6 +239,7 @@ $("signoff-btn").addEventListener("click", async () => {
   const r = await Hall.api("POST", `/api/v1/windows/${C.windowNo}/close`);
   if (!r.ok) { say(Hall.errorText(r)); return; }
   say("已签退。Signed off.", "ok");
+  C.windowNo = null;
   await refreshPicker();
 });
 $("logout-btn").addEventListener("click", () => Hall.logout());
