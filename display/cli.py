@@ -27,6 +27,9 @@ def display(device_path: str, server: str | None, windowed: bool, portrait: bool
     changes = {k: v for k, v in (("server", server), ("orientation", "portrait" if portrait else None),
                                  ("voice", False if silent else None)) if v is not None}
     device = dataclasses.replace(device, **changes)
+    # Before Kivy is imported: it takes over sys.stderr for its own log.
+    click.echo(f"wall board {device.name}: {device.server} ({device.orientation}, voice "
+               f"{'on' if device.voice else 'off'})", err=True)
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     from display.app import configure_window
 
@@ -35,8 +38,6 @@ def display(device_path: str, server: str | None, windowed: bool, portrait: bool
     from display.voice import make_announcer
     from queue_server.client import HallClient
 
-    click.echo(f"wall board {device.name}: {device.server} ({device.orientation}, voice "
-               f"{'on' if device.voice else 'off'})", err=True)
     BoardApp(device, HallClient(device.server, device.token), make_announcer(device)).run()
 
 

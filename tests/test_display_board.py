@@ -85,3 +85,36 @@ def test_portrait_zone_board_shows_only_its_zones(live_server, xvfb, artifacts):
         assert sorted(r["shown"]["zones"]) == ["commerce", "public"]
         assert r["shown"]["recent"] == [called[1]["number"], called[0]["number"]]
         board.send("screenshot", path=str(out / "board_portrait_zones.png"))
+
+
+def test_hall_display_command_starts_the_board_and_follows_the_server(live_server, xvfb, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import threading
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    device = tmp_path / "display.toml"
+    device.write_text((root / "config/devices/display-02.toml").read_text(encoding="utf-8")
+                      .replace("http://127.0.0.1:8000", live_server.url), encoding="utf-8")
+    command = [sys.executable, "-m", "queue_server.cli", "display", "--device", str(device), "--windowed"]
+    proc = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=dict(os.environ, KIVY_NO_FILELOG="1"))
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None and not any("/api/v1/events" in ln for ln in lines):
+        time.sleep(0.1)
+    alive = proc.poll() is None
+    proc.terminate()
+    proc.wait(timeout=10)
+    reader.join(5)
+    proc.stdout.close()
+    output = "".join(lines)
+    assert alive, output[-3000:]
+    assert "wall board display-02" in output and "(portrait, voice off)" in output
+    assert "/api/v1/board?zones=A%2CB" in output and "/api/v1/events" in output
+    assert "Traceback" not in output
