@@ -307,3 +307,14 @@ def test_the_days_code_audit_for_the_manager(hw):
     assert hw.get("/api/v1/code-audit?date=2026-11-22", "manager").get_json()["entries"] == []
     assert hw.get("/api/v1/code-audit", "staff").status_code == 403
     assert hw.get("/api/v1/code-audit?date=soon", "manager").status_code == 400
+
+
+def test_a_lapsed_pickup_ticket_frees_the_licence_for_a_new_one(hw):
+    lic = hw.licence()
+    first = hw.redeem(lic["pickup_qr"]).get_json()["ticket"]
+    assert_refused(hw.redeem(lic["pickup_qr"]), 409, "already_collected")
+    assert hw.post(f"/api/v1/tickets/{first['id']}/cancel", "kiosk-01").status_code == 200
+    again = hw.redeem(lic["pickup_qr"])
+    assert again.status_code == 201 and again.get_json()["ticket"]["number"] == "P002"
+    hw.clock.advance(86400)  # the next day: yesterday's waiting ticket no longer holds it
+    assert hw.redeem(lic["pickup_code"]).get_json()["ticket"]["number"] == "P001"

@@ -131,11 +131,24 @@ def redeem(hall: Hall, keys: KeyStore, code: str, p: Principal, *, locker: Locke
                     lambda licence_id, typed: _redeem(hall, licence_id, typed, p, locker))
 
 
+def _release_lapsed_ticket(hall: Hall, db: Database, row: dict, now: datetime) -> dict:
+    """A pickup ticket that was cancelled, missed, or left from an earlier day no longer holds the licence."""
+    if row["state"] != "redeemed" or not row["ticket_id"]:
+        return row
+    t = db.execute("SELECT state, day FROM tickets WHERE id = ?", [row["ticket_id"]]).fetchone()
+    if t is None or t[0] in ("cancelled", "no_show") or (t[0] != "done" and t[1] < hall.today(now)):
+        db.execute("UPDATE licences SET state = 'ready', redeemed_at = NULL, redeemed_kiosk = NULL,"
+                   " ticket_id = NULL, ticket_number = NULL WHERE id = ?", [row["id"]])
+        return licences.load(db, row["id"])
+    return row
+
+
 def _claim(hall: Hall, db: Database, licence_id: int, now: datetime, to_state: str, p: Principal) -> dict:
     try:
         row = licences.load(db, licence_id)
     except NotFound:
         raise invalid_code("withdrawn") from None
+    row = _release_lapsed_ticket(hall, db, row, now)
     check_state(hall, row, now)
     cur = db.execute("UPDATE licences SET state = ?, redeemed_at = ?, redeemed_kiosk = ? WHERE id = ? AND state = ?",
                      [to_state, to_iso(now), p.name, licence_id, "ready"])
