@@ -1,0 +1,72 @@
+"""QR screen: live camera preview, plain instructions, the server's answer; keypad as a fallback.
+
+USB scanners that type like a keyboard are handled by the app (they type on any screen; codes
+are taken only here). The camera runs only while this screen is shown.
+"""
+
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.graphics.texture import Texture
+from kivy.properties import BooleanProperty
+
+from kiosk.presenter import KioskPresenter
+from kiosk.screens.base import KioskScreen
+from kiosk.texts import TEXT
+
+KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "delete", "0", "ok"]
+
+
+class ScanScreen(KioskScreen):
+    camera_on = BooleanProperty(False)
+
+    def on_kv_post(self, base_widget) -> None:
+        self.ids.keypad.keys = KEYS
+        self._preview = None
+
+    def on_shown(self, p: KioskPresenter) -> None:
+        App.get_running_app().camera.start()
+        self._preview = Clock.schedule_interval(self._show_frame, 1 / 12)
+
+    def on_hidden(self, p: KioskPresenter) -> None:
+        if self._preview is not None:
+            self._preview.cancel()
+            self._preview = None
+        App.get_running_app().camera.stop()
+
+    def _show_frame(self, _dt: float) -> None:
+        frame = App.get_running_app().camera.latest_frame()
+        if frame is None or frame.ndim != 3:
+            return
+        h, w = frame.shape[:2]
+        image = self.ids.preview
+        if image.texture is None or tuple(image.texture.size) != (w, h):
+            image.texture = Texture.create(size=(w, h), colorfmt="rgb")
+        # OpenCV gives BGR rows top-down; a Kivy texture wants RGB rows bottom-up.
+        image.texture.blit_buffer(frame[::-1, :, ::-1].tobytes(), colorfmt="rgb", bufferfmt="ubyte")
+        image.canvas.ask_update()
+
+    def signature(self, p: KioskPresenter) -> object:
+        r = p.scan_result
+        return p.scan_mode, p.camera_state, p.code_entry, p.scan_busy, (r.code, r.ok, r.zh) if r else None
+
+    def redraw(self, p: KioskPresenter) -> None:
+        ids = self.ids
+        ids.title.zh, ids.title.en = TEXT["scan_pickup" if p.scan_mode == "pickup" else "scan_checkin"]
+        camera_key = {"ok": "camera_ready", "missing": "camera_missing"}.get(p.camera_state, "camera_starting")
+        if p.camera_state == "none":
+            camera_key = "camera_missing"
+        ids.camera.zh, ids.camera.en = TEXT[camera_key]
+        ids.camera.color = (0.70, 0.11, 0.11, 1) if camera_key == "camera_missing" else (0.09, 0.42, 0.20, 1)
+        self.camera_on = p.camera_state == "ok"
+        ids.entry.text = p.code_entry or " "
+        result = p.scan_result
+        if result is None:
+            ids.result.zh, ids.result.en = TEXT["checking"] if p.scan_busy else ("", "")
+            ids.result.color = (0.08, 0.10, 0.14, 1)
+        else:
+            head = TEXT["scan_ok" if result.ok else "scan_failed"]
+            ids.result.zh = f"{head[0]}：{result.zh}" if result.zh != head[0] else head[0]
+            ids.result.en = f"{head[1]}: {result.en}" if result.en != head[1] else head[1]
+            ids.result.color = (0.09, 0.42, 0.20, 1) if result.ok else (0.70, 0.11, 0.11, 1)

@@ -1,0 +1,57 @@
+"""The ticket: the number very large, zone, people ahead, wait, where to wait; the printout state."""
+
+from __future__ import annotations
+
+from kiosk.presenter import KioskPresenter
+from kiosk.screens.base import KioskScreen
+from kiosk.texts import TEXT, both, wait_phrase
+from kiosk.ticket_info import find, priority_words, serving_windows, subject
+
+
+class TicketScreen(KioskScreen):
+    def signature(self, p: KioskPresenter) -> object:
+        return id(p.ticket), p.print_state, p.ticket_png, p.print_error
+
+    def redraw(self, p: KioskPresenter) -> None:
+        ticket = p.ticket or {}
+        hall = p.hall or {}
+        zone = find(hall.get("zones", []), "code", ticket.get("zone")) or {}
+        ids = self.ids
+        ids.number.text = str(ticket.get("number", ""))
+        ids.zone.zh, ids.zone.en = zone.get("name_zh", ""), zone.get("name_en", "")
+        ids.subject.zh, ids.subject.en = subject(hall, ticket) if ticket.get("matter") or ticket.get(
+            "bundle") else ("", "")
+        ahead_zh, ahead_en = both("ahead", n=ticket.get("ahead", 0))
+        wait_s = ticket.get("estimated_wait_s")
+        if wait_s is not None and wait_s < 60:
+            est_zh, est_en = TEXT["called_soon"]
+        else:
+            wait_zh, wait_en = wait_phrase(wait_s)
+            est_zh, est_en = both("estimated", w=wait_zh)[0], both("estimated", w=wait_en)[1]
+        ids.wait.zh, ids.wait.en = f"{ahead_zh}，{est_zh}", f"{ahead_en}. {est_en}"
+        where_zh = TEXT["wait_where"][0].format(zone=zone.get("name_zh", ""))
+        where_en = TEXT["wait_where"][1].format(zone=zone.get("name_en", ""))
+        windows = serving_windows(hall, ticket.get("zone", ""))
+        if windows:
+            where_zh += "。" + both("windows", w=windows)[0]
+            where_en += ". " + both("windows", w=windows)[1]
+        ids.where.zh, ids.where.en = where_zh, where_en
+        ids.priority.zh, ids.priority.en = priority_words(ticket.get("priority"))
+        state = p.print_state
+        if state == "failed":
+            zh, en = TEXT["print_failed"]
+            if p.print_error:
+                zh, en = f"{p.print_error[0]}。{zh}", f"{p.print_error[1]}. {en}"
+        else:
+            zh, en = TEXT.get({"printing": "printing", "printed": "printed", "none": "no_printer"}.get(state, ""),
+                              ("", ""))
+        ids.status.zh, ids.status.en = zh, en
+        ids.status.color = (0.70, 0.11, 0.11, 1) if state in ("failed", "none") else (0.09, 0.42, 0.20, 1)
+        show_png = bool(p.ticket_png) and state in ("failed", "none")
+        ids.paper.source = p.ticket_png if show_png else ""
+        ids.paper.opacity = 1 if show_png else 0
+        if show_png:
+            ids.paper_box.size_hint = (1, 0.42) if self.height > self.width else (0.38, 1)
+        else:  # a size hint of 0 still takes room in a BoxLayout: take it out of the layout instead
+            ids.paper_box.size_hint = (None, None)
+            ids.paper_box.size = (0, 0)

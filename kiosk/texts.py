@@ -1,0 +1,127 @@
+"""Every fixed phrase the kiosk shows, Chinese first and English second.
+
+Plain data: the presenter and the screens look phrases up by key, so wording lives in one place.
+"""
+
+from __future__ import annotations
+
+Text = tuple[str, str]
+
+TEXT: dict[str, Text] = {
+    "welcome": ("欢迎办事，请选择业务", "Welcome. Please choose a service"),
+    "language": ("English", "中文"),
+    "large_text": ("大字", "Large text"),
+    "normal_text": ("标准字", "Normal text"),
+    "home": ("首页", "Home"),
+    "back": ("返回", "Back"),
+    "paused": ("暂停取号，请稍候", "Ticketing paused, please wait"),
+    "paused_detail": ("正在重新连接服务器…", "Reconnecting to the server…"),
+    "loading": ("正在加载…", "Loading…"),
+    "waiting_people": ("等候 {n} 人", "{n} waiting"),
+    "wait_about": ("约 {m} 分钟", "about {m} min"),
+    "wait_none": ("无需等候", "no wait"),
+    "priority": ("绿色通道", "Priority"),
+    "priority_hint": ("老年人、残疾人、军人、孕妇、人才", "Seniors, disabled, veterans, pregnant, talent"),
+    "checkin": ("预约签到", "Appointment check-in"),
+    "checkin_hint": ("扫描预约二维码", "Scan your booking code"),
+    "pickup": ("领取证照", "Collect a licence"),
+    "pickup_hint": ("扫描取件码", "Scan your pickup code"),
+    "bundles": ("一件事", "One-thing services"),
+    "bundles_hint": ("多个事项一次办", "Several matters at once"),
+    "help": ("帮办代办", "Ask for help"),
+    "help_hint": ("呼叫工作人员", "Call a member of staff"),
+    "help_sent": ("已通知工作人员，请在此稍候", "Staff have been called, please wait here"),
+    "help_failed": ("呼叫失败，请到咨询服务区", "Could not call staff; please go to the enquiries desk"),
+    "choose_matter": ("请选择办理事项", "Choose what you need to do"),
+    "search_hint": ("输入拼音首字母查找，如 QYSL", "Type pinyin initials or English letters, e.g. QYSL"),
+    "search_none": ("没有找到，请换个字母或直接取号", "Nothing found: try other letters or just take a number"),
+    "clear": ("清除", "Clear"),
+    "common": ("常办", "Common"),
+    "any_matter": ("不确定办什么？直接取号", "Not sure? Take a number for this zone"),
+    "guide_title": ("办事指南（一次告知）", "Service guide: everything you need"),
+    "materials": ("需要带的材料", "Documents to bring"),
+    "time_limit": ("办理时限", "Time limit"),
+    "fee": ("收费", "Fee"),
+    "notes": ("注意事项", "Notes"),
+    "legal_days": ("法定 {d} 个工作日", "legal limit {d} working days"),
+    "promised_days": ("承诺 {d} 个工作日", "we promise {d} working days"),
+    "on_the_spot": ("当场办结", "done on the spot"),
+    "take_number": ("取号", "Take a number"),
+    "print_list": ("打印材料清单", "Print this list"),
+    "list_printing": ("正在打印材料清单…", "Printing the list…"),
+    "list_printed": ("材料清单已打印，请取走", "The list is printed, please take it"),
+    "taking": ("正在取号…", "Taking a number…"),
+    "your_number": ("您的号码", "Your number"),
+    "ahead": ("前面还有 {n} 人", "{n} ahead of you"),
+    "called_soon": ("即将叫号", "you will be called soon"),
+    "estimated": ("预计等候 {w}", "Estimated wait {w}"),
+    "wait_where": ("请到{zone}等候区，留意叫号屏幕", "Please wait in the {zone} area and watch the screens"),
+    "windows": ("办理窗口：{w}", "Windows: {w}"),
+    "printing": ("正在打印票据…", "Printing your ticket…"),
+    "printed": ("请取走票据", "Please take your ticket"),
+    "no_printer": ("本机不打印票据，请拍下此页", "This kiosk does not print: please take a photo of this screen"),
+    "print_failed": ("打印失败，请用手机拍下号码和二维码，已通知工作人员",
+                     "Printing failed: take a photo of the number and QR code. Staff have been told"),
+    "done": ("完成", "Done"),
+    "bundle_title": ("一件事 · 一链办理", "One-thing services"),
+    "bundle_matters": ("包含事项", "Matters included"),
+    "bundle_materials": ("合并后的材料清单（已去重）", "Merged list of documents (no duplicates)"),
+    "priority_title": ("绿色通道：请选择优先原因", "Priority service: why do you need it?"),
+    "priority_zone": ("请选择业务区", "Choose a service area"),
+    "priority_check": ("工作人员可能核验相关证件", "Staff may check your eligibility"),
+    "elderly": ("老年人（60岁以上）", "Senior citizen (60+)"),
+    "disabled": ("残疾人", "Person with a disability"),
+    "veteran": ("军人、退役军人", "Serviceman or veteran"),
+    "pregnant": ("孕妇", "Pregnant woman"),
+    "talent": ("高层次人才服务卡", "High-level talent card holder"),
+    "scan_pickup": ("领取证照：请扫描取件码", "Collect a licence: scan your pickup code"),
+    "scan_checkin": ("预约签到：请扫描预约码", "Appointment check-in: scan your booking code"),
+    "scan_how": ("把手机或回执上的二维码对准下方摄像头，约 20 厘米远",
+                 "Hold the QR code on your phone or slip about 20 cm in front of the camera"),
+    "camera_starting": ("正在打开摄像头…", "Starting the camera…"),
+    "camera_ready": ("摄像头已就绪，请出示二维码", "Camera ready: show your code"),
+    "camera_missing": ("摄像头不可用，请在下方键盘输入号码", "The camera is not available: type the code below"),
+    "keypad_hint": ("没有二维码？输入号码", "No QR code? Type the code"),
+    "checking": ("正在查询…", "Checking…"),
+    "ok": ("确定", "OK"),
+    "delete": ("删除", "Delete"),
+    "scan_ok": ("办理成功", "Done"),
+    "scan_failed": ("未能办理", "Not accepted"),
+    "scan_again": ("再扫一次", "Scan again"),
+    "board_title": ("排队情况", "Queue status"),
+    "board_touch": ("触摸屏幕开始取号", "Touch the screen to take a number"),
+    "recent_calls": ("最近叫号", "Recent calls"),
+    "call_to": ("{number} 请到 {window} 号窗口", "{number} to window {window}"),
+    "no_calls": ("暂无叫号", "No calls yet"),
+    "pin_title": ("工作人员退出", "Staff exit"),
+    "pin_hint": ("请输入工作人员密码", "Enter the staff PIN"),
+    "pin_wrong": ("密码错误", "Wrong PIN"),
+    "cancel": ("取消", "Cancel"),
+    "error_generic": ("暂时无法办理，请到咨询服务区", "This did not work; please ask at the enquiries desk"),
+    "server_said": ("服务器答复：{m}", "The server said: {m}"),
+}
+
+
+def text(key: str, lang: str = "zh", **values: object) -> str:
+    """One phrase in one language, with `{name}` filled in."""
+    zh, en = TEXT[key]
+    return (zh if lang == "zh" else en).format(**values)
+
+
+def both(key: str, **values: object) -> Text:
+    zh, en = TEXT[key]
+    return zh.format(**values), en.format(**values)
+
+
+def wait_phrase(seconds: int | None) -> Text:
+    """A wait as words: "约 12 分钟" / "about 12 min"; hours above an hour."""
+    if seconds is None:
+        return "—", "—"
+    if seconds < 60:
+        return TEXT["wait_none"]
+    minutes = int(seconds + 30) // 60
+    hours, rest = divmod(minutes, 60)
+    if hours:
+        return (f"约 {hours} 小时" + (f" {rest} 分钟" if rest else ""),
+                f"about {hours} h" + (f" {rest} min" if rest else ""))
+    return f"约 {minutes} 分钟", f"about {minutes} min"

@@ -1,0 +1,162 @@
+"""Shared kiosk widgets: two-language labels, big touch tiles, the top bar, keypads.
+
+The matching rules are in widgets.kv, loaded by the app at start (never at import time).
+"""
+
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.properties import BooleanProperty, ColorProperty, ListProperty, NumericProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.label import Label
+from kivy.utils import escape_markup
+
+from kiosk.texts import TEXT
+
+# High-contrast palette (text on these backgrounds is at least 4.5:1).
+INK = (0.08, 0.10, 0.14, 1)
+PAPER = (0.96, 0.97, 0.98, 1)
+RED = (0.70, 0.11, 0.11, 1)
+BLUE = (0.05, 0.33, 0.65, 1)
+GREEN = (0.09, 0.42, 0.20, 1)
+TEAL = (0.0, 0.40, 0.45, 1)
+PURPLE = (0.38, 0.18, 0.55, 1)
+BROWN = (0.45, 0.25, 0.05, 1)
+GREY = (0.74, 0.74, 0.74, 1)
+ZONE_COLOURS = [BLUE, TEAL, PURPLE, BROWN, (0.15, 0.30, 0.50, 1), (0.50, 0.10, 0.30, 1), GREEN, RED]
+
+
+class BiLabel(Label):
+    """Chinese and English together: the chosen language first and large, the other below it."""
+
+    zh = StringProperty("")
+    en = StringProperty("")
+    key = StringProperty("")
+    base = NumericProperty(40)  # primary text size in design pixels (1080-wide screen)
+    ratio = NumericProperty(0.62)
+    strong = BooleanProperty(True)
+    one_line = BooleanProperty(False)  # both languages on one line
+    fixed = BooleanProperty(False)  # keep the size in large-text mode (the top bar must not overflow)
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        app = App.get_running_app()
+        if app is not None:
+            app.bind(lang=self._update, fs=self._update, font=self._update)
+        self.bind(zh=self._update, en=self._update, base=self._update, ratio=self._update,
+                  strong=self._update, one_line=self._update, fixed=self._update)
+        self._update()
+
+    def on_key(self, _widget, key: str) -> None:
+        if key in TEXT:
+            self.zh, self.en = TEXT[key]
+
+    def _update(self, *_args) -> None:
+        app = App.get_running_app()
+        lang = app.lang if app else "zh"
+        fs = (app.u if self.fixed else app.fs) if app else 1.0
+        if app is not None:
+            self.font_name = app.font
+        first, second = (self.zh, self.en) if lang == "zh" else (self.en, self.zh)
+        if not first:
+            first, second = second, ""
+        self.font_size = self.base * fs
+        size2 = max(10, int(self.base * fs * self.ratio))
+        first = escape_markup(first)
+        first = f"[b]{first}[/b]" if self.strong else first
+        if second:
+            sep = "  " if self.one_line else "\n"
+            self.text = f"{first}{sep}[size={size2}]{escape_markup(second)}[/size]"
+        else:
+            self.text = first
+
+
+class Tile(ButtonBehavior, BoxLayout):
+    """A big coloured touch target with a two-language title, a line below and an optional badge."""
+
+    zh = StringProperty("")
+    en = StringProperty("")
+    sub_zh = StringProperty("")
+    sub_en = StringProperty("")
+    badge = StringProperty("")
+    bg = ColorProperty(BLUE)
+    fg = ColorProperty((1, 1, 1, 1))
+    base = NumericProperty(44)
+    value = StringProperty("")  # what the tile stands for (a zone code, a matter code...)
+    natural_height = NumericProperty(0)  # the height its text needs
+    auto_height = BooleanProperty(False)  # grow to fit the text (list rows), never below min_height
+    min_height = NumericProperty(0)
+
+    shrink = NumericProperty(1.0)  # text scale a fixed-size tile uses so that its text fits
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        app = App.get_running_app()
+        if app is not None:
+            app.bind(lang=self._refit, fs=self._refit)
+        self.bind(zh=self._refit, en=self._refit, sub_zh=self._refit, sub_en=self._refit, base=self._refit)
+
+    def _refit(self, *_args) -> None:
+        self.shrink = 1.0
+
+    def on_height(self, *_args) -> None:
+        self._fit()
+
+    def on_natural_height(self, _tile, value: float) -> None:
+        if self.auto_height:
+            self.height = max(self.min_height, value)
+        else:
+            self._fit()
+
+    def _fit(self) -> None:
+        # Long names (or large-text mode) in a fixed tile: step the text down until it fits.
+        if not self.auto_height and self.height > 10 and self.natural_height > self.height + 1 \
+                and self.shrink > 0.5:
+            self.shrink = max(0.5, self.shrink * max(0.8, min(0.97, self.height / self.natural_height)))
+
+    def on_min_height(self, _tile, value: float) -> None:
+        if self.auto_height:
+            self.height = max(value, self.natural_height)
+
+
+class Keypad(GridLayout):
+    """Digits (and letters when `letters`) with delete and OK; dispatches on_key(key)."""
+
+    keys = ListProperty([])
+    key_base = NumericProperty(44)
+
+    def __init__(self, **kwargs) -> None:
+        self.register_event_type("on_key")
+        super().__init__(**kwargs)
+        self.bind(keys=self._build)
+        self._build()
+
+    def _build(self, *_args) -> None:
+        from kivy.factory import Factory
+
+        self.clear_widgets()
+        app = App.get_running_app()
+        for key in self.keys:
+            label = {"delete": "←", "ok": "OK", "clear": "C"}.get(key, key.upper())
+            button = Factory.KeyButton(text=label, font_size=self.key_base * (app.fs if app else 1))
+            button.key = key
+            button.bind(on_release=lambda b: self.dispatch("on_key", b.key))
+            self.add_widget(button)
+
+    def on_key(self, key: str) -> None:
+        pass
+
+
+class TitleLabel(ButtonBehavior, BiLabel):
+    pass
+
+
+class TopBar(BoxLayout):
+    show_back = BooleanProperty(True)
+    show_home = BooleanProperty(True)
+
+
+class NoticeBar(BoxLayout):
+    pass

@@ -1,0 +1,483 @@
+"""Drive the real kiosk app in this process: real window (Xvfb), real touches, real server.
+
+    python tests/kiosk_driver.py --device kiosk.toml --scenario matter --out DIR [--handshake DIR]
+
+Each scenario is a generator of steps run on Kivy's clock: it taps widgets with real touch
+events (kivy.tests.common.UnitTestTouch goes through the window like a finger), waits for the
+presenter to reach a state, and saves screenshots. Results go to DIR/results.json; a scenario
+that raises or times out records the error there (the test fails on it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("KIVY_NO_ARGS", "1")
+
+from kiosk.device_config import load_device  # noqa: E402
+from kiosk.launch import prepare_kivy  # noqa: E402
+
+
+class Until:
+    def __init__(self, what: str, check: Callable[[], bool], timeout: float = 15.0) -> None:
+        self.what, self.check, self.deadline = what, check, time.monotonic() + timeout
+
+
+class Driver:
+    def __init__(self, app, scenario: str, out: Path, handshake: Path | None) -> None:
+        self.app = app
+        self.out = out
+        self.handshake = handshake
+        self.results: dict = {"scenario": scenario, "shots": [], "overflow": [], "taps": []}
+        self.steps: Iterator = getattr(self, f"scenario_{scenario}")()
+        self.waiting: Until | None = None
+        self.sleep_until = 0.0
+        self.finished = False
+        self.exiting = False
+
+    # ---- plumbing ----
+    @property
+    def p(self):
+        return self.app.presenter
+
+    def start(self, _dt: float) -> None:
+        from kivy.clock import Clock
+
+        self.event = Clock.schedule_interval(self.step, 0.05)
+
+    def step(self, _dt: float) -> None:
+        if self.finished:
+            return
+        now = time.monotonic()
+        if now < self.sleep_until:
+            return
+        if self.waiting is not None:
+            try:
+                ok = self.waiting.check()
+            except Exception:
+                ok = False
+            if not ok:
+                if now > self.waiting.deadline:
+                    self.fail(f"timed out waiting for: {self.waiting.what} (screen {self.p.screen})")
+                return
+            self.waiting = None
+        try:
+            item = next(self.steps)
+        except StopIteration:
+            self.finish()
+            return
+        except Exception:
+            self.fail(traceback.format_exc())
+            return
+        if isinstance(item, Until):
+            self.waiting = item
+        else:
+            self.sleep_until = now + float(item)
+
+    def fail(self, message: str) -> None:
+        self.results["error"] = message
+        self.write()
+        try:
+            self.shot("failure")
+        except Exception:
+            self.results["error"] += "\n(and the failure screenshot failed: " + traceback.format_exc() + ")"
+        self.finish()
+
+    def finish(self) -> None:
+        self.finished = True
+        self.event.cancel()
+        try:
+            self.write()
+        finally:
+            self.app.stop()
+
+    def write(self) -> None:
+        if self.app.errors:
+            self.results["error"] = "the app hit errors: " + "; ".join(self.app.errors)
+        (self.out / "results.json").write_text(json.dumps(self.results, ensure_ascii=False, indent=1,
+                                                          default=str))
+
+    def shot(self, name: str) -> None:
+        """A screenshot of the window, and a check that no visible label overflows its box."""
+        from kivy.core.window import Window
+
+        made = Window.screenshot(name=str(self.out / f"_{name}.png"))
+        if made:
+            target = self.out / f"{name}.png"
+            os.replace(made, target)
+            self.results["shots"].append(str(target))
+        self.results["overflow"] += [f"{name}: {o}" for o in overflowing(self.app.sm.current_screen)]
+
+    def find(self, value: str | None = None, widget_id: str | None = None, screen: str | None = None):
+        """A visible, enabled Tile by its value, or a widget by id, on the current screen."""
+        root = self.app.screen(screen) if screen else self.app.sm.current_screen
+        if widget_id is not None:
+            return root.ids[widget_id]
+        for w in root.walk(restrict=True):
+            if getattr(w, "value", None) == value and not w.disabled and w.opacity > 0:
+                return w
+        raise LookupError(f"no enabled tile {value!r} on screen {root.name}")
+
+    def bar(self):
+        """The top bar of the current screen (hall name, language, large text, home)."""
+        from kiosk.widgets import TopBar
+
+        return next(w for w in self.app.sm.current_screen.walk(restrict=True) if isinstance(w, TopBar))
+
+    def tap(self, widget) -> Iterator:
+        """A finger on the widget's centre for 0.1 s (a scroll view waits to tell taps from swipes)."""
+        from kivy.tests.common import UnitTestTouch
+
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        yield 0.1
+        touch.touch_up()
+        self.results["taps"].append(getattr(widget, "value", "") or getattr(widget, "text", ""))
+        yield 0.05
+
+    def tap_key(self, keypad, key: str) -> Iterator:
+        for button in keypad.children:
+            if getattr(button, "key", None) == key:
+                yield from self.tap(button)
+                return
+        raise LookupError(f"no key {key!r}")
+
+    def until(self, what: str, check: Callable[[], bool], timeout: float = 15.0) -> Until:
+        return Until(what, check, timeout)
+
+    def screen_is(self, name: str) -> Until:
+        return Until(f"screen {name}", lambda: self.p.screen == name and self.app.sm.current == name)
+
+    def signal(self, name: str) -> None:
+        (self.handshake / name).write_text("1")
+
+    def wait_signal(self, name: str, timeout: float = 30.0) -> Until:
+        return Until(f"signal {name}", lambda: (self.handshake / name).exists(), timeout)
+
+    def ready(self) -> Iterator:
+        yield self.until("server ready", lambda: self.p.ready and self.p.board is not None, 20)
+        yield 0.3
+
+    def ticket_taken(self) -> Iterator:
+        yield self.screen_is("ticket")
+        yield self.until("print finished", lambda: self.p.print_state in ("printed", "failed", "none"), 20)
+        yield 0.3
+
+    def record_ticket(self) -> None:
+        self.results["ticket"] = self.p.ticket
+        self.results["print_state"] = self.p.print_state
+        self.results["print_error"] = self.p.print_error
+
+    # ---- scenarios ----
+    def scenario_matter(self) -> Iterator:
+        yield from self.ready()
+        yield from self.tap(self.find("commerce"))
+        yield self.screen_is("matters")
+        common = self.p.matters()[0]["code"]
+        yield from self.tap(self.find(common))
+        yield self.screen_is("guide")
+        yield 0.2
+        yield from self.tap(self.find(widget_id="take"))
+        self.results["tap_time"] = time.monotonic()
+        yield from self.ticket_taken()
+        self.record_ticket()
+        self.results["taps_to_ticket"] = len(self.results["taps"])
+        self.shot("ticket-printed")
+        # Search by pinyin initials on the matters screen.
+        yield from self.tap(self.bar().ids.home)
+        yield self.screen_is("home")
+        yield from self.tap(self.find("public"))
+        yield self.screen_is("matters")
+        letters = self.find(widget_id="letters")
+        before = len(self.p.matters())
+        for key in "hj":
+            yield from self.tap_key(letters, key)
+            yield 0.1
+        self.results["search"] = {"query": self.p.query, "before": before,
+                                  "after": [m["name_zh"] for m in self.p.matters()]}
+        yield 0.2
+        self.shot("matters-search")
+
+    def scenario_bundle(self) -> Iterator:
+        yield from self.ready()
+        yield from self.tap(self.find("bundles"))
+        yield self.screen_is("bundles")
+        yield 0.2
+        yield from self.tap(self.find("company-opening"))
+        yield self.screen_is("guide")
+        self.results["guide_materials"] = [m["id"] for m in self.p.guide()["materials"]]
+        yield from self.tap(self.find(widget_id="take"))
+        yield from self.ticket_taken()
+        self.record_ticket()
+
+    def scenario_priority(self) -> Iterator:
+        yield from self.ready()
+        yield from self.tap(self.find("priority"))
+        yield self.screen_is("priority")
+        yield 0.2
+        yield from self.tap(self.find("elderly"))
+        yield self.until("zones for the priority", lambda: self.p.priority == "elderly")
+        yield 0.3
+        yield from self.tap(self.find("public"))
+        yield from self.ticket_taken()
+        self.record_ticket()
+        self.results["taps_to_ticket"] = len(self.results["taps"])
+        self.results["priority_text"] = self.app.screen("ticket").ids.priority.text
+        self.shot("ticket-priority")
+
+    def scenario_server_down(self) -> Iterator:
+        yield from self.ready()
+        self.signal("stop-server")
+        yield self.until("tiles paused", lambda: not self.p.ready, 30)
+        yield 0.5
+        tile = next(w for w in self.app.screen("home").ids.tiles.children if getattr(w, "value", "") == "commerce")
+        self.results["paused"] = {"tile_disabled": tile.disabled, "ready": self.p.ready,
+                                  "notice": self._notice_text()}
+        self.shot("home-paused")
+        yield from self.tap(tile)  # a tap on a greyed tile does nothing
+        yield 0.3
+        self.results["paused"]["screen_after_tap"] = self.p.screen
+        self.signal("start-server")
+        yield self.until("server back", lambda: self.p.ready, 40)
+        yield 0.3
+        yield from self.tap(self.find("commerce"))
+        yield self.screen_is("matters")
+        yield from self.tap(self.find(self.p.matters()[0]["code"]))
+        yield self.screen_is("guide")
+        yield from self.tap(self.find(widget_id="take"))
+        yield from self.ticket_taken()
+        self.record_ticket()
+
+    def _notice_text(self) -> str:
+        from kiosk.widgets import NoticeBar
+
+        for w in self.app.sm.current_screen.walk(restrict=True):
+            if isinstance(w, NoticeBar):
+                return w.ids.label.text if w.opacity else ""
+        return ""
+
+    def scenario_paper_out(self) -> Iterator:
+        yield from self.ready()
+        yield from self.tap(self.find("social"))
+        yield self.screen_is("matters")
+        yield from self.tap(self.find(self.p.matters()[0]["code"]))
+        yield self.screen_is("guide")
+        yield from self.tap(self.find(widget_id="take"))
+        yield from self.ticket_taken()
+        yield self.until("ticket drawn on screen", lambda: bool(self.p.ticket_png), 20)
+        yield 0.5
+        self.record_ticket()
+        paper = self.app.screen("ticket").ids.paper
+        self.results["fallback"] = {"png": self.p.ticket_png, "shown": paper.opacity == 1 and paper.width > 50,
+                                    "status": self.app.screen("ticket").ids.status.text}
+        self.shot("ticket-paper-out-zh")
+        yield from self.tap(self.bar().ids.lang)
+        yield 0.4
+        self.shot("ticket-paper-out-en")
+
+    def scenario_qr(self) -> Iterator:
+        yield from self.ready()
+        yield from self.tap(self.find("pickup"))
+        yield self.screen_is("scan")
+        yield self.until("the camera's code answered", lambda: self.p.scan_result is not None, 20)
+        yield 0.4
+        r = self.p.scan_result
+        self.results["camera_scan"] = {"code": r.code, "ok": r.ok, "zh": r.zh, "en": r.en, "status": r.status}
+        self.shot("scan-camera-result")
+        # A USB scanner typing a code quickly, ending with Enter.
+        from kivy.core.window import Window
+
+        self.p.scan_result = None
+        for ch in "PK20261122":
+            Window.dispatch("on_key_down", ord(ch.lower()), 0, ch, [])
+        Window.dispatch("on_key_down", 13, 0, None, [])
+        yield self.until("the keyboard scanner's code answered", lambda: self.p.scan_result is not None, 20)
+        r = self.p.scan_result
+        self.results["wedge_scan"] = {"code": r.code, "ok": r.ok, "zh": r.zh, "en": r.en, "status": r.status}
+        # The keypad.
+        self.p.scan_result = None
+        keypad = self.find(widget_id="keypad")
+        for key in "4321":
+            yield from self.tap_key(keypad, key)
+            yield 0.05
+        yield from self.tap_key(keypad, "ok")
+        yield self.until("the typed code answered", lambda: self.p.scan_result is not None, 20)
+        r = self.p.scan_result
+        self.results["keypad_scan"] = {"code": r.code, "ok": r.ok, "zh": r.zh, "en": r.en, "status": r.status}
+
+    def scenario_screens(self) -> Iterator:
+        """Every screen in both languages (and large text), then idle, then the staff exit."""
+        orientation = "landscape" if self.app.portrait is False else "portrait"
+        yield from self.ready()
+
+        def both(name: str) -> Iterator:
+            self.p.last_touch = self.p.clock()  # looking at a screen counts as using it (short idle times)
+            for lang in ("zh", "en"):
+                self.p.set_language(lang)
+                yield 0.5
+                self.shot(f"{orientation}-{name}-{lang}")
+            self.p.set_language("zh")
+            yield 0.1
+
+        yield from both("home")
+        self.p.toggle_large()
+        yield 0.8
+        self.shot(f"{orientation}-home-large-zh")
+        self.p.toggle_large()
+        yield from self.tap(self.find("commerce"))
+        yield self.screen_is("matters")
+        yield from both("matters")
+        yield from self.tap(self.find(self.p.matters()[0]["code"]))
+        yield self.screen_is("guide")
+        yield from both("guide")
+        self.p.toggle_large()
+        yield 0.8
+        self.shot(f"{orientation}-guide-large-zh")
+        self.p.toggle_large()
+        self.p.go_home()
+        yield self.screen_is("home")
+        yield from self.tap(self.find("bundles"))
+        yield self.screen_is("bundles")
+        yield from both("bundles")
+        yield from self.tap(self.find("restaurant-opening"))
+        yield self.screen_is("guide")
+        yield from both("guide-bundle")
+        self.p.go_home()
+        yield self.screen_is("home")
+        yield from self.tap(self.find("priority"))
+        yield self.screen_is("priority")
+        yield from both("priority-reasons")
+        yield from self.tap(self.find("disabled"))
+        yield 0.3
+        yield from both("priority-zones")
+        self.p.go_home()
+        yield self.screen_is("home")
+        yield from self.tap(self.find("checkin"))
+        yield self.screen_is("scan")
+        yield self.until("camera state known", lambda: self.p.camera_state in ("ok", "missing", "none"))
+        yield from both("scan-checkin")
+        self.p.go_home()
+        yield self.screen_is("home")
+        yield from self.tap(self.find("consult"))
+        yield self.screen_is("matters")
+        yield from self.tap(self.find(self.p.matters()[0]["code"]))
+        yield self.screen_is("guide")
+        yield from self.tap(self.find(widget_id="take"))
+        yield from self.ticket_taken()
+        yield from both("ticket")
+        yield from self.tap(self.bar().ids.home)
+        yield self.screen_is("home")
+        yield from self.tap(self.find("help"))
+        yield self.until("help confirmed", lambda: self.p.notice is not None and "工作人员" in self.p.notice[0])
+        yield 0.3
+        self.results["help_notice"] = self.p.notice
+        self.shot(f"{orientation}-home-help-zh")
+        # Idle: shorten the device file's idle times for this part of the run.
+        from dataclasses import replace
+
+        self.p.config = replace(self.p.config, idle_home_s=2.0, idle_board_s=4.0)
+        self.p.last_touch = self.p.clock()
+        yield from self.tap(self.find("public"))
+        yield self.screen_is("matters")
+        started = time.monotonic()
+        yield self.until("idle back home", lambda: self.p.screen == "home", 20)
+        self.results["idle_home_after"] = time.monotonic() - started
+        yield self.until("idle board", lambda: self.p.screen == "board", 20)
+        self.results["idle_board_after"] = time.monotonic() - started
+        yield 0.5
+        yield from both("board")
+        yield from self.tap(self.app.sm.current_screen)
+        yield self.screen_is("home")
+        self.results["woke"] = self.p.screen
+        # Staff exit: five taps on the hall name, a wrong PIN, then the right one.
+        title = self.bar().ids.title
+        for _ in range(5):
+            yield from self.tap(title)
+            yield 0.05
+        yield self.screen_is("pin")
+        keypad = self.find(widget_id="keypad")
+        for key in "0000":
+            yield from self.tap_key(keypad, key)
+        yield from self.tap_key(keypad, "ok")
+        yield 0.3
+        self.results["pin_wrong"] = self.p.pin_wrong
+        yield from both("pin")
+        for key in self.app.device.staff_pin:
+            yield from self.tap_key(keypad, key)
+        self.results["exited_by_pin"] = True
+        self.exiting = True  # the right PIN stops the app: that is the end of this scenario
+        self.write()
+        yield from self.tap_key(keypad, "ok")  # the app stops here
+        yield 30
+
+
+def overflowing(root) -> list[str]:
+    """Visible labels whose text is bigger than their box (cut off or spilling over)."""
+    from kivy.uix.label import Label
+
+    found = []
+    for w in root.walk(restrict=True):
+        need = getattr(w, "natural_height", 0)
+        if need > w.height + 3 and _visible(w):
+            found.append(f"tile {getattr(w, 'zh', '')!r} needs {need:.0f} px, has {w.height:.0f}")
+        if not isinstance(w, Label) or not w.text.strip() or w.width < 2 or w.height < 2:
+            continue
+        if not _visible(w):
+            continue
+        tw, th = w.texture_size
+        if tw > w.width + 3 or th > w.height + 3:
+            found.append(f"{w.text[:40]!r} text {tw:.0f}x{th:.0f} in box {w.width:.0f}x{w.height:.0f}")
+    return found
+
+
+def _visible(widget) -> bool:
+    seen = set()
+    while widget is not None and id(widget) not in seen:  # the window is its own parent
+        seen.add(id(widget))
+        if getattr(widget, "opacity", 1) == 0:
+            return False
+        widget = widget.parent
+    return True
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--device", required=True)
+    parser.add_argument("--scenario", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--handshake")
+    parser.add_argument("--timeout", type=float, default=120)
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    device = load_device(args.device)
+    prepare_kivy(device, fullscreen=False)
+    from kivy.clock import Clock
+
+    from kiosk.app import KioskApp
+
+    app = KioskApp(device)
+    driver = Driver(app, args.scenario, out, Path(args.handshake) if args.handshake else None)
+    Clock.schedule_once(driver.start, 0.5)
+    Clock.schedule_once(lambda _dt: driver.fail(f"scenario did not finish in {args.timeout} s"), args.timeout)
+    started = time.monotonic()
+    app.run()
+    driver.results["run_s"] = time.monotonic() - started
+    if not (out / "results.json").exists() or not (driver.finished or driver.exiting):
+        driver.results.setdefault("error", "the app stopped before the scenario finished")
+    driver.results["exit_clean"] = True
+    driver.write()
+
+
+if __name__ == "__main__":
+    main()
