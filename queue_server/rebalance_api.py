@@ -26,6 +26,19 @@ def _planner():
         return None
 
 
+def movable_zones(hall: Hall, window: int) -> tuple[str, ...]:
+    """Staff skills, as the simulator assumes them: a front-office desk may move among the front-office zones;
+    pickup, consultation and one-chain desks stay where they are."""
+    kinds = {z.code: z.kind for z in hall.config.zones}
+    try:
+        home = hall.config.window(window).zones[0]
+    except KeyError:
+        return ()
+    if kinds.get(home) != "front":
+        return ()
+    return tuple(code for code, kind in kinds.items() if kind == "front")
+
+
 def proposals(hall: Hall) -> list[dict]:
     planner = _planner()
     if planner is None:
@@ -40,16 +53,14 @@ def proposals(hall: Hall) -> list[dict]:
     since = to_iso(now - timedelta(seconds=ARRIVAL_WINDOW_S))
     arrivals = {r["zone"]: r["n"] / ARRIVAL_WINDOW_S for r in db.query(
         "SELECT zone, count(*) AS n FROM tickets WHERE day = ? AND issued_at >= ? GROUP BY zone", [day, since])}
-    # Pickup desks hand out licences: they are not moved to front-office queues, nor are others moved there.
-    movable_zones = [z for z in hall.config.zones if z.kind != "pickup"]
     loads = {z.code: planner.ZoneLoad(zone=z.code, waiting=waiting.get(z.code, 0),
                                       arrivals_per_s=arrivals.get(z.code, 0.0),
-                                      mean_service_s=snaps[z.code].mean_service_s) for z in movable_zones}
+                                      mean_service_s=snaps[z.code].mean_service_s) for z in hall.config.zones}
     windows = {r["number"]: json.loads(r["zones"])
                for r in db.query("SELECT number, zones FROM windows WHERE state = 'open' ORDER BY number")}
     names = {z.code: (z.name_zh, z.name_en) for z in hall.config.zones}
     out = []
-    for m in planner.propose_moves(windows, loads):
+    for m in planner.propose_moves(windows, loads, movable={n: movable_zones(hall, n) for n in windows}):
         minutes = max(1, round(-m.wait_change_s / 60))
         out.append({
             "window": m.window, "from_zone": m.from_zone, "to_zone": m.to_zone,

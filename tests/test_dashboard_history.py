@@ -131,3 +131,19 @@ def test_the_audit_log_is_append_only(hall):
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         conn.execute("UPDATE audit_log SET actor = 'x'")
     conn.close()
+
+
+def test_balancing_proposals_move_front_desks_only(hall):
+    from queue_server.rebalance_api import movable_zones, proposals
+
+    people = [accounts.Principal(kind="staff", name=f"s{n}") for n in range(4)]
+    for p, window in zip(people, (1, 2, 3, 41), strict=True):
+        window_ops.open_window(hall, window, p)
+    for _ in range(10):
+        issue_ticket(hall, zone="public", actor=("kiosk", "k1"))
+    moves = proposals(hall)
+    assert moves and all(m["window"] in (1, 2, 3) for m in moves)
+    first = moves[0]
+    assert first["to_zones"][0] == "public" and first["predicted_mean_wait_change_s"] < 0
+    assert first["zh"].startswith(f"{first['window']}号窗口：商事登记 → 公共服务")
+    assert movable_zones(hall, 41) == () and "public" in movable_zones(hall, 1)
