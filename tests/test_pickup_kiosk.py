@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import requests
 
 from hardware.testing.qr_video import QrScene, write_video
-from tests import kiosk_helpers
-from tests.kiosk_helpers import device_file, finish_driver
+from tests import kiosk_driver_helpers as kiosk_helpers
+from tests.kiosk_driver_helpers import device_file, finish_driver
 from tests.printer_double import PrinterDouble
 
 DRIVER = kiosk_helpers.ROOT / "tests" / "pickup_kiosk_driver.py"
