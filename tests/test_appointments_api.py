@@ -181,7 +181,8 @@ def test_invalid_codes_and_throttle(hw):
     refused(check_in(hw, a["qr"][:-2] + "00"), 400, "invalid_code")
     pickup_qr = pickup_codes.sign(hw.app.extensions["pickup_keys"].ring(), kind="licence",
                                   hall=hw.hall.config.code, object_id=a["id"], expires_at=None)
-    refused(check_in(hw, pickup_qr), 400, "invalid_code")  # a pickup code is not an appointment code
+    body = refused(check_in(hw, pickup_qr), 400, "invalid_code")  # a pickup code is not an appointment code
+    assert "领取证照" in body["message_zh"] and body["code_kind"] == "licence"
     for _ in range(5):
         refused(check_in(hw, "ABCD-EFGH0"), 400, "invalid_code")
     refused(check_in(hw, a["code"]), 429, "too_many_attempts")

@@ -318,3 +318,10 @@ def test_a_lapsed_pickup_ticket_frees_the_licence_for_a_new_one(hw):
     assert again.status_code == 201 and again.get_json()["ticket"]["number"] == "P002"
     hw.clock.advance(86400)  # the next day: yesterday's waiting ticket no longer holds it
     assert hw.redeem(lic["pickup_code"]).get_json()["ticket"]["number"] == "P001"
+
+
+def test_an_appointment_code_at_pickup_points_to_check_in(hw):
+    ring = hw.app.extensions["pickup_keys"].ring()
+    qr = pickup_codes.sign(ring, kind="appointment", hall=hw.hall.config.code, object_id=1, expires_at=None)
+    body = assert_refused(hw.redeem(qr), 400, "invalid_code")
+    assert "预约签到" in body["message_zh"] and "Appointment check-in" in body["message_en"]

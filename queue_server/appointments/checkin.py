@@ -18,7 +18,7 @@ from queue_server.errors import HallError, NotFound
 from queue_server.hall import Hall
 from queue_server.pickups import audit_log
 from queue_server.pickups.keyfile import KeyStore
-from queue_server.pickups.refusals import Refused, too_many_attempts, wrong_hall
+from queue_server.pickups.refusals import Refused, other_kind, too_many_attempts, wrong_hall
 from queue_server.ticket_ops import issue_ticket
 
 MAX_WRONG_TYPED_PER_MINUTE = 5
@@ -41,6 +41,8 @@ def resolve(hall: Hall, keys: KeyStore, code: str) -> tuple[int, bool]:
         except pickup_codes.CodeError as e:
             if e.reason == "wrong_hall":
                 raise wrong_hall(str(e.details["hall"])) from None
+            if "code_kind" in e.details:
+                raise other_kind(str(e.details["code_kind"])) from None
             if e.reason == "expired":
                 raise _expired() from None
             raise _invalid() from None

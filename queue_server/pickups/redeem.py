@@ -20,7 +20,7 @@ from queue_server.hall import Hall
 from queue_server.pickups import audit_log, licences
 from queue_server.pickups.keyfile import KeyStore
 from queue_server.pickups.places import consult_place, pickup_place
-from queue_server.pickups.refusals import Refused, invalid_code, too_many_attempts, wrong_hall
+from queue_server.pickups.refusals import Refused, invalid_code, other_kind, too_many_attempts, wrong_hall
 from queue_server.ticket_ops import issue_ticket
 
 MAX_WRONG_TYPED_PER_MINUTE = 5
@@ -41,6 +41,8 @@ def resolve(hall: Hall, keys: KeyStore, code: str) -> tuple[int, bool]:
         except pickup_codes.CodeError as e:
             if e.reason == "wrong_hall":
                 raise wrong_hall(str(e.details["hall"])) from None
+            if "code_kind" in e.details:
+                raise other_kind(str(e.details["code_kind"])) from None
             if e.reason == "expired":
                 raise _expired_refusal(hall, int(e.details["object_id"])) from None
             raise invalid_code() from None

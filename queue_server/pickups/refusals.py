@@ -39,3 +39,13 @@ def too_many_attempts(limit: int) -> Refused:
                    "输入错误次数过多，请稍等一分钟再试，或到统一出件区窗口请工作人员帮助。",
                    "Too many wrong codes. Please wait a minute and try again, or ask the staff at the pickup desk.",
                    limit_per_minute=limit, retry_after_s=60)
+
+
+def other_kind(kind: str) -> Refused:
+    """A valid-looking code of the other service: point to the right button on the kiosk."""
+    if kind == "appointment":
+        return Refused("invalid_code", "这是预约码，请返回首页点“预约签到”后再扫描。",
+                       "This is an appointment code. Please go back and choose Appointment check-in.",
+                       code_kind=kind)
+    return Refused("invalid_code", "这是证照取件码，请返回首页点“领取证照”后再扫描。",
+                   "This is a licence pickup code. Please go back and choose Collect a licence.", code_kind=kind)
