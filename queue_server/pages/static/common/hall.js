@@ -31,7 +31,9 @@ const Hall = {
   },
   errorText(r) {
     if (r.status === 0) return "无法连接服务器，请检查网络。Cannot reach the server; check the network.";
-    return (r.data && r.data.message) || `错误 Error ${r.status}`;
+    const why = (r.data && r.data.message) || `Error ${r.status}`;
+    const zh = {401: "请先登录", 403: "无权进行此操作", 404: "未找到", 409: "当前状态不允许此操作"}[r.status] || "操作未完成";
+    return `${zh}：${why}`;
   },
   // server-sent events; the browser reconnects by itself. onEvent(kind, data)
   live(kinds, onEvent, onStatus) {
