@@ -1,14 +1,26 @@
-"""The real kiosk under Xvfb against a real server, driven by touches (one subprocess per app run)."""
+"""The real kiosk under Xvfb against a real server, driven by touches (one subprocess per app run).
+
+tests/kiosk_driver.py runs inside each subprocess; screenshots land in tests/artifacts/kiosk/.
+"""
 
 from __future__ import annotations
 
+import time
+
+from hardware.testing.qr_video import QrScene, write_video
 from queue_server.client import HallClient
-from tests.kiosk_driver_helpers import device_file, run_driver
+from tests.kiosk_driver_helpers import device_file, finish_driver, run_driver, start_driver
 from tests.printer_double import PrinterDouble
 
 
 def kiosk_token(live_server) -> str:
     return live_server.seeded.devices["kiosk-01"]
+
+
+def open_alerts(live_server) -> list[dict]:
+    manager = HallClient(live_server.url)
+    manager.login(*live_server.seeded.manager)
+    return manager.get("/alerts")
 
 
 def test_take_a_number_for_a_matter_prints_the_ticket(xvfb, live_server, tmp_path, artifacts):
@@ -19,12 +31,95 @@ def test_take_a_number_for_a_matter_prints_the_ticket(xvfb, live_server, tmp_pat
         printed = printer.text
     ticket = results["ticket"]
     assert results["print_state"] == "printed"
-    assert results["taps_to_ticket"] == 3
+    assert results["taps_to_ticket"] == 3  # zone tile, common matter, "take a number"
     server_copy = HallClient(live_server.url).ticket(ticket["id"])
     assert server_copy["number"] == ticket["number"] and server_copy["matter"] == ticket["matter"]
     assert server_copy["zone"] == "commerce" and server_copy["state"] == "waiting"
     assert ticket["number"] in printed
+    assert "企业设立登记" in printed
     assert f"[QR:{live_server.url}/api/v1/tickets/{ticket['id']}]" in printed
+    assert printed.count("[CUT]") == 1
     assert results["search"]["query"] == "hj"
     assert results["search"]["after"] and len(results["search"]["after"]) < results["search"]["before"]
     assert results["overflow"] == []
+
+
+def test_a_bundle_takes_one_chain_ticket_with_the_merged_list(xvfb, live_server, tmp_path, artifacts):
+    with PrinterDouble() as printer:
+        device = device_file(tmp_path / "kiosk.toml", live_server.url, kiosk_token(live_server), printer.spec)
+        results = run_driver(device, "bundle", artifacts / "kiosk" / "bundle", tmp_path / "kivy")
+        assert printer.wait_for_cut(5)
+        printed = printer.text
+    ticket = HallClient(live_server.url).ticket(results["ticket"]["id"])
+    assert ticket["bundle"] == "company-opening" and ticket["zone"] == "chain"
+    assert ticket["number"].startswith("G") and ticket["number"] in printed
+    hall = HallClient(live_server.url).hall()
+    bundle = next(b for b in hall["bundles"] if b["code"] == "company-opening")
+    shown = results["guide_materials"]
+    assert shown == [m["id"] for m in bundle["materials"]] and len(shown) == len(set(shown))
+
+
+def test_a_green_channel_ticket_carries_the_priority(xvfb, live_server, tmp_path, artifacts):
+    with PrinterDouble() as printer:
+        device = device_file(tmp_path / "kiosk.toml", live_server.url, kiosk_token(live_server), printer.spec)
+        results = run_driver(device, "priority", artifacts / "kiosk" / "priority", tmp_path / "kivy")
+        assert printer.wait_for_cut(5)
+        printed = printer.text
+    ticket = HallClient(live_server.url).ticket(results["ticket"]["id"])
+    assert ticket["priority"] == "elderly" and ticket["zone"] == "public"
+    assert results["taps_to_ticket"] == 3  # green channel, reason, zone
+    assert "绿色通道" in printed and "工作人员可能核验" in printed
+    assert "工作人员可能核验" in results["priority_text"]
+
+
+def test_server_down_pauses_ticketing_then_recovers(xvfb, live_server, tmp_path, artifacts):
+    handshake = tmp_path / "handshake"
+    with PrinterDouble() as printer:
+        device = device_file(tmp_path / "kiosk.toml", live_server.url, kiosk_token(live_server), printer.spec)
+        out = artifacts / "kiosk" / "server-down"
+        proc = start_driver(device, "server_down", out, tmp_path / "kivy", handshake=handshake)
+        deadline = time.monotonic() + 60
+        while not (handshake / "stop-server").exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        live_server.proc.stop()
+        while not (out / "home-paused.png").exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        live_server.proc.start()
+        (handshake / "start-server").write_text("1")
+        results = finish_driver(proc, out)
+        assert printer.wait_for_cut(5)
+    paused = results["paused"]
+    assert paused["tile_disabled"] and not paused["ready"]
+    assert "暂停取号，请稍候" in paused["notice"] and "Ticketing paused, please wait" in paused["notice"]
+    assert paused["screen_after_tap"] == "home"
+    assert results["print_state"] == "printed"
+    assert HallClient(live_server.url).ticket(results["ticket"]["id"])["state"] == "waiting"
+
+
+def test_printer_out_of_paper_shows_the_ticket_and_tells_staff(xvfb, live_server, tmp_path, artifacts):
+    with PrinterDouble(paper="out") as printer:
+        device = device_file(tmp_path / "kiosk.toml", live_server.url, kiosk_token(live_server), printer.spec)
+        results = run_driver(device, "paper_out", artifacts / "kiosk" / "paper-out", tmp_path / "kivy")
+        assert "[CUT]" not in printer.text  # nothing printed on an empty printer
+    assert results["print_state"] == "failed"
+    assert "缺纸" in results["print_error"][0]
+    assert results["fallback"]["shown"]
+    assert "拍下" in results["fallback"]["status"]
+    alerts = open_alerts(live_server)
+    assert any(a["kind"] == "printer_paper_out" and "kiosk-01" in (a.get("message") or "") for a in alerts)
+    assert HallClient(live_server.url).ticket(results["ticket"]["id"])["state"] == "waiting"
+
+
+def test_a_qr_code_from_the_camera_reaches_the_server(xvfb, live_server, tmp_path, artifacts):
+    payload = "PK-TEST-2026-0001"
+    video = write_video(tmp_path / "qr.avi", [None, QrScene(payload=payload, module_px=6.0), None],
+                        frames_per_scene=4)
+    device = device_file(tmp_path / "kiosk.toml", live_server.url, kiosk_token(live_server), "none",
+                         camera=str(video))
+    results = run_driver(device, "qr", artifacts / "kiosk" / "qr", tmp_path / "kivy")
+    for key, code in (("camera_scan", payload), ("wedge_scan", "PK20261122"), ("keypad_scan", "4321")):
+        answer = results[key]
+        assert answer["code"] == code
+        # The pickup endpoint answered (an unknown code is refused with the server's own words).
+        assert answer["status"] is not None and 400 <= answer["status"] < 500, answer
+        assert answer["zh"].startswith("服务器答复")

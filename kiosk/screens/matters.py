@@ -31,7 +31,8 @@ class MattersScreen(KioskScreen):
             sub = TEXT["common"] if m.get("common") else ("", "")
             items.add_widget(tile(lambda code=m["code"]: p.open_matter(code), zh=m["name_zh"], en=m["name_en"],
                                   sub_zh=sub[0], sub_en=sub[1], bg=BLUE if m.get("common") else TEAL,
-                                  base=40, value=m["code"], size_hint_y=None, auto_height=True, min_height=self._row_height()))
+                                  base=40, value=m["code"], size_hint_y=None, auto_height=True,
+                                  min_height=self._row_height()))
         self.ids.none_found.opacity = 0 if found else 1
         self.ids.scroll.scroll_y = 1
 
