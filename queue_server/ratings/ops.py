@@ -148,7 +148,8 @@ def rate(hall: Hall, ticket_id: int, body: dict, *, source: str, principal: Prin
                         "due_at": to_iso(now + timedelta(hours=FOLLOW_UP_HOURS))}
             followup["id"] = db["rating_followups"].insert(followup).last_pk
         lv = level(score)
-        hall.emit(db, kind="rated", at=now, ticket=row, window=row["window"], actor=actor, reason=reason,
+        # the event stream is public on the LAN: it carries the score, never the reason, comment or phone number
+        hall.emit(db, kind="rated", at=now, ticket=row, window=row["window"], actor=actor,
                   data={"rating": {"id": rating["id"], "score": score, "zh": lv.zh, "en": lv.en,
                                    "bad": is_bad(score), "followup_id": followup and followup["id"]}})
     return {**rating, "followup_id": followup and followup["id"]}
