@@ -325,3 +325,17 @@ def test_an_appointment_code_at_pickup_points_to_check_in(hw):
     qr = pickup_codes.sign(ring, kind="appointment", hall=hw.hall.config.code, object_id=1, expires_at=None)
     body = assert_refused(hw.redeem(qr), 400, "invalid_code")
     assert "预约签到" in body["message_zh"] and "Appointment check-in" in body["message_en"]
+
+
+def test_the_desk_console_sees_which_licence_to_fetch(hw):
+    lic = hw.licence()
+    hw.redeem(lic["pickup_qr"])
+    hw.post("/api/v1/windows/41/open", "staff")
+    assert hw.get("/api/v1/windows/41/licence", "staff").get_json() == {"window": 41, "ticket_id": None,
+                                                                        "licence": None}
+    called = hw.post("/api/v1/windows/41/call-next", "staff").get_json()
+    shown = hw.get("/api/v1/windows/41/licence", "staff").get_json()
+    assert shown["ticket_id"] == called["id"] and called["extra"]["licence_id"] == lic["id"]
+    assert shown["licence"]["holder_name"] == "张三丰" and shown["licence"]["case_no"] == "LX2026-0001"
+    assert hw.get("/api/v1/windows/99/licence", "staff").status_code == 404
+    assert hw.get("/api/v1/windows/41/licence", "kiosk-01").status_code == 403

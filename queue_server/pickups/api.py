@@ -7,6 +7,7 @@
     POST /api/v1/licences/{id}/ready          manager/backoffice: a pending licence is finished
     GET  /api/v1/licences/{id}/notice.png|notice.pdf|sms   manager/backoffice: the pickup notice, the SMS text
     POST /api/v1/licences/{id}/handover       staff at the pickup desk: {"id_last4", "window"?}
+    GET  /api/v1/windows/{no}/licence         staff/manager: the licence to fetch for the window's current ticket
     POST /api/v1/pickups                      kiosk: {"code"} → 201 desk ticket | 201 locker door | 200 post address
     POST /api/v1/pickups/confirm              kiosk: {"code", "accept": true|false} for a postal licence
     GET  /api/v1/code-audit?date=             manager: that day's redeems, refusals, check-ins and handovers
@@ -22,7 +23,7 @@ from datetime import date, datetime, time, timedelta
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from queue_server.clock import to_iso
-from queue_server.errors import BadRequest
+from queue_server.errors import BadRequest, NotFound
 from queue_server.pickups import handover as handover_ops
 from queue_server.pickups import licences, lockers, notice, redeem
 from queue_server.pickups.audit_log import between, history
@@ -135,6 +136,24 @@ def handover(licence_id: int):
     window = field(body, "window", int)
     _scrub(body)
     return jsonify(handover_ops.handover(hall(), keys(), licence_id, digits, principal(), window))
+
+
+@bp.get("/windows/<int:no>/licence")
+@requires("staff", "manager")
+def window_licence(no: int):
+    """What the pickup desk's console shows: the licence behind the ticket being served (null if none)."""
+    db = hall().store.read()
+    row = db.execute("SELECT current_ticket FROM windows WHERE number = ?", [no]).fetchone()
+    if row is None:
+        raise NotFound(f"there is no window {no}", code="unknown_window")
+    licence = None
+    if row[0] is not None:
+        found = db.execute("SELECT l.* FROM licences l JOIN tickets t ON t.id = l.ticket_id WHERE t.id = ?",
+                           [row[0]]).fetchone()
+        if found is not None:
+            cols = [d[0] for d in db.execute("SELECT * FROM licences LIMIT 0").description]
+            licence = licences.public(dict(zip(cols, found, strict=True)))
+    return jsonify({"window": no, "ticket_id": row[0], "licence": licence})
 
 
 def _limit() -> int:
