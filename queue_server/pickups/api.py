@@ -148,11 +148,8 @@ def window_licence(no: int):
         raise NotFound(f"there is no window {no}", code="unknown_window")
     licence = None
     if row[0] is not None:
-        found = db.execute("SELECT l.* FROM licences l JOIN tickets t ON t.id = l.ticket_id WHERE t.id = ?",
-                           [row[0]]).fetchone()
-        if found is not None:
-            cols = [d[0] for d in db.execute("SELECT * FROM licences LIMIT 0").description]
-            licence = licences.public(dict(zip(cols, found, strict=True)))
+        found = list(db.query("SELECT * FROM licences WHERE ticket_id = ?", [row[0]]))
+        licence = licences.public(found[0]) if found else None
     return jsonify({"window": no, "ticket_id": row[0], "licence": licence})
 
 
