@@ -71,6 +71,12 @@ def live_hall(h: Hall) -> dict:
     today = h.today(now)
     scores = [r[0] for r in db.execute("SELECT score FROM ratings WHERE day = ?", [today]).fetchall()]
     open_followups = db.execute("SELECT count(*) FROM rating_followups WHERE state != 'closed'").fetchone()[0]
+    overdue = db.execute("SELECT count(*) FROM rating_followups WHERE state != 'closed' AND due_at < ?",
+                         [to_iso(now)]).fetchone()[0]
+    if overdue:
+        alerts.append({"kind": "followup_overdue", "level": "red",
+                       "zh": f"{overdue} 条差评超过一天未回访，请尽快处理",
+                       "en": f"{overdue} bad rating(s) not followed up within a day"})
     return {"now": to_iso(now), "day": today, "windows": windows, "zones": zones, "alerts": alerts,
             "satisfaction": satisfaction(scores), "open_followups": open_followups,
             "last_event_id": h.broker.last_id}

@@ -90,3 +90,14 @@ def test_each_hall_signs_with_its_own_secret(hall, tmp_path):
         assert ops.secret(hall) != ops.secret(other) and len(ops.secret(hall)) == 64
     finally:
         other.close()
+
+
+def test_an_unanswered_bad_rating_becomes_a_red_alert_after_a_day(hall):
+    from queue_server.supervision_api import live_hall
+
+    t = _served(hall)
+    ops.rate(hall, t["id"], {"score": 1, "reason": "fees"}, source="phone")
+    assert not [a for a in live_hall(hall)["alerts"] if a["kind"] == "followup_overdue"]
+    hall.clock.advance(25 * 3600)
+    alert = next(a for a in live_hall(hall)["alerts"] if a["kind"] == "followup_overdue")
+    assert alert["level"] == "red" and alert["en"] == "1 bad rating(s) not followed up within a day"
