@@ -54,14 +54,16 @@ def test_call_transfer_and_finish(server, page):
     shot(page, "console_serving")
     page.click("#btn-transfer")
     expect(page.locator("#transfer-dialog")).to_be_visible()
-    page.select_option("#transfer-zone", "consult")
+    served = kiosk.ok("GET", "/api/v1/windows/39")["zones"]
+    elsewhere = next(z["code"] for z in kiosk.ok("GET", "/api/v1/hall")["zones"] if z["code"] not in served)
+    page.select_option("#transfer-zone", elsewhere)
     page.fill("#transfer-note", "缺少授权书，请先咨询")
     shot(page, "console_transfer_dialog")
     page.click("#transfer-ok")
     expect(page.locator("#message")).to_contain_text("transferred")
     expect(page.locator("#ticket-none")).to_be_visible()
     moved = kiosk.ok("GET", f"/api/v1/tickets/{first['id']}")
-    assert moved["state"] == "transferred" and moved["zone"] == "consult" and moved["note"] == "缺少授权书，请先咨询"
+    assert moved["state"] == "transferred" and moved["zone"] == elsewhere and moved["note"] == "缺少授权书，请先咨询"
     page.click("#btn-call")
     expect(page.locator("#ticket-number")).to_have_text(second["number"])
     page.keyboard.press("s")
