@@ -69,6 +69,8 @@ def test_console_shows_the_matters_guide_and_stale_pages_get_409(apis):
     stale = staff1.call("POST", "/api/v1/windows/39/no-show", {"ticket_id": first["id"]})
     assert stale.status_code == 409 and stale.json()["error"] == "stale"
     assert stale.json()["ticket"]["id"] == second["id"]
-    staff1.ok("POST", "/api/v1/windows/39/transfer", {"ticket_id": second["id"], "zone": "consult", "note": "先咨询"})
+    served = apis["anon"].ok("GET", "/api/v1/windows/39")["zones"]
+    elsewhere = next(z["code"] for z in apis["anon"].ok("GET", "/api/v1/hall")["zones"] if z["code"] not in served)
+    staff1.ok("POST", "/api/v1/windows/39/transfer", {"ticket_id": second["id"], "zone": elsewhere, "note": "先咨询"})
     counts = staff1.ok("GET", "/api/v1/console/39")["mine"]
     assert counts["served"] == 1 and counts["transferred"] == 1 and counts["called"] == 2
