@@ -104,6 +104,11 @@ def test_move_a_window_in_two_clicks_and_accept_a_proposal(dash, hall_day):
     expect(dash.locator("#message")).to_contain_text("已采纳")
     window = int(text.split("号窗口")[0])
     assert boss.ok("GET", f"/api/v1/windows/{window}")["zones"][0] == "public"
+    dash.click("#balance-windows [data-window='3']")
+    dash.click("#signoff-window")
+    expect(dash.locator("#message")).to_contain_text("Window 3 signed off")
+    assert boss.ok("GET", "/api/v1/windows/3")["state"] == "closed"
+    expect(dash.locator("#signoff-window")).to_be_hidden()
 
 
 def test_history_charts_and_xlsx_export(dash, hall_day):

@@ -126,6 +126,8 @@ function renderBalanceWindows() {
   $("zone-editor").classList.toggle("hidden", !w);
   $("zone-editor-hint").classList.toggle("hidden", !!w);
   if (!w) return;
+  // a manager may sign off a window left open (end of day, staff gone home) once it has no ticket
+  $("signoff-window").classList.toggle("hidden", w.state === "closed" || !!w.ticket);
   $("zone-editor-title").textContent = `${w.number} 号窗口 Window ${w.number}: ${w.zones.map(zne).join(" / ")}`;
   const zones = D.hall.zones;
   $("home-buttons").innerHTML = zones.map((z) => `<button type="button" class="btn ${w.zones[0] === z.code ? "current" : ""}"
@@ -146,6 +148,12 @@ async function setZones(no, zones) {
   await loadLive();
   loadProposals();
 }
+$("signoff-window").addEventListener("click", async () => {
+  const r = await Hall.api("POST", `/api/v1/windows/${D.selected}/close`);
+  if (!r.ok) { say(Hall.errorText(r)); return; }
+  say(`${D.selected} 号窗口已签退 Window ${D.selected} signed off`, "ok");
+  await loadLive();
+});
 $("zone-editor").addEventListener("click", (ev) => {
   const w = D.live.windows.find((x) => x.number === D.selected);
   const home = ev.target.closest("[data-home]");
