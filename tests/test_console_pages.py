@@ -160,3 +160,12 @@ def test_staff_on_the_dashboard_gets_the_managers_only_page(server, page):
     assert response.status == 403
     expect(page.locator("#denied")).to_contain_text("hall manager only")
     shot(page, "dashboard_denied_for_staff")
+
+
+def test_an_ended_session_brings_back_the_sign_in_form(server, page):
+    sign_in(page, server.url, "/console", "staff2", server.seeded.staff["staff2"])
+    expect(page.locator("#picker:not(.hidden), #console:not(.hidden)")).to_be_visible()
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "hall_token")
+    Api(server.url, token).ok("POST", "/api/v1/logout")  # e.g. expired, or signed out elsewhere
+    page.click("button[data-window='40']") if page.locator("#picker").is_visible() else page.click("#btn-call")
+    expect(page.locator("#login-form")).to_be_visible()

@@ -24,6 +24,7 @@ const Hall = {
       let data = null;
       const type = res.headers.get("Content-Type") || "";
       if (type.includes("json")) data = await res.json();
+      if (res.status === 401 && Hall.onUnauthorized && !path.endsWith("/login")) Hall.onUnauthorized(data);
       return {ok: res.ok, status: res.status, data};
     } catch (e) {
       return {ok: false, status: 0, data: {error: "offline", message: "服务器无法连接 Cannot reach the server"}};
@@ -69,6 +70,7 @@ const Hall = {
   pct(rate) {
     return rate === null || rate === undefined ? "–" : `${(rate * 100).toFixed(1)}%`;
   },
+  onUnauthorized: null,  // pages with a sign-in set this (e.g. reload to the sign-in form when a session expires)
   tz: undefined,  // the hall's time zone once a page has read GET /api/v1/hall
   time(iso) {
     if (!iso) return "";

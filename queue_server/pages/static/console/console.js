@@ -2,6 +2,7 @@
 // Every ticket action carries the ticket id this page shows, so a stale page cannot act on a moved-on window.
 "use strict";
 const $ = (id) => document.getElementById(id);
+Hall.onUnauthorized = () => location.reload();  // an expired session: the server shows the sign-in form
 const C = {hall: null, windowNo: null, view: null, offsetMs: 0, zones: {}};
 const KEYS = {n: "call-next", r: "recall", s: "start", f: "finish", x: "no-show", t: "transfer", p: "pause",
               u: "resume"};

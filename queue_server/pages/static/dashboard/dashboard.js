@@ -2,6 +2,7 @@
 // history with charts (Chart.js, served locally) and exports, and the audit log. Manager only.
 "use strict";
 const $ = (id) => document.getElementById(id);
+Hall.onUnauthorized = () => location.reload();  // an expired session: the server shows the sign-in form
 const D = {hall: null, zones: {}, live: null, selected: null, tab: "live", charts: {}, users: []};
 const REASONS = {attitude: "服务态度差 Attitude", efficiency: "效率低 Efficiency", come_back: "让再跑一次 Told to come back",
                  fees: "收费 Fees", other: "其他 Other"};
