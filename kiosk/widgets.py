@@ -104,6 +104,9 @@ class Tile(ButtonBehavior, BoxLayout):
     def on_height(self, *_args) -> None:
         self._fit()
 
+    def on_width(self, *_args) -> None:
+        self._refit()  # wider or narrower: the text wraps differently, fit it again from full size
+
     def on_natural_height(self, _tile, value: float) -> None:
         if self.auto_height:
             self.height = max(self.min_height, value)

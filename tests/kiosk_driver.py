@@ -324,7 +324,7 @@ class Driver:
             self.p.last_touch = self.p.clock()  # looking at a screen counts as using it (short idle times)
             for lang in ("zh", "en"):
                 self.p.set_language(lang)
-                yield 0.5
+                yield 0.35
                 self.shot(f"{orientation}-{name}-{lang}")
             self.p.set_language("zh")
             yield 0.1
@@ -385,6 +385,8 @@ class Driver:
         # Idle: shorten the device file's idle times for this part of the run.
         from dataclasses import replace
 
+        yield self.until("help notice faded", lambda: self.p.notice is None)  # the tiles move up when it goes
+        yield 0.3
         self.p.config = replace(self.p.config, idle_home_s=2.0, idle_board_s=4.0)
         self.p.last_touch = self.p.clock()
         yield from self.tap(self.find("public"))

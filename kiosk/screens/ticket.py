@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kivy.properties import BooleanProperty
+
 from kiosk.presenter import KioskPresenter
 from kiosk.screens.base import KioskScreen
 from kiosk.texts import TEXT, both, wait_phrase
@@ -9,6 +11,8 @@ from kiosk.ticket_info import find, priority_words, serving_windows, subject
 
 
 class TicketScreen(KioskScreen):
+    paper_shown = BooleanProperty(False)  # the ticket is drawn on screen (printer failed or absent)
+
     def signature(self, p: KioskPresenter) -> object:
         return id(p.ticket), p.print_state, p.ticket_png, p.print_error
 
@@ -50,8 +54,9 @@ class TicketScreen(KioskScreen):
         show_png = bool(p.ticket_png) and state in ("failed", "none")
         ids.paper.source = p.ticket_png if show_png else ""
         ids.paper.opacity = 1 if show_png else 0
+        self.paper_shown = show_png
         if show_png:
-            ids.paper_box.size_hint = (1, 0.42) if self.height > self.width else (0.38, 1)
+            ids.paper_box.size_hint = (0.42, 1) if self.height > self.width else (0.38, 1)
         else:  # a size hint of 0 still takes room in a BoxLayout: take it out of the layout instead
             ids.paper_box.size_hint = (None, None)
             ids.paper_box.size = (0, 0)
