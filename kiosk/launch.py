@@ -10,6 +10,9 @@ from kiosk.device_config import KioskConfig
 def prepare_kivy(device: KioskConfig, fullscreen: bool | None = None) -> None:
     """Call before importing kiosk.app: Kivy reads these settings when it opens the window."""
     os.environ.setdefault("KIVY_NO_ARGS", "1")
+    # SDL would turn SIGTERM into a window-close request, which the kiosk refuses without the staff
+    # PIN; the service manager must still be able to stop it.
+    os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
     from kivy.config import Config
 
     full = device.fullscreen if fullscreen is None else fullscreen

@@ -99,6 +99,7 @@ class Tile(ButtonBehavior, BoxLayout):
         self.bind(zh=self._refit, en=self._refit, sub_zh=self._refit, sub_en=self._refit, base=self._refit)
 
     def _refit(self, *_args) -> None:
+        self._budget = 16  # adjustments allowed before the text settles (no endless back and forth)
         self.shrink = 1.0
 
     def on_height(self, *_args) -> None:
@@ -114,10 +115,16 @@ class Tile(ButtonBehavior, BoxLayout):
             self._fit()
 
     def _fit(self) -> None:
-        # Long names (or large-text mode) in a fixed tile: step the text down until it fits.
-        if not self.auto_height and self.height > 10 and self.natural_height > self.height + 1 \
-                and self.shrink > 0.5:
+        # Long names (or large-text mode) in a fixed tile: step the text down until it fits, and back
+        # up when it was shrunk for a width the tile no longer has.
+        if self.auto_height or self.height <= 10 or not self.natural_height or getattr(self, "_budget", 16) <= 0:
+            return
+        if self.natural_height > self.height + 1 and self.shrink > 0.5:
+            self._budget = getattr(self, "_budget", 16) - 1
             self.shrink = max(0.5, self.shrink * max(0.8, min(0.97, self.height / self.natural_height)))
+        elif self.natural_height < self.height * 0.75 and self.shrink < 1.0:
+            self._budget = getattr(self, "_budget", 16) - 1
+            self.shrink = min(1.0, self.shrink * 1.1)
 
     def on_min_height(self, _tile, value: float) -> None:
         if self.auto_height:

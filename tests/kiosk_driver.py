@@ -315,6 +315,34 @@ class Driver:
         r = self.p.scan_result
         self.results["keypad_scan"] = {"code": r.code, "ok": r.ok, "zh": r.zh, "en": r.en, "status": r.status}
 
+    def scenario_start(self) -> Iterator:
+        """Cold start: when the home screen is up with live tiles (for bench/kiosk_print.py)."""
+        yield self.until("server ready", lambda: self.p.ready and self.p.board is not None, 30)
+        yield 0  # one more frame: the tiles are drawn enabled
+        self.results["ready_at"] = time.monotonic()
+
+    def scenario_bench(self) -> Iterator:
+        """N tickets: zone, matter, take; the tap times are matched with the printer's cuts."""
+        yield from self.scenario_start()
+        taps = self.results["take_taps"] = []
+        for _ in range(int(os.environ.get("KIOSK_BENCH_N", "100"))):
+            yield from self.tap(self.find("commerce"))
+            yield self.screen_is("matters")
+            yield from self.tap(self.find("A01"))
+            yield self.screen_is("guide")
+            take = self.find(widget_id="take")
+            from kivy.tests.common import UnitTestTouch
+
+            touch = UnitTestTouch(*take.to_window(*take.center))
+            touch.touch_down()
+            yield 0.05
+            taps.append(time.monotonic())  # the finger lifts: ButtonBehavior fires on release
+            touch.touch_up()
+            yield self.until("printed", lambda: self.p.screen == "ticket" and self.p.print_state == "printed", 20)
+            yield from self.tap(self.bar().ids.home)
+            yield self.screen_is("home")
+        self.results["taps"] = []
+
     def scenario_screens(self) -> Iterator:
         """Every screen in both languages (and large text), then idle, then the staff exit."""
         orientation = "landscape" if self.app.portrait is False else "portrait"
