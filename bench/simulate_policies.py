@@ -24,11 +24,11 @@ PROFILES = DEFAULT_CONFIG.parent / "profiles"
 
 def policy_table(cfg, profile, load: float, seeds: int) -> None:
     print(f"{'policy':<18} {'mean min':>8} {'p90 min':>8} {'max min':>8} {'ours mae s':>10} {'ours rel_mse':>12} "
-          f"{'simple mae s':>12} {'simple rel_mse':>14} {'moves/day':>9}")
+          f"{'simple mae s':>12} {'simple rel_mse':>14} {'naive rel_mse':>13} {'moves/day':>9}")
     days = [generate(cfg, profile, load, s) for s in range(1, seeds + 1)]
     for p in POLICIES.values():
         figures = defaultdict(list)
-        ours, simple = [], []
+        ours, simple, naive = [], [], []
         for day in days:
             r = simulate(cfg, day, p)
             waits = [o.wait_s for o in r.outcomes if o.wait_s is not None and not o.no_show]
@@ -39,10 +39,11 @@ def policy_table(cfg, profile, load: float, seeds: int) -> None:
             served = [o for o in r.outcomes if o.wait_s is not None and not o.no_show]
             ours += [(o.estimate_s, o.wait_s) for o in served]
             simple += [(o.simple_s, o.wait_s) for o in served]
+            naive += [(o.naive_s, o.wait_s) for o in served]
         o, s = prediction_error(ours), prediction_error(simple)
         print(f"{p.name:<18} {mean(figures['mean']) / 60:>8.2f} {mean(figures['p90']) / 60:>8.2f} "
               f"{mean(figures['max']) / 60:>8.1f} {o['mae_s']:>10.0f} {o['rel_mse']:>12.3f} {s['mae_s']:>12.0f} "
-              f"{s['rel_mse']:>14.3f} {mean(figures['moves']):>9.0f}")
+              f"{s['rel_mse']:>14.3f} {prediction_error(naive)['rel_mse']:>13.3f} {mean(figures['moves']):>9.0f}")
 
 
 def erlang_anchors() -> None:

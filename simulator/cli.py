@@ -47,7 +47,7 @@ def _average(summaries: list[dict]) -> dict:
     for key in ("tickets", "served", "no_shows", "unserved", "mean_wait_s", "p90_wait_s", "max_wait_s",
                 "priority_mean_wait_s", "normal_mean_wait_s"):
         out[key] = round(mean([s[key] for s in summaries]), 1)
-    for key in ("prediction", "simple_prediction"):
+    for key in ("prediction", "simple_prediction", "naive_prediction"):
         out[key] = {k: round(mean([s[key][k] for s in summaries]), 3) for k in summaries[0][key]}
     zones = sorted({z for s in summaries for z in s["per_zone"]})
     out["per_zone"] = {z: {k: round(mean([s["per_zone"][z][k] for s in summaries if z in s["per_zone"]]), 1)

@@ -48,6 +48,7 @@ class Outcome:
     no_show: bool
     estimate_s: float = 0.0  # what the server's estimate said at issue
     simple_s: float = 0.0  # the simple predictor: (queue length + 1) / service rate of the home windows
+    naive_s: float = 0.0  # the same with the configured service time instead of the learned one
     called_at: float | None = None
     window: int | None = None
 
@@ -76,11 +77,15 @@ class _Window:
     opened_at: float = 0.0
 
 
-def simple_wait_s(ahead: int, snap: estimate.ZoneSnapshot) -> float:
-    """The textbook predictor: (queue length + 1) / (home windows / mean service); 0 if a window is idle."""
+def simple_wait_s(ahead: int, snap: estimate.ZoneSnapshot, mean_service_s: float | None = None) -> float:
+    """The textbook predictor: (queue length + 1) / (home windows / mean service); 0 if a window is idle.
+
+    It is the best predictor for one zone served by its own windows (M/M/c); what it ignores is
+    how the hall shares windows between zones.
+    """
     if snap.idle_windows > 0 and ahead < snap.idle_windows:
         return 0.0
-    return (ahead + 1) * snap.mean_service_s / max(snap.home_windows, 1.0)
+    return (ahead + 1) * (mean_service_s or snap.mean_service_s) / max(snap.home_windows, 1.0)
 
 
 class Simulation:
@@ -243,6 +248,7 @@ class Simulation:
         ahead = estimate.ahead_of(ticket, self.queues[o.zone].values(), self.rules, self.now)
         o.estimate_s = float(round(estimate.expected_wait_s(ahead, snap)))
         o.simple_s = simple_wait_s(ahead, snap)
+        o.naive_s = simple_wait_s(ahead, snap, self.priors[o.zone])
 
 
 def simulate(cfg: HallConfig, arrivals: Sequence[Arrival], policy: Policy,

@@ -64,5 +64,6 @@ def summarise(result: SimResult) -> dict:
         "normal_mean_wait_s": round(mean(normal), 1),
         "prediction": prediction_error((o.estimate_s, o.wait_s) for o in served),
         "simple_prediction": prediction_error((o.simple_s, o.wait_s) for o in served),
+        "naive_prediction": prediction_error((o.naive_s, o.wait_s) for o in served),
         "window_moves": [{"at_s": round(t), "move": m.describe()} for t, m in result.moves],
     }
