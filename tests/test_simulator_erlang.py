@@ -1,25 +1,12 @@
 """The simulator against queueing theory: single-zone M/M/c waits agree with Erlang C."""
 
-import math
-
 import pytest
 
 from queue_server.rebalance import erlang_c, mmc_mean_wait_s
 from simulator.engine import simulate
-from simulator.metrics import mean, prediction_error
+from simulator.metrics import batch_means_interval, prediction_error
 from simulator.policies import POLICIES
 from simulator.scenarios import poisson_arrivals, single_zone_config
-
-T_99 = 2.88  # Student t, 18 degrees of freedom, two-sided 99 %
-
-
-def batch_means_interval(waits: list[float], batches: int = 19) -> tuple[float, float]:
-    """(mean, half-width of the 99 % interval) by the method of batch means (waits are correlated)."""
-    size = len(waits) // batches
-    means = [mean(waits[i * size:(i + 1) * size]) for i in range(batches)]
-    m = mean(means)
-    sd = math.sqrt(sum((x - m) ** 2 for x in means) / (batches - 1))
-    return m, T_99 * sd / math.sqrt(batches)
 
 
 def test_erlang_c_formula_known_values():
