@@ -144,3 +144,13 @@ def test_wait_texts(waiting, seconds, zh, en):
 def test_history_must_be_positive():
     with pytest.raises(ValueError):
         BoardPresenter(history=0)
+
+
+def test_the_presenter_needs_no_window_toolkit_or_network():
+    import subprocess
+    import sys
+
+    code = ("import sys, display.presenter, display.device; "
+            "print(sorted(m for m in ('kivy', 'requests', 'flask', 'sqlite3') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
