@@ -163,9 +163,10 @@ def gen(config_path: str, profile_path: str, load: float, seed: int) -> None:
 @click.option("--policy", default="shipped", show_default=True, type=click.Choice(list(POLICIES)),
               help="Policy used to check the plan by simulation.")
 @click.option("--seeds", default=3, show_default=True, help="Simulated days used to check the plan.")
+@click.option("--rounds", default=8, show_default=True, help="At most this many simulate-and-adjust rounds.")
 @click.option("--json", "as_json", is_flag=True)
 def plan(config_path: str, profile_path: str, load: float, target: str | None, policy: str, seeds: int,
-         as_json: bool) -> None:
+         rounds: int, as_json: bool) -> None:
     """Propose how many windows each zone needs per hour, checked by simulation."""
     from simulator.plan import plan_staffing
     from simulator.profile import load_profile
@@ -174,7 +175,7 @@ def plan(config_path: str, profile_path: str, load: float, target: str | None, p
     try:
         result = plan_staffing(cfg, load_profile(profile_path), load, POLICIES[policy],
                                target_p90_s=parse_duration(target) if target else None,
-                               seeds=tuple(range(1, max(1, seeds) + 1)))
+                               seeds=tuple(range(1, max(1, seeds) + 1)), max_rounds=max(1, rounds))
     except InputError as e:
         raise click.ClickException(str(e)) from None
     if as_json:

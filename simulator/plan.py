@@ -1,9 +1,13 @@
 """Staffing plan: how many windows each zone needs in each hour to keep its p90 wait under target.
 
 First guess from queueing theory (the fewest windows for which the M/M/c wait
-exceeds the target for at most one citizen in ten), then checked by simulating
-the day on several seeds; any zone-hour still over target gets one more window,
-until all pass or `max_rounds` is reached.
+exceeds the target for at most one citizen in ten, each zone on its own), then
+checked by simulating the day on several seeds under the chosen policy: a
+zone-hour over target gets one more window (and is not trimmed again), a
+zone-hour far under target (p90 below half the target) gives one back, until
+nothing changes or `max_rounds` is reached. The plan returned is the last one
+that passed (the guess may be generous: windows that help each other need fewer
+staff than separate M/M/c queues).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from simulator.policies import Policy
 from simulator.profile import Profile, generate, zone_hour_rates, zone_mix
 from simulator.schedule import Shift
 
+TRIM_BELOW = 0.5  # a zone-hour whose p90 is under this share of the target gives a window back
 DRAIN_S = 3 * 3600  # the last hour's windows stay until the queue is empty
 MAX_WINDOWS = 60
 
@@ -84,21 +89,35 @@ def plan_staffing(cfg: HallConfig, profile: Profile, load: float, policy: Policy
                for z, hours in rates.items()}
     days = [generate(cfg, profile, load, s) for s in seeds]
     last_hour = max(profile.hours)
-    p90: dict[str, dict[int, float]] = {}
+    locked: set[tuple[str, int]] = set()
+    best: StaffingPlan | None = None
+    plan_now = StaffingPlan(profile.hours, windows, {}, targets, 0)
     for rounds in range(1, max_rounds + 1):
-        shifts = schedule_for(cfg, windows, last_hour)
-        waits: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-        for day in days:
-            for o in simulate(cfg, day, policy, shifts).outcomes:
-                if not o.no_show:
-                    # A ticket nobody served counts as over target.
-                    w = o.wait_s if o.wait_s is not None else float("inf")
-                    waits[o.zone][int(o.arrival // 3600)].append(w)
-        p90 = {z: {h: percentile(waits[z][h], 90) for h in profile.hours} for z in windows}
+        p90 = _simulated_p90(cfg, days, policy, schedule_for(cfg, windows, last_hour), profile.hours, windows)
+        plan_now = StaffingPlan(profile.hours, {z: dict(h) for z, h in windows.items()}, p90, targets, rounds)
         failing = [(z, h) for z, hours in p90.items() for h, p in hours.items() if p > targets[z]]
         if not failing:
+            best = plan_now
+        spare = [(z, h) for z, hours in p90.items() for h, p in hours.items()
+                 if p < TRIM_BELOW * targets[z] and windows[z][h] > 1 and (z, h) not in locked]
+        if not failing and not spare:
             break
-        if rounds < max_rounds:
-            for z, h in failing:
-                windows[z][h] = min(MAX_WINDOWS, windows[z][h] + 1)
-    return StaffingPlan(hours=profile.hours, windows=windows, p90_s=p90, targets_s=targets, rounds=rounds)
+        for z, h in failing:
+            windows[z][h] = min(MAX_WINDOWS, windows[z][h] + 1)
+            locked.add((z, h))
+        if not failing:
+            for z, h in spare:
+                windows[z][h] -= 1
+    return best or plan_now
+
+
+def _simulated_p90(cfg: HallConfig, days: list, policy: Policy, shifts: list[Shift], hours: tuple[int, ...],
+                   windows: dict[str, dict[int, int]]) -> dict[str, dict[int, float]]:
+    """zone → hour → p90 wait of the citizens arriving in that hour, over all the simulated days."""
+    waits: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for day in days:
+        for o in simulate(cfg, day, policy, shifts).outcomes:
+            if not o.no_show:
+                # A ticket nobody served counts as over target.
+                waits[o.zone][int(o.arrival // 3600)].append(o.wait_s if o.wait_s is not None else float("inf"))
+    return {z: {h: percentile(waits[z][h], 90) for h in hours} for z in windows}

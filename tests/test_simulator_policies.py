@@ -88,7 +88,7 @@ def test_schedule_closes_windows_and_leftovers_are_unserved():
 def test_staffing_plan_meets_its_targets():
     assert windows_for_p90(0.0, 600, 1200) == 0
     assert windows_for_p90(10 / 3600, 600, 1200) >= 2  # offered load 1.67 needs at least two windows
-    result = CliRunner().invoke(plan, ["--target-p90", "20m", "--seeds", "1", "--json"])
+    result = CliRunner().invoke(plan, ["--target-p90", "20m", "--seeds", "1", "--rounds", "3", "--json"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["ok"] and out["hours"][0] == 9
