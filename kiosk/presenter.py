@@ -93,6 +93,7 @@ class KioskPresenter:
         self.print_error: Text | None = None
         self.ticket_png: str | None = None
         self._printer_alerted = False
+        self._print_outcomes: dict[int, Exception | None] = {}  # printed before the screen showed it
         # QR screen
         self.scan_mode = "pickup"
         self.camera_state = "none" if config.camera.lower() in ("", "none") else "starting"
@@ -429,9 +430,19 @@ class KioskPresenter:
         bundle = self.bundle["code"] if self.bundle else None
         priority = self.priority
         self._say(TEXT["taking"])
-        self.runner.run("net", lambda: self.client.take_number(zone, matter=matter, bundle=bundle,
-                                                               priority=priority),
-                        self.show_ticket, self._take_failed)
+        hall, printer = self.hall or {}, self.printer
+        hall_name = self.hall_name if self.config.hall_name_zh else None
+
+        def job() -> tuple[dict, Any]:
+            # Runs on the network worker: the printer starts as soon as the number exists, without
+            # waiting for the screen to catch up (the screen shows the ticket meanwhile).
+            ticket = self.client.take_number(zone, matter=matter, bundle=bundle, priority=priority)
+            layout = self._layout(hall, ticket, hall_name)
+            if printer is not None and layout is not None:
+                self._send_to_printer(ticket, layout)
+            return ticket, layout
+
+        self.runner.run("net", job, lambda result: self.show_ticket(*result, printing=True), self._take_failed)
 
     def _take_failed(self, error: Exception) -> None:
         self.busy = False
@@ -441,39 +452,51 @@ class KioskPresenter:
         else:
             self._say((f"无法取号：{error.message}", f"Could not take a number: {error.message}"))
 
-    def show_ticket(self, ticket: dict) -> None:
-        """A ticket arrived (taken here, or given by an appointment check-in): show and print it."""
+    def _layout(self, hall: dict, ticket: dict, hall_name: Text | None) -> Any:
+        try:
+            return ticket_layout(hall, ticket, self.config.server_url, hall_name)
+        except (KeyError, TypeError, ValueError) as error:
+            log.warning("cannot lay out ticket %r: %s", ticket, error)
+            return None
+
+    def _send_to_printer(self, ticket: dict, layout: Any) -> None:
+        """Queue the ticket on the printer lane (callable from a worker thread)."""
+        self.runner.run("printer", lambda: self.printer.print_ticket(layout),
+                        lambda _: self._print_outcome(ticket["id"], None),
+                        lambda error: self._print_outcome(ticket["id"], error))
+
+    def show_ticket(self, ticket: dict, layout: Any = None, printing: bool = False) -> None:
+        """A ticket arrived (taken here, or given by a check-in or pickup): show it, print it if not yet."""
         self.busy = False
         self.notice = None
         self.ticket = ticket
         self.ticket_png = None
         self.print_error = None
-        try:
-            self.layout = ticket_layout(self.hall or {}, ticket, self.config.server_url,
-                                        self.hall_name if self.config.hall_name_zh else None)
-        except (KeyError, TypeError, ValueError) as error:
-            log.warning("cannot lay out ticket %r: %s", ticket, error)
-            self.layout = None
-        self._go("ticket")
+        self.layout = layout or self._layout(self.hall or {}, ticket,
+                                             self.hall_name if self.config.hall_name_zh else None)
+        self.screen = "ticket"
         if self.printer is None or self.layout is None:
             self.print_state = "none"
             self._render_fallback()
             return
         self.print_state = "printing"
+        if not printing:
+            self._send_to_printer(ticket, self.layout)
+        elif ticket.get("id") in self._print_outcomes:  # the printer finished before the screen caught up
+            self._print_outcome(ticket["id"], self._print_outcomes.pop(ticket["id"]))
         self.changed()
-        layout = self.layout
-        self.runner.run("printer", lambda: self.printer.print_ticket(layout),
-                        lambda _: self._ticket_printed(ticket), lambda e: self._ticket_not_printed(ticket, e))
 
-    def _ticket_printed(self, ticket: dict) -> None:
-        if self.ticket is ticket:
-            self.print_state = "printed"
-        self._printer_fine(None)
-
-    def _ticket_not_printed(self, ticket: dict, error: Exception) -> None:
-        self._printer_failed(error)
-        if self.ticket is not ticket:
+    def _print_outcome(self, ticket_id: int, error: Exception | None) -> None:
+        if not self.ticket or self.ticket.get("id") != ticket_id:
+            self._print_outcomes[ticket_id] = error  # the ticket screen is not there yet
+            if len(self._print_outcomes) > 20:
+                self._print_outcomes.pop(next(iter(self._print_outcomes)))
             return
+        if error is None:
+            self.print_state = "printed"
+            self._printer_fine(None)
+            return
+        self._printer_failed(error)
         self.print_state = "failed"
         self.print_error = (error.zh, error.en) if isinstance(error, PrinterError) else TEXT["error_generic"]
         self._render_fallback()

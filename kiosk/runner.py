@@ -7,6 +7,7 @@ The app passes a `call_soon` that schedules on Kivy's clock (`Clock.schedule_onc
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -21,13 +22,16 @@ class ThreadRunner:
         self.call_soon = call_soon
         self._lanes: dict[str, ThreadPoolExecutor] = {}
         self._closed = False
+        self._lock = threading.Lock()  # jobs may queue further jobs from worker threads
 
     def run(self, lane: str, fn: Callable[[], Any], done: Callable[[Any], None],
             failed: Callable[[Exception], None]) -> None:
-        if self._closed:
-            return
-        if lane not in self._lanes:
-            self._lanes[lane] = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"kiosk-{lane}")
+        with self._lock:
+            if self._closed:
+                return
+            if lane not in self._lanes:
+                self._lanes[lane] = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"kiosk-{lane}")
+            pool = self._lanes[lane]
 
         def job() -> None:
             try:
@@ -37,10 +41,14 @@ class ThreadRunner:
             else:
                 self.call_soon(lambda: _safely(done, result))
 
-        self._lanes[lane].submit(job)
+        try:
+            pool.submit(job)
+        except RuntimeError:  # shut down meanwhile: the app is closing
+            pass
 
     def shutdown(self) -> None:
-        self._closed = True
+        with self._lock:
+            self._closed = True
         for pool in self._lanes.values():
             pool.shutdown(wait=False, cancel_futures=True)
 

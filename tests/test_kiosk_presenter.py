@@ -454,3 +454,16 @@ def test_device_file_errors_name_the_key(change, message, monkeypatch):
 def test_missing_device_file(tmp_path):
     with pytest.raises(DeviceConfigError, match="not found"):
         load_device(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize("printer_first", [True, False])
+def test_the_print_outcome_finds_its_ticket_in_either_order(kiosk, printer_first):
+    if not printer_first:
+        kiosk.runner.hold.add("printer")  # the printer answers after the ticket screen is up
+    kiosk.open_zone("commerce")
+    kiosk.take_zone_number()
+    assert kiosk.screen == "ticket"
+    if not printer_first:
+        assert kiosk.print_state == "printing"
+        kiosk.runner.release("printer")
+    assert kiosk.print_state == "printed"
