@@ -59,7 +59,7 @@ class ScreenHost(FloatLayout):
     def show(self, screen) -> None:
         if self.current_screen is not None:
             self.remove_widget(self.current_screen)
-        self.add_widget(screen)
+        self.add_widget(screen, index=len(self.children))  # below the toast
         self.current_screen = screen
         self.current = screen.name
 
@@ -110,6 +110,9 @@ class KioskApp(App):
             on_code=lambda code: Clock.schedule_once(lambda _dt: p.code_scanned(code)),
             on_ok=lambda ok: Clock.schedule_once(lambda _dt: p.camera_status(ok)))
         self.sm = ScreenHost()
+        from kiosk.widgets import Toast
+
+        self.sm.add_widget(Toast())
         Window.bind(on_resize=self._resized, on_key_down=self._key_down, on_request_close=self._close_asked)
         Window.bind(on_touch_down=self._touch_down)
         self._resized(Window, *Window.size)

@@ -170,3 +170,13 @@ class TopBar(BoxLayout):
 
 class NoticeBar(BoxLayout):
     pass
+
+
+class Toast(BoxLayout):
+    """A passing message over the current screen (touches go through to what is below)."""
+
+    def on_touch_down(self, touch) -> bool:
+        return False
+
+    def on_touch_up(self, touch) -> bool:
+        return False

@@ -266,6 +266,12 @@ class Driver:
                 return w.ids.label.text if w.opacity else ""
         return ""
 
+    def toast_text(self) -> str:
+        from kiosk.widgets import Toast
+
+        toast = next(w for w in self.app.sm.children if isinstance(w, Toast))
+        return toast.ids.label.text if toast.opacity else ""
+
     def scenario_paper_out(self) -> Iterator:
         yield from self.ready()
         yield from self.tap(self.find("social"))
@@ -409,6 +415,7 @@ class Driver:
         yield self.until("help confirmed", lambda: self.p.notice is not None and "工作人员" in self.p.notice[0])
         yield 0.3
         self.results["help_notice"] = self.p.notice
+        self.results["help_toast"] = self.toast_text()
         self.shot(f"{orientation}-home-help-zh")
         # Idle: shorten the device file's idle times for this part of the run.
         from dataclasses import replace
