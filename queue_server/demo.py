@@ -1,0 +1,244 @@
+"""`hall demo`: the sample hall running on this machine, with accounts, devices and a little life.
+
+It prepares the database (demo staff and manager accounts, fresh device tokens written into device
+files under var/demo/), runs the real queue server, and keeps a few windows working by themselves
+through the same HTTP client the buttons use, so the boards move and speak. With a screen it also
+opens a kiosk and a wall display as separate processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import click
+
+from queue_server import accounts
+from queue_server.client import ApiError, HallClient
+from queue_server.errors import HallError
+from queue_server.hall import Hall
+from queue_server.hall_config import HallConfig, load_config
+
+log = logging.getLogger(__name__)
+
+DEMO_PASSWORD = "demo1234"
+MANAGER = "manager"
+STAFF = tuple(f"staff{n:02d}" for n in range(1, 9))  # for the person trying the console
+BOTS = tuple(f"demo{n:02d}" for n in range(1, 5))  # windows that work by themselves
+BOT_PERIOD_S = 12.0  # one bot action roughly this often: lively, not frantic
+
+
+def prepare(config: HallConfig, db_path: str, demo_dir: Path, server_url: str, *,
+            camera: str = "none") -> dict[str, Path]:
+    """Accounts and devices of the demo; returns the device files written."""
+    demo_dir.mkdir(parents=True, exist_ok=True)
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    hall = Hall(config=config, db_path=db_path)
+    try:
+        accounts.add_user(hall, MANAGER, DEMO_PASSWORD, "manager")
+        for name in STAFF + BOTS:
+            accounts.add_user(hall, name, DEMO_PASSWORD, "staff")
+        tokens = {}
+        for name, kind in (("demo-kiosk", "kiosk"), ("demo-display", "display")):
+            accounts.revoke_device(hall, name)  # a fresh token each run: the old files are rewritten
+            tokens[kind] = accounts.add_device(hall, name, kind)
+    finally:
+        hall.close()
+    files = {
+        "kiosk": demo_dir / "kiosk.toml",
+        "display": demo_dir / "display.toml",
+    }
+    files["kiosk"].write_text(KIOSK_FILE.format(url=server_url, token=tokens["kiosk"], camera=camera,
+                                                printer=f"file:{(demo_dir / 'last-ticket.bin').resolve()}"),
+                              encoding="utf-8")
+    files["display"].write_text(DISPLAY_FILE.format(url=server_url, token=tokens["display"]), encoding="utf-8")
+    return files
+
+
+KIOSK_FILE = """\
+# Written by `hall demo`; each run issues a new token.
+[kiosk]
+name = "demo-kiosk"
+
+[server]
+url = "{url}"
+token = "{token}"
+
+[printer]
+# The demo "prints" the ESC/POS bytes of the last ticket into this file.
+spec = "{printer}"
+
+[camera]
+source = "{camera}"
+
+[screen]
+orientation = "portrait"
+fullscreen = false
+language = "zh"
+
+[staff]
+exit_pin = "2580"
+"""
+
+DISPLAY_FILE = """\
+# Written by `hall demo`.
+[display]
+name = "demo-display"
+server = "{url}"
+token = "{token}"
+fullscreen = false
+
+[voice]
+enabled = true
+repeat = 1
+"""
+
+
+class DemoActivity:
+    """Citizens arrive and a few windows serve them, over HTTP like real devices."""
+
+    def __init__(self, config: HallConfig, server_url: str, kiosk_token: str | None = None, seed: int = 1):
+        self.config = config
+        self.url = server_url
+        self.random = random.Random(seed)
+        self.stop_event = threading.Event()
+        self.kiosk = HallClient(server_url, kiosk_token)
+        # One bot per chosen window: the first window of the first zones (商事登记, 公共服务 ...).
+        homes: dict[str, int] = {}
+        for w in config.windows:
+            homes.setdefault(w.zones[0], w.number)
+        self.windows = list(homes.values())[: len(BOTS)]
+        self.bots = {no: HallClient(server_url) for no in self.windows}
+        # Pickup tickets come from pickup codes, not from a tap: the demo's citizens do the rest.
+        front = {z.code for z in config.zones if z.kind != "pickup"}
+        self.matters = [m for m in config.matters if m.common and m.zone in front]
+
+    def start(self) -> None:
+        for name, (no, client) in zip(BOTS, self.bots.items(), strict=False):
+            client.login(name, DEMO_PASSWORD)
+            try:
+                client.open_window(no)
+            except ApiError as e:  # someone else already signed on there
+                log.info("demo: window %s not taken: %s", no, e.message)
+                self.bots.pop(no)
+        for _ in range(16):  # a queue to look at from the first second
+            self.arrive()
+        for no in list(self.bots):
+            self.serve_one(no)
+        threading.Thread(target=self._run, name="demo activity", daemon=True).start()
+
+    def arrive(self) -> None:
+        matter = self.random.choice(self.matters)
+        try:
+            self.kiosk.take_number(matter.zone, matter=matter.code, source="demo")
+        except ApiError as e:
+            log.info("demo: no ticket: %s", e.message)
+
+    def serve_one(self, no: int | None = None) -> None:
+        if not self.bots:
+            return
+        no = no if no is not None else self.random.choice(list(self.bots))
+        client = self.bots[no]
+        try:
+            window = next(w for w in client.get("/windows") if w["number"] == no)
+            if window.get("ticket"):
+                if window["ticket"]["state"] == "called":
+                    client.window_action(no, "start")
+                client.window_action(no, "finish")
+            client.call_next(no)
+        except (ApiError, StopIteration) as e:
+            log.info("demo: window %s: %s", no, e)
+
+    def _run(self) -> None:
+        while not self.stop_event.wait(self.random.uniform(0.5, 1.5) * BOT_PERIOD_S):
+            if self.random.random() < 0.55:
+                self.arrive()
+            else:
+                self.serve_one()
+
+    def stop(self) -> None:
+        self.stop_event.set()
+
+
+def run_demo(*, config_path: str, db_path: str, host: str, port: int, screens: bool,
+             activity: bool = True) -> None:
+    from queue_server.app import create_app
+    from queue_server.serve import serve
+
+    try:
+        config = load_config(config_path)
+    except HallError as e:
+        raise click.ClickException(str(e)) from None
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    demo_dir = Path(db_path).resolve().parent / "demo"
+    camera = "0" if Path("/dev/video0").exists() else "none"
+    files = prepare(config, db_path, demo_dir, url, camera=camera)
+    kiosk_token = _token_in(files["kiosk"])
+    app = create_app(config=config, db_path=db_path, settings={"HALL_CONFIG_PATH": config_path})
+    ready = threading.Event()
+    children: list[subprocess.Popen] = []
+
+    def after_start() -> None:
+        ready.wait()
+        bot = DemoActivity(config, url, kiosk_token)
+        if activity:
+            try:
+                bot.start()
+            except ApiError as e:
+                click.echo(f"demo activity did not start: {e.message}", err=True)
+        click.echo(_banner(url, files, screens, sorted(bot.bots) if activity else []), err=True)
+        if screens:
+            hall_cmd = [sys.executable, "-m", "queue_server.cli"]
+            log_dir = demo_dir
+            for what in ("kiosk", "display"):
+                with open(log_dir / f"{what}.log", "ab") as out:  # the child keeps its own descriptor
+                    children.append(subprocess.Popen([*hall_cmd, what, "--device", str(files[what]),
+                                                      "--windowed"], stdout=out, stderr=subprocess.STDOUT))
+
+    threading.Thread(target=after_start, name="demo start", daemon=True).start()
+    try:
+        serve(app, host=host, port=port, ready=ready)
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            try:
+                child.wait(5)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def _token_in(device_file: Path) -> str:
+    import tomllib
+
+    return tomllib.loads(device_file.read_text(encoding="utf-8"))["server"]["token"]
+
+
+def _banner(url: str, files: dict[str, Path], screens: bool, bot_windows: list[int]) -> str:
+    lines = [
+        "",
+        "  济南市历下区政务服务中心 demo is running (Ctrl+C stops it)",
+        f"  叫号大屏 Wall board         {url}/board",
+        f"  窗口终端 Staff console      {url}/console      staff01 … staff08 / {DEMO_PASSWORD}",
+        f"  监管看板 Dashboard          {url}/dashboard    {MANAGER} / {DEMO_PASSWORD}",
+        f"  评价器   Rating pad         {url}/rate/window/5",
+        f"  窗口屏   Window screen      {url}/window/1/screen",
+        f"  API                         {url}/api/v1/hall",
+    ]
+    if bot_windows:
+        lines.append(f"  Windows {', '.join(map(str, bot_windows))} are worked by demo staff (demo01…), "
+                     "so the boards move.")
+    if screens:
+        lines.append(f"  Kiosk and wall display open in their own windows (logs in {files['kiosk'].parent}).")
+    else:
+        lines += [
+            "  No screen ($DISPLAY unset): open the pages above in a browser; on a desktop run",
+            f"    ./hall kiosk --device {files['kiosk']} --windowed",
+            f"    ./hall display --device {files['display']} --windowed",
+        ]
+    return "\n".join(lines) + "\n"
+
