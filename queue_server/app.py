@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,9 @@ def create_app(
     clock: Clock = system_clock, settings: Mapping[str, Any] | None = None,
 ) -> Flask:
     app = Flask(__name__)
-    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_AS_ASCII=False, SSE_HEARTBEAT_S=10)
+    # Heartbeat comments keep idle streams open through proxies; a shorter period suits ones that cut sooner.
+    heartbeat = float(os.environ.get("HALL_SSE_HEARTBEAT_S") or 10)
+    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_AS_ASCII=False, SSE_HEARTBEAT_S=heartbeat)
     app.json.ensure_ascii = False
     if settings:
         app.config.update(settings)

@@ -82,10 +82,11 @@ def _waiting_count(db, day: str, zone: str) -> int:
 
 
 def _close_previous_days(hall: Hall, db, day: str, now: datetime) -> None:
-    """Tickets still waiting from an earlier service day are cancelled when the new day starts."""
-    stale = list(db.query(
-        "SELECT * FROM tickets WHERE day < ? AND state IN ('waiting','transferred','called','serving')", [day]
-    ))
+    """Tickets still waiting from an earlier service day are cancelled when the new day starts.
+
+    A citizen already called or at a window stays there: the staff member finishes the service.
+    """
+    stale = list(db.query("SELECT * FROM tickets WHERE day < ? AND state IN ('waiting','transferred')", [day]))
     for r in stale:
         db.execute("UPDATE tickets SET state = 'cancelled', ended_at = ? WHERE id = ?", [to_iso(now), r["id"]])
         r["state"] = "cancelled"
