@@ -60,6 +60,14 @@ class ScanResult:
     status: int | None = None  # the server's HTTP status; None when it could not be reached
 
 
+def split_bilingual(message: str) -> Text:
+    """The server's "中文 / English" message as its two halves (the same text twice if not so)."""
+    zh, sep, en = message.partition(" / ")
+    if sep and any("\u4e00" <= ch <= "\u9fff" for ch in zh):
+        return zh.strip(), en.strip()
+    return message, message
+
+
 class KioskPresenter:
     def __init__(self, config: KioskConfig, client: ClientPort, printer: PrinterPort | None,
                  runner: Runner, clock: Callable[[], float] = time.monotonic) -> None:
@@ -609,7 +617,7 @@ class KioskPresenter:
             self._server_lost(error)
             self.scan_result = ScanResult(code, False, *TEXT["paused"], status=None)
         else:
-            zh, en = both("server_said", m=error.message)
+            zh, en = split_bilingual(error.message)
             self.scan_result = ScanResult(code, False, zh, en, status=error.status)
         self.changed()
 

@@ -459,9 +459,20 @@ class Driver:
 
 
 def overflowing(root) -> list[str]:
-    """Visible labels whose text is bigger than their box (cut off or spilling over)."""
+    """Visible labels whose text is bigger than their box (cut off or spilling over), or that a
+    layout pushed off the screen or under the top bar."""
+    from kivy.core.window import Window
     from kivy.uix.label import Label
+    from kivy.uix.scrollview import ScrollView
 
+    from kiosk.widgets import TopBar
+
+    bar = next((w for w in root.walk(restrict=True) if isinstance(w, TopBar)), None)
+    in_bar = {id(w) for w in bar.walk(restrict=True)} if bar is not None else set()
+    # Content of a scroll view may lie beyond it: the view clips it and the citizen scrolls to it.
+    scrolled = {id(w) for sv in root.walk(restrict=True) if isinstance(sv, ScrollView)
+                for w in sv.walk(restrict=True) if w is not sv}
+    ceiling = bar.to_window(*bar.pos)[1] if bar is not None else Window.height
     found = []
     for w in root.walk(restrict=True):
         need = getattr(w, "natural_height", 0)
@@ -470,6 +481,10 @@ def overflowing(root) -> list[str]:
         if not isinstance(w, Label) or not w.text.strip() or w.width < 2 or w.height < 2:
             continue
         if not _visible(w):
+            continue
+        x, y = w.to_window(*w.pos)
+        if id(w) not in in_bar and id(w) not in scrolled and (y + w.height > ceiling + 2 or y < -2):
+            found.append(f"{w.text[:40]!r} at y {y:.0f}..{y + w.height:.0f}: off screen or under the top bar")
             continue
         tw, th = w.texture_size
         if tw > w.width + 3 or th > w.height + 3:

@@ -332,6 +332,9 @@ def test_qr_code_goes_to_the_server_and_its_answer_is_shown(kiosk):
     assert kiosk.client_fake.posts[-1] == ("/pickups", {"code": "XYZ"})
     assert not kiosk.scan_result.ok and kiosk.scan_result.status == 404
     assert "no such code" in kiosk.scan_result.en
+    kiosk.client_fake.refuse = ApiError(400, "bad_code", "无法识别此取件码 / This code is not valid")
+    kiosk.code_scanned("XYZ2")
+    assert (kiosk.scan_result.zh, kiosk.scan_result.en) == ("无法识别此取件码", "This code is not valid")
 
 
 def test_a_scan_that_returns_a_ticket_prints_it(kiosk):

@@ -23,7 +23,7 @@ def test_every_screen_in_both_languages(xvfb, live_server, tmp_path, artifacts, 
     for screen in SCREENS:
         for lang in ("zh", "en"):
             assert f"{orientation}-{screen}-{lang}.png" in names
-    assert results["overflow"] == []
+    assert results["overflow"] == [], "\n".join(results["overflow"])
     assert "工作人员" in results["help_notice"][0] and "工作人员" in results["help_toast"]
     assert results["woke"] == "home"
     assert results["idle_home_after"] < results["idle_board_after"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kivy.app import App
 from kivy.factory import Factory
 
 from kiosk.presenter import KioskPresenter
@@ -12,7 +13,8 @@ from kiosk.texts import TEXT, wait_phrase
 class BoardScreen(KioskScreen):
     def signature(self, p: KioskPresenter) -> object:
         board = p.board or {}
-        return (p.ready, tuple((c.get("number"), c.get("window")) for c in board.get("calls", [])[:8]),
+        return (p.ready, App.get_running_app().portrait,
+                tuple((c.get("number"), c.get("window")) for c in board.get("calls", [])[:8]),
                 tuple((z.get("zone"), z.get("waiting"), z.get("estimated_wait_s")) for z in board.get("zones", [])))
 
     def redraw(self, p: KioskPresenter) -> None:
@@ -29,12 +31,14 @@ class BoardScreen(KioskScreen):
         zones = self.ids.zones
         zones.clear_widgets()
         shown = {z["code"] for z in p.zones_shown()} | {"chain", "pickup"}
+        portrait = App.get_running_app().portrait
         for z in board.get("zones", []):
             if z.get("zone") not in shown:
                 continue
             wait_zh, wait_en = wait_phrase(z.get("estimated_wait_s"))
+            base = 36 if portrait else 26  # landscape: nine zones in the height left under the bars
             zones.add_widget(Factory.BiLabel(zh=f"{z.get('prefix', '')}  {z.get('name_zh', '')}",
-                                             en=z.get("name_en", ""), base=36, ratio=0.65))
+                                             en=z.get("name_en", ""), base=base, ratio=0.65))
             zones.add_widget(Factory.BiLabel(zh=f"{z.get('waiting', 0)} 人 · {wait_zh}",
                                              en=f"{z.get('waiting', 0)} waiting · {wait_en}",
-                                             base=36, ratio=0.65, halign="right"))
+                                             base=base, ratio=0.65, halign="right"))
