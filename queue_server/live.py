@@ -38,14 +38,13 @@ def zone_snapshots(hall: Hall, db: Database, now: datetime) -> dict[str, ZoneSna
     cfg = hall.config
     day = hall.today(now)
     durations: dict[str, list[float]] = defaultdict(list)
-    for r in db.query(
-        f"""SELECT zone, called_at, finished_at FROM (
-             SELECT zone, called_at, finished_at,
-                    row_number() OVER (PARTITION BY zone ORDER BY finished_at DESC) AS k
-             FROM tickets WHERE state = 'done' AND called_at IS NOT NULL AND finished_at IS NOT NULL
-           ) WHERE k <= {RECENT_SERVICES} ORDER BY finished_at"""
-    ):
-        durations[r["zone"]].append(epoch(r["finished_at"]) - epoch(r["called_at"]))
+    for z in cfg.zones:  # one indexed range read per zone (tickets(zone, state, finished_at))
+        rows = db.execute(
+            "SELECT called_at, finished_at FROM tickets WHERE zone = ? AND state = 'done'"
+            f" AND finished_at IS NOT NULL AND called_at IS NOT NULL ORDER BY finished_at DESC LIMIT {RECENT_SERVICES}",
+            [z.code],
+        ).fetchall()
+        durations[z.code] = [epoch(f) - epoch(c) for c, f in reversed(rows)]
     since = to_iso(now - timedelta(seconds=ARRIVAL_WINDOW_S))
     arrivals = {
         r["zone"]: r["n"] / ARRIVAL_WINDOW_S
@@ -54,10 +53,10 @@ def zone_snapshots(hall: Hall, db: Database, now: datetime) -> dict[str, ZoneSna
             [day, since],
         )
     }
-    windows = [dict(r, zones=json.loads(r["zones"])) for r in db.query("SELECT * FROM windows")]
-    open_windows = [OpenWindow(zones=tuple(w["zones"]), busy=w["current_ticket"] is not None)
-                    for w in windows if w["state"] == "open"]
-    staffed = any(w["state"] != "closed" for w in windows)
+    windows = db.execute("SELECT state, zones, current_ticket FROM windows").fetchall()
+    open_windows = [OpenWindow(zones=tuple(json.loads(zones)), busy=current is not None)
+                    for state, zones, current in windows if state == "open"]
+    staffed = any(state != "closed" for state, _, _ in windows)
     queued = [r["zone"] for r in db.query(f"SELECT DISTINCT zone FROM tickets WHERE day = ? AND {_WAITING_SQL}", [day])]
     return build_snapshots(
         {z.code: z.service_s for z in cfg.zones}, durations, arrivals, open_windows,

@@ -70,3 +70,10 @@ def m001_core(db: Database) -> None:
          "resolved_at": str, "resolved_by": str},
         pk="id",
     )
+
+
+@migrations()
+def m002_recent_services_index(db: Database) -> None:
+    # Wait estimates read each zone's latest finished services on every ticket: an index keeps
+    # that a few page reads however many years of tickets the table holds.
+    db["tickets"].create_index(["zone", "state", "finished_at"], if_not_exists=True)
