@@ -5,6 +5,7 @@
 
 A real server (`hall server`, cheroot, subprocess) on 127.0.0.1 with a fresh SQLite file (WAL,
 synchronous=FULL: every acknowledged write is on disk). Three phases:
+  0. one kiosk alone takes 200 numbers (latency without contention);
   1. issue: 50 kiosk clients take numbers as fast as they can → tickets/s, POST latency p50/p99;
   2. call: 40 windows call next / start / finish while 10 kiosks keep issuing (50 clients at once)
      → call-next latency p50/p99 and calls/s;
@@ -60,7 +61,7 @@ def seed(db: Path, windows: int) -> tuple[dict[int, str], str]:
     return sessions, kiosk
 
 
-def phase_issue(url: str, kiosk: str, clients: int, tickets: int) -> None:
+def phase_issue(url: str, kiosk: str, clients: int, tickets: int, label: str = "1. issue  ") -> None:
     latencies: list[float] = []
     per_client = tickets // clients
 
@@ -75,8 +76,9 @@ def phase_issue(url: str, kiosk: str, clients: int, tickets: int) -> None:
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(work, range(clients)))
     elapsed = time.perf_counter() - t0
-    print(f"1. issue   {clients} clients, {len(latencies)} tickets in {elapsed:5.1f} s: "
-          f"{len(latencies) / elapsed:6.0f} tickets/s   POST /tickets {ms(latencies)}")
+    waiting = sum(z["waiting"] for z in HallClient(url).board()["zones"])
+    print(f"{label} {clients} clients, {len(latencies)} tickets in {elapsed:5.1f} s: "
+          f"{len(latencies) / elapsed:6.0f} tickets/s   POST /tickets {ms(latencies)}   ({waiting} now waiting)")
 
 
 def phase_call(url: str, kiosk: str, sessions: dict[int, str], windows: int, kiosks: int, seconds: float) -> None:
@@ -178,6 +180,7 @@ def main() -> None:
         threads = max(args.clients, args.subscribers) + args.windows + 60
         with ServerProcess(db, threads=threads) as proc:
             print(f"server: {proc.url}, {threads} threads, database {db}")
+            phase_issue(proc.url, kiosk, 1, 200, label="0. alone  ")
             phase_issue(proc.url, kiosk, args.clients, args.tickets)
             phase_call(proc.url, kiosk, sessions, args.windows, args.clients - args.windows, args.seconds)
             phase_fanout(proc.url, kiosk, sessions[1], args.subscribers, args.calls)
