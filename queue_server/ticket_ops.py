@@ -7,7 +7,7 @@ from datetime import datetime
 
 from queue_server.clock import to_iso
 from queue_server.errors import BadRequest, Conflict, NotFound
-from queue_server.hall import Hall, epoch
+from queue_server.hall import Hall, epoch, public_ticket
 from queue_server.live import position, ticket_status
 from queue_server.numbering import format_number
 from queue_server.ticket_states import IllegalTransition, TicketFacts, next_state
@@ -70,7 +70,7 @@ def issue_ticket(
         db.execute("UPDATE tickets SET ahead_at_issue = ?, est_wait_s = ? WHERE id = ?", [ahead, est, row["id"]])
         waiting = _waiting_count(db, day, zone)
         hall.emit(db, kind="issued", at=now, ticket=row, actor=actor, data={"waiting": {zone: waiting}})
-        out = ticket_status(hall, db, row) | {"ahead": ahead, "estimated_wait_s": est}
+        out = public_ticket(row) | {"ahead": ahead, "estimated_wait_s": est}
     return out
 
 

@@ -99,3 +99,19 @@ def xvfb():
         os.environ.pop("DISPLAY", None)
     else:
         os.environ["DISPLAY"] = old
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, seeded_template):
+    """One real server per test module (pages and API tests that share a hall's day)."""
+    from tests.web_pages import module_server
+
+    yield from module_server(tmp_path_factory, seeded_template)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian chromium, one per test module."""
+    from tests.web_pages import module_browser
+
+    yield from module_browser()

@@ -5,14 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web_pages import Api, module_server
+from tests.web_pages import Api
 
 ACTIONS = ["call-next", "recall", "start", "finish", "no-show", "transfer", "pause", "resume", "close"]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, seeded_template):
-    yield from module_server(tmp_path_factory, seeded_template)
 
 
 @pytest.fixture(scope="module")

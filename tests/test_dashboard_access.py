@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.web_pages import Api, module_server
+from tests.web_pages import Api
 
 MANAGER_CALLS = [
     ("GET", "/api/v1/supervision/live", None),
@@ -22,11 +22,6 @@ MANAGER_CALLS = [
     ("GET", "/api/v1/followups", None),
     ("PUT", "/api/v1/windows/6/zones", {"zones": ["public"]}),
 ]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, seeded_template):
-    yield from module_server(tmp_path_factory, seeded_template)
 
 
 @pytest.fixture(scope="module")

@@ -10,17 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.web_pages import Api, module_browser, module_server, page_errors, serve_one, shot, sign_in
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, seeded_template):
-    yield from module_server(tmp_path_factory, seeded_template)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    yield from module_browser()
+from tests.web_pages import Api, page_errors, serve_one, shot, sign_in
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.web_pages import Api, module_server, serve_one
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, seeded_template):
-    yield from module_server(tmp_path_factory, seeded_template)
+from tests.web_pages import Api, serve_one
 
 
 @pytest.fixture(scope="module")
