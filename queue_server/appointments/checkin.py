@@ -17,8 +17,9 @@ from queue_server.clock import to_iso
 from queue_server.errors import HallError, NotFound
 from queue_server.hall import Hall
 from queue_server.pickups import audit_log
+from queue_server.pickups.code_lookup import resolve_code
 from queue_server.pickups.keyfile import KeyStore
-from queue_server.pickups.refusals import Refused, other_kind, too_many_attempts, wrong_hall
+from queue_server.pickups.refusals import Refused, too_many_attempts
 from queue_server.ticket_ops import issue_ticket
 
 MAX_WRONG_TYPED_PER_MINUTE = 5
@@ -34,28 +35,7 @@ def _expired() -> Refused:
 
 
 def resolve(hall: Hall, keys: KeyStore, code: str) -> tuple[int, bool]:
-    ring = keys.ring()
-    if pickup_codes.looks_like_token(code):
-        try:
-            claim = pickup_codes.verify(ring, code, kind="appointment", hall=hall.config.code, now=hall.now())
-        except pickup_codes.CodeError as e:
-            if e.reason == "wrong_hall":
-                raise wrong_hall(str(e.details["hall"])) from None
-            if "code_kind" in e.details:
-                raise other_kind(str(e.details["code_kind"])) from None
-            if e.reason == "expired":
-                raise _expired() from None
-            raise _invalid() from None
-        return claim.object_id, False
-    try:
-        typed = pickup_codes.normalize_typed(code)
-    except pickup_codes.CodeError as e:
-        raise _invalid(str(e)) from None
-    row = hall.store.read().execute("SELECT id FROM appointments WHERE code_hash = ?",
-                                    [pickup_codes.code_hash(ring.code_secret, typed)]).fetchone()
-    if row is None:
-        raise _invalid()
-    return row[0], True
+    return resolve_code(hall, keys, code, kind="appointment", invalid=_invalid, expired=lambda _id: _expired())
 
 
 def _invalid(detail: str = "") -> Refused:

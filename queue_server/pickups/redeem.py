@@ -18,9 +18,10 @@ from queue_server.clock import from_iso, to_iso
 from queue_server.errors import HallError, NotFound
 from queue_server.hall import Hall
 from queue_server.pickups import audit_log, licences
+from queue_server.pickups.code_lookup import resolve_code
 from queue_server.pickups.keyfile import KeyStore
 from queue_server.pickups.places import consult_place, pickup_place
-from queue_server.pickups.refusals import Refused, invalid_code, other_kind, too_many_attempts, wrong_hall
+from queue_server.pickups.refusals import Refused, invalid_code, too_many_attempts
 from queue_server.ticket_ops import issue_ticket
 
 MAX_WRONG_TYPED_PER_MINUTE = 5
@@ -34,28 +35,8 @@ def local_time(hall: Hall, at: str | datetime) -> str:
 
 def resolve(hall: Hall, keys: KeyStore, code: str) -> tuple[int, bool]:
     """(licence id, typed?) of a scanned token or a typed code; Refused if it is not one of ours."""
-    ring = keys.ring()
-    if pickup_codes.looks_like_token(code):
-        try:
-            claim = pickup_codes.verify(ring, code, kind="licence", hall=hall.config.code, now=hall.now())
-        except pickup_codes.CodeError as e:
-            if e.reason == "wrong_hall":
-                raise wrong_hall(str(e.details["hall"])) from None
-            if "code_kind" in e.details:
-                raise other_kind(str(e.details["code_kind"])) from None
-            if e.reason == "expired":
-                raise _expired_refusal(hall, int(e.details["object_id"])) from None
-            raise invalid_code() from None
-        return claim.object_id, False
-    try:
-        typed = pickup_codes.normalize_typed(code)
-    except pickup_codes.CodeError as e:
-        raise invalid_code(str(e)) from None
-    row = hall.store.read().execute("SELECT id FROM licences WHERE code_hash = ?",
-                                    [pickup_codes.code_hash(ring.code_secret, typed)]).fetchone()
-    if row is None:
-        raise invalid_code()
-    return row[0], True
+    return resolve_code(hall, keys, code, kind="licence", invalid=invalid_code,
+                        expired=lambda licence_id: _expired_refusal(hall, licence_id))
 
 
 def _expired_refusal(hall: Hall, licence_id: int) -> Refused:
