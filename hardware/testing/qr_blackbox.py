@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,7 +10,11 @@ import numpy as np
 from PIL import Image
 
 REPO = Path(__file__).resolve().parents[2]
-BLACKBOX_DIR = REPO.parent / "shared" / "qr-blackbox"
+# The team's shared folder sits beside the checkout; a clone made elsewhere finds it through
+# $HALL_QR_BLACKBOX or at the workspace's usual place.
+_CANDIDATES = [Path(p) for p in (os.environ.get("HALL_QR_BLACKBOX"),) if p] + [
+    REPO.parent / "shared" / "qr-blackbox", Path("/work/shared/qr-blackbox")]
+BLACKBOX_DIR = next((p for p in _CANDIDATES if p.is_dir()), _CANDIDATES[0])
 PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")
 
 
@@ -26,7 +31,8 @@ class QrPhoto:
 def blackbox_photos(root: Path = BLACKBOX_DIR) -> list[QrPhoto]:
     """Every photo under `root` that has an `N.txt` with its expected payload."""
     if not root.is_dir():
-        raise FileNotFoundError(f"QR photo set not found at {root} (expected ../shared/qr-blackbox)")
+        raise FileNotFoundError(f"QR photo set not found at {root}: put the shared qr-blackbox folder beside "
+                                "the checkout (../shared/qr-blackbox) or set HALL_QR_BLACKBOX to it")
     photos = []
     for path in sorted(root.glob("qrcode-*/*")):
         expected = path.with_suffix(".txt")
