@@ -459,8 +459,8 @@ class Driver:
 
 
 def overflowing(root) -> list[str]:
-    """Visible labels whose text is bigger than their box (cut off or spilling over), or that a
-    layout pushed off the screen or under the top bar."""
+    """Visible labels whose text is bigger than their box (cut off or spilling over), that a
+    layout pushed off the screen or under the top bar, or that lie over one another."""
     from kivy.core.window import Window
     from kivy.uix.label import Label
     from kivy.uix.scrollview import ScrollView
@@ -474,6 +474,7 @@ def overflowing(root) -> list[str]:
                 for w in sv.walk(restrict=True) if w is not sv}
     ceiling = bar.to_window(*bar.pos)[1] if bar is not None else Window.height
     found = []
+    boxes: list[tuple[str, float, float, float, float]] = []
     for w in root.walk(restrict=True):
         need = getattr(w, "natural_height", 0)
         if need > w.height + 3 and _visible(w):
@@ -489,6 +490,11 @@ def overflowing(root) -> list[str]:
         tw, th = w.texture_size
         if tw > w.width + 3 or th > w.height + 3:
             found.append(f"{w.text[:40]!r} text {tw:.0f}x{th:.0f} in box {w.width:.0f}x{w.height:.0f}")
+        if id(w) not in scrolled:
+            for text, ox, oy, ow, oh in boxes:  # 4 px of slack: rounding where boxes touch
+                if min(x + w.width, ox + ow) - max(x, ox) > 4 and min(y + w.height, oy + oh) - max(y, oy) > 4:
+                    found.append(f"{w.text[:40]!r} lies over {text!r}")
+            boxes.append((w.text[:40], x, y, w.width, w.height))
     return found
 
 
