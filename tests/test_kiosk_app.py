@@ -110,14 +110,23 @@ def test_printer_out_of_paper_shows_the_ticket_and_tells_staff(xvfb, live_server
     assert HallClient(live_server.url).ticket(results["ticket"]["id"])["state"] == "waiting"
 
 
-def test_a_qr_code_from_the_camera_reaches_the_server(xvfb, live_server, tmp_path, artifacts):
+def test_a_qr_code_from_the_camera_reaches_the_server(xvfb, live_server, tmp_path, artifacts, monkeypatch):
     payload = "PK-TEST-2026-0001"
+    manager = HallClient(live_server.url)
+    manager.login(*live_server.seeded.manager)
+    licence = manager.post("/licences", {"case_no": "LX-KEYPAD-1", "licence_type": "营业执照", "holder_name": "李四",
+                                         "id_last4": "1234", "phone_last4": "5678", "method": "desk"})
+    monkeypatch.setenv("KIOSK_TEST_TYPED_CODE", licence["pickup_code"])
     video = write_video(tmp_path / "qr.avi", [None, QrScene(payload=payload, module_px=6.0), None],
                         frames_per_scene=4)
     device = device_file(tmp_path / "kiosk.toml", live_server.url, kiosk_token(live_server), "none",
                          camera=str(video))
     results = run_driver(device, "qr", artifacts / "kiosk" / "qr", tmp_path / "kivy")
-    for key, code in (("camera_scan", payload), ("wedge_scan", "PK20261122"), ("keypad_scan", "4321")):
+    # The pickup code typed on the on-screen keypad (letters and digits) gives the pickup ticket.
+    assert results["keypad_entry"] == licence["pickup_code"].replace("-", "")
+    assert results["keypad_scan"]["ok"], results["keypad_scan"]
+    assert results["ticket"]["zone"] == "pickup" and results["ticket"]["extra"]["licence_id"] == licence["id"]
+    for key, code in (("camera_scan", payload), ("wedge_scan", "PK20261122")):
         answer = results[key]
         assert answer["code"] == code
         # The pickup endpoint answered (an unknown code is refused with the server's own words).

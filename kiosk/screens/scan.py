@@ -15,7 +15,9 @@ from kiosk.presenter import KioskPresenter
 from kiosk.screens.base import KioskScreen
 from kiosk.texts import TEXT
 
-KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "delete", "0", "ok"]
+# Typed pickup and appointment codes use digits and the letters of Crockford base32 (no I, L, O, U:
+# the server reads those as 1 and 0), so the keypad offers exactly those, digits first.
+KEYS = [*"1234567890ABCDEFGHJKMNPQRSTVWXYZ", "delete", "ok"]
 
 
 class ScanScreen(KioskScreen):
