@@ -111,6 +111,44 @@ def test_no_show_only_after_a_recall_then_sign_off(server, page):
     assert Api(server.url).ok("GET", "/api/v1/windows/42")["state"] == "closed"
 
 
+def test_pickup_desk_sees_the_licence_and_hands_it_over_after_the_id_check(server, page):
+    s = server.seeded
+    boss = Api.login(server.url, *s.manager)
+    licence = boss.ok("POST", "/api/v1/licences", {
+        "case_no": "LX-DESK-7", "licence_type": "食品经营许可证", "holder_name": "王五", "id_last4": "123X",
+        "phone_last4": "6789", "method": "desk"})
+    kiosk = Api(server.url, s.devices["kiosk-01"])
+    ticket = kiosk.ok("POST", "/api/v1/pickups", {"code": licence["pickup_code"]})["ticket"]
+    errors = page_errors(page)
+    sign_in(page, server.url, "/console", "staff4", s.staff["staff4"])
+    page.click("button[data-window='41']")
+    expect(page.locator("#console")).to_be_visible()
+    page.keyboard.press("n")
+    expect(page.locator("#ticket-number")).to_have_text(ticket["number"])
+    # The desk sees which licence to fetch, and for whom.
+    expect(page.locator("#licence")).to_be_visible()
+    expect(page.locator("#licence-info")).to_contain_text("LX-DESK-7")
+    expect(page.locator("#licence-info")).to_contain_text("王五")
+    page.keyboard.press("s")
+    # Wrong digits: refused in plain words, nothing handed over.
+    page.fill("#handover-id", "9999")
+    page.click("#handover-ok")
+    expect(page.locator("#message")).to_contain_text("后四位")
+    assert boss.ok("GET", f"/api/v1/licences/{licence['id']}")["state"] != "collected"
+    page.fill("#handover-id", "123x")  # the check letter typed in lower case is the same ID
+    page.click("#handover-ok")
+    expect(page.locator("#licence-done")).to_contain_text("Handed over")
+    shot(page, "console_pickup_handover")
+    state = boss.ok("GET", f"/api/v1/licences/{licence['id']}")
+    assert state["state"] == "collected" and state["collected_by"] == "staff4" and state["collected_window"] == 41
+    page.keyboard.press("f")
+    expect(page.locator("#ticket-none")).to_be_visible()
+    expect(page.locator("#licence")).to_be_hidden()
+    page.click("#signoff-btn")
+    expect(page.locator("#picker")).to_be_visible()
+    assert errors == []
+
+
 def test_a_stale_page_is_told_and_refreshed(server, browser):
     s = server.seeded
     kiosk = Api(server.url, s.devices["kiosk-01"])

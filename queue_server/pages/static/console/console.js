@@ -94,7 +94,37 @@ async function refresh() {
   if (!r.ok) { say(Hall.errorText(r)); return; }
   C.view = r.data;
   C.offsetMs = new Date(r.data.now).getTime() - Date.now();
+  C.licence = null;
+  if (r.data.window.ticket) {
+    // A pickup ticket carries a licence: the desk sees which one to fetch and hands it over here.
+    const l = await Hall.api("GET", `/api/v1/windows/${C.windowNo}/licence`);
+    if (l.ok) C.licence = l.data.licence;
+  }
   render();
+}
+
+const HOW = {
+  desk: "请从证照柜取出 Fetch it from the licence cabinet",
+  locker: "已放入智能柜 In a locker",
+  post: "邮寄 By post",
+};
+
+function renderLicence() {
+  const l = C.licence;
+  $("licence").classList.toggle("hidden", !l);
+  if (!l) return;
+  const rows = [
+    `<b>${Hall.esc(l.licence_type)}</b> · 案号 <small>Case</small> <b>${Hall.esc(l.case_no)}</b>`,
+    `持证人 <small>Holder</small> <b>${Hall.esc(l.holder_name)}</b> · ${Hall.esc(HOW[l.method] || l.method)}`,
+  ];
+  $("licence-info").innerHTML = rows.map((x) => `<div>${x}</div>`).join("");
+  const done = l.state === "collected";
+  $("handover-form").classList.toggle("hidden", done);
+  $("licence-done").classList.toggle("hidden", !done);
+  if (done) {
+    const at = new Date(l.collected_at).toLocaleTimeString("zh-CN", {hour: "2-digit", minute: "2-digit", timeZone: Hall.tz});
+    $("licence-done").textContent = `已交付 ${at}，请点“办结” · Handed over at ${at}: press Finish`;
+  }
 }
 
 function render() {
@@ -120,6 +150,7 @@ function render() {
     if (t.note) extra.push(`备注 Note: ${t.note}`);
     $("ticket-extra").textContent = extra.join(" · ");
   }
+  renderLicence();
   const g = v.guide;
   $("guide").classList.toggle("hidden", !g);
   if (g) {
@@ -217,6 +248,18 @@ $("pause-form").addEventListener("submit", (ev) => {
   $("pause-dialog").close();
   const reason = [$("pause-reason").value, $("pause-text").value.trim()].filter(Boolean).join(" · ");
   act("pause", {reason: reason || null});
+});
+$("handover-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  unsay();
+  const l = C.licence;
+  if (!l) return;
+  const r = await Hall.api("POST", `/api/v1/licences/${l.id}/handover`,
+    {id_last4: $("handover-id").value.trim().toUpperCase(), window: C.windowNo});
+  $("handover-id").value = "";
+  if (!r.ok) say(Hall.errorText(r));
+  else say(`${l.licence_type} 已交付 handed over to ${l.holder_name}`, "ok");
+  await refresh();
 });
 document.querySelectorAll("[data-close]").forEach((b) => b.addEventListener("click", () => b.closest("dialog").close()));
 document.addEventListener("keydown", (ev) => {
