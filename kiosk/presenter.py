@@ -107,6 +107,7 @@ class KioskPresenter:
         self.camera_state = "none" if config.camera.lower() in ("", "none") else "starting"
         self._camera_alerted = False
         self.code_entry = ""
+        self.post_pending: str | None = None  # a postal licence's code whose address awaits the citizen's yes/no
         self.scan_busy = False
         self.scan_result: ScanResult | None = None
         # Staff exit
@@ -263,6 +264,7 @@ class KioskPresenter:
         self.code_entry = ""
         self.scan_result = None
         self.scan_busy = False
+        self.post_pending = None
         self.pin_entry = ""
         self.pin_wrong = False
         self.notice = None
@@ -556,6 +558,7 @@ class KioskPresenter:
         self.code_entry = ""
         self.scan_result = None
         self.scan_busy = False
+        self.post_pending = None
         self._go("scan")
 
     def camera_status(self, ok: bool) -> None:
@@ -587,6 +590,7 @@ class KioskPresenter:
             return
         self.scan_busy = True
         self.scan_result = None
+        self.post_pending = None
         self._say(TEXT["checking"])
         path = SCAN_PATHS[self.scan_mode]
         self.runner.run("net", lambda: self.client.post(path, {"code": code}),
@@ -608,7 +612,21 @@ class KioskPresenter:
         zh = answer.get("message_zh") or answer.get("message") or TEXT["scan_ok"][0]
         en = answer.get("message_en") or answer.get("message") or TEXT["scan_ok"][1]
         self.scan_result = ScanResult(code, True, str(zh), str(en), status=200)
+        if answer.get("method") == "post" and answer.get("confirm"):
+            self.post_pending = code  # the screen asks: is this address right?
         self.changed()
+
+    def confirm_post(self, accept: bool) -> None:
+        """The citizen's answer to "your licence will be posted to …": yes, or no (ask the staff)."""
+        code = self.post_pending
+        if code is None or self.scan_busy:
+            return
+        self.post_pending = None
+        self.scan_busy = True
+        self.changed()
+        self.runner.run("net", lambda: self.client.post("/pickups/confirm", {"code": code, "accept": accept}),
+                        lambda answer: self._scan_answer(code, answer),
+                        lambda error: self._scan_error(code, error))
 
     def _scan_error(self, code: str, error: Exception) -> None:
         self.scan_busy = False

@@ -117,6 +117,10 @@ def test_a_qr_code_from_the_camera_reaches_the_server(xvfb, live_server, tmp_pat
     licence = manager.post("/licences", {"case_no": "LX-KEYPAD-1", "licence_type": "营业执照", "holder_name": "李四",
                                          "id_last4": "1234", "phone_last4": "5678", "method": "desk"})
     monkeypatch.setenv("KIOSK_TEST_TYPED_CODE", licence["pickup_code"])
+    posted = manager.post("/licences", {"case_no": "LX-POST-1", "licence_type": "营业执照", "holder_name": "赵六",
+                                        "id_last4": "4321", "phone_last4": "8765", "method": "post",
+                                        "post_address": "山东省济南市历下区解放路123号4单元501室"})
+    monkeypatch.setenv("KIOSK_TEST_POST_CODE", posted["pickup_code"])
     video = write_video(tmp_path / "qr.avi", [None, QrScene(payload=payload, module_px=6.0), None],
                         frames_per_scene=4)
     device = device_file(tmp_path / "kiosk.toml", live_server.url, kiosk_token(live_server), "none",
@@ -126,6 +130,10 @@ def test_a_qr_code_from_the_camera_reaches_the_server(xvfb, live_server, tmp_pat
     assert results["keypad_entry"] == licence["pickup_code"].replace("-", "")
     assert results["keypad_scan"]["ok"], results["keypad_scan"]
     assert results["ticket"]["zone"] == "pickup" and results["ticket"]["extra"]["licence_id"] == licence["id"]
+    # A postal licence: the masked address is shown, the citizen confirms it on the screen.
+    assert "邮寄" in results["post_question"]["zh"] and "解放路123号" not in results["post_question"]["zh"]
+    assert results["post_answer"]["ok"] and "Address confirmed" in results["post_answer"]["en"]
+    assert manager.get(f"/licences/{posted['id']}")["state"] == "post_confirmed"
     for key, code in (("camera_scan", payload), ("wedge_scan", "PK20261122")):
         answer = results[key]
         assert answer["code"] == code

@@ -346,6 +346,32 @@ def test_a_scan_that_returns_a_ticket_prints_it(kiosk):
     assert kiosk.screen == "ticket" and kiosk.printer_fake.printed[-1].number == "P003"
 
 
+def test_a_postal_licence_asks_for_the_address_and_sends_the_answer(kiosk):
+    kiosk.open_scan("pickup")
+    kiosk.client_fake.answer = {"method": "post", "confirm": "/api/v1/pickups/confirm",
+                                "message_zh": "您的营业执照将邮寄到：济南市历下区***。地址正确请按“确认”。",
+                                "message_en": "Your licence will be posted to: Lixia ***. Press Confirm."}
+    kiosk.code_scanned("POSTCODE1")
+    assert kiosk.post_pending == "POSTCODE1" and "邮寄" in kiosk.scan_result.zh
+    kiosk.client_fake.answer = {"method": "post", "state": "post_confirmed",
+                                "message_zh": "已确认邮寄地址", "message_en": "Address confirmed"}
+    kiosk.confirm_post(True)
+    assert kiosk.client_fake.posts[-1] == ("/pickups/confirm", {"code": "POSTCODE1", "accept": True})
+    assert kiosk.post_pending is None and kiosk.scan_result.en == "Address confirmed"
+    kiosk.confirm_post(False)  # nothing pending any more: nothing sent
+    assert len([p for p in kiosk.client_fake.posts if p[0] == "/pickups/confirm"]) == 1
+    # A refusal of the confirmation is shown like any other.
+    kiosk.client_fake.answer = {"method": "post", "confirm": "/api/v1/pickups/confirm", "message_zh": "地址？",
+                                "message_en": "Address?"}
+    kiosk.code_scanned("POSTCODE2")
+    kiosk.client_fake.refuse = ApiError(409, "already_collected", "已确认过 / Already confirmed")
+    kiosk.confirm_post(False)
+    assert kiosk.client_fake.posts[-1] == ("/pickups/confirm", {"code": "POSTCODE2", "accept": False})
+    assert not kiosk.scan_result.ok and kiosk.scan_result.en == "Already confirmed"
+    kiosk.go_home()
+    assert kiosk.post_pending is None
+
+
 def test_keypad_and_scans_outside_the_scan_screen(kiosk):
     kiosk.code_scanned("IGNORED")  # not on the scan screen
     assert kiosk.client_fake.posts == []

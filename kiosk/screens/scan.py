@@ -22,6 +22,7 @@ KEYS = [*"1234567890ABCDEFGHJKMNPQRSTVWXYZ", "delete", "ok"]
 
 class ScanScreen(KioskScreen):
     camera_on = BooleanProperty(False)
+    confirm_shown = BooleanProperty(False)  # a postal licence: "is this address right?" yes / no
 
     def on_kv_post(self, base_widget) -> None:
         self.ids.keypad.keys = KEYS
@@ -51,7 +52,8 @@ class ScanScreen(KioskScreen):
 
     def signature(self, p: KioskPresenter) -> object:
         r = p.scan_result
-        return p.scan_mode, p.camera_state, p.code_entry, p.scan_busy, (r.code, r.ok, r.zh) if r else None
+        return (p.scan_mode, p.camera_state, p.code_entry, p.scan_busy, p.post_pending,
+                (r.code, r.ok, r.zh) if r else None)
 
     def redraw(self, p: KioskPresenter) -> None:
         ids = self.ids
@@ -62,10 +64,14 @@ class ScanScreen(KioskScreen):
         ids.camera.zh, ids.camera.en = TEXT[camera_key]
         ids.camera.color = (0.70, 0.11, 0.11, 1) if camera_key == "camera_missing" else (0.09, 0.42, 0.20, 1)
         self.camera_on = p.camera_state == "ok"
+        self.confirm_shown = p.post_pending is not None and not p.scan_busy
         ids.entry.text = p.code_entry or " "
         result = p.scan_result
         if result is None:
             ids.result.zh, ids.result.en = TEXT["checking"] if p.scan_busy else ("", "")
+            ids.result.color = (0.08, 0.10, 0.14, 1)
+        elif p.post_pending is not None:  # a question to answer, not an outcome yet
+            ids.result.zh, ids.result.en = result.zh, result.en
             ids.result.color = (0.08, 0.10, 0.14, 1)
         else:
             head = TEXT["scan_ok" if result.ok else "scan_failed"]
