@@ -1,4 +1,5 @@
-"""Field diagnostics for installers: `hall printer test`, `hall scan`, `hall say`.
+"""Field diagnostics for installers (`hall printer test`, `hall scan`, `hall say`) and `hall buttons`,
+which runs the windows' call-next keypads and serial base station.
 
 The team CLI (queue_server/cli.py) adds COMMANDS to `hall`; `python -m hardware.cli ...` runs
 them on their own. Device libraries load inside the commands, so `hall --help` stays fast.
@@ -157,7 +158,58 @@ def say(text: str, out: str | None, play: bool, repeat: int, chime: bool, lang: 
         AplaySink()(announcement)
 
 
-COMMANDS = [printer, scan, say]
+@click.command()
+@click.option("--file", "path", required=True, type=click.Path(dir_okay=False),
+              help="Buttons file (TOML): the server, each window's keypad and token, the serial base station.")
+def buttons(path: str) -> None:
+    """Run the windows' call-next buttons (evdev keypads, serial caller base station) until stopped."""
+    import signal
+
+    from hardware.button_box import ButtonsFileError, ServerActions, load_buttons_file
+    from hardware.keypad_evdev import KeypadReader
+    from hardware.serial_caller import SerialCallerStation
+
+    try:
+        spec = load_buttons_file(path)
+    except ButtonsFileError as error:
+        raise _fail(str(error)) from None
+    tokens = {k.window: k.token for k in spec.keypads} | spec.serial_tokens
+    server = ServerActions(spec.server, tokens)
+
+    def show(result) -> None:
+        outcome = f"OK {result.ticket or ''}".strip() if result.ok else f"refused: {result.message}"
+        click.echo(f"window {result.window} {result.action}: {outcome}")
+
+    readers = []
+    for k in spec.keypads:
+        readers.append(KeypadReader(k.device, window=k.window, act=server.act, on_result=show,
+                                    on_status=lambda status, k=k: click.echo(f"window {k.window} keypad {k.device}: "
+                                                                             f"{status}")))
+    station = None
+    if spec.serial_port:
+        station = SerialCallerStation(spec.serial_port, server.act, baudrate=spec.serial_baud,
+                                      on_line=lambda line, answer: click.echo(f"serial {line} -> {answer}"))
+        try:
+            station.open()
+        except OSError as error:
+            raise _fail(str(error)) from None
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    for reader in readers:
+        reader.start()
+    if station is not None:
+        station.start()
+    click.echo(f"buttons running: {len(readers)} keypad(s), serial {spec.serial_port or 'none'}; "
+               f"server {spec.server}")
+    stop.wait()
+    for reader in readers:
+        reader.stop()
+    if station is not None:
+        station.stop()
+
+
+COMMANDS = [printer, scan, say, buttons]
 
 
 @click.group()
