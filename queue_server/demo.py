@@ -77,6 +77,7 @@ source = "{camera}"
 
 [screen]
 orientation = "portrait"
+size = [540, 960]          # half size, to fit beside the board on a desktop (the layout scales)
 fullscreen = false
 language = "zh"
 
@@ -91,6 +92,8 @@ name = "demo-display"
 server = "{url}"
 token = "{token}"
 fullscreen = false
+width = 960                # half of 1920x1080, to fit a desktop
+height = 540
 
 [voice]
 enabled = true

@@ -49,7 +49,9 @@ def test_demo_runs_the_sample_hall_with_working_accounts_and_devices(tmp_path):
         board = wait_for(lambda: (b := requests.get(url + "/api/v1/board", timeout=2).json())["calls"] and b,
                          "a first call on the board", tmp_path)
         assert sum(z["waiting"] for z in board["zones"]) > 0
-        log = (tmp_path / "demo.log").read_text()
+        # The banner comes after the first calls (the demo's windows call before it prints).
+        log = wait_for(lambda: "/dashboard" in (t := (tmp_path / "demo.log").read_text()) and t, "the banner",
+                       tmp_path)
         for page in ("/board", "/console", "/dashboard"):
             assert url + page in log
             page = requests.get(url + page, timeout=5)  # staff pages answer 401 with their sign-in form
