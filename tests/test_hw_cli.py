@@ -103,7 +103,7 @@ def test_say_free_text_and_options(tmp_path):
 
 
 def test_commands_register_in_the_hall_cli():
-    assert [c.name for c in COMMANDS] == ["printer", "scan", "say"]
+    assert [c.name for c in COMMANDS] == ["printer", "scan", "say", "buttons"]
     from queue_server.cli import cli
 
-    assert {"printer", "scan", "say"} <= set(cli.commands)
+    assert {"printer", "scan", "say", "buttons"} <= set(cli.commands)
