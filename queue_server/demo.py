@@ -13,6 +13,7 @@ import random
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import click
@@ -33,8 +34,8 @@ BOT_PERIOD_S = 12.0  # one bot action roughly this often: lively, not frantic
 
 
 def prepare(config: HallConfig, db_path: str, demo_dir: Path, server_url: str, *,
-            camera: str = "none") -> dict[str, Path]:
-    """Accounts and devices of the demo; returns the device files written."""
+            camera: str = "none") -> tuple[dict[str, Path], dict[str, str]]:
+    """Accounts and devices of the demo; returns the device files written and the tokens in them."""
     demo_dir.mkdir(parents=True, exist_ok=True)
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     hall = Hall(config=config, db_path=db_path)
@@ -56,7 +57,7 @@ def prepare(config: HallConfig, db_path: str, demo_dir: Path, server_url: str, *
                                                 printer=f"file:{(demo_dir / 'last-ticket.bin').resolve()}"),
                               encoding="utf-8")
     files["display"].write_text(DISPLAY_FILE.format(url=server_url, token=tokens["display"]), encoding="utf-8")
-    return files
+    return files, tokens
 
 
 KIOSK_FILE = """\
@@ -105,17 +106,13 @@ class DemoActivity:
     """Citizens arrive and a few windows serve them, over HTTP like real devices."""
 
     def __init__(self, config: HallConfig, server_url: str, kiosk_token: str | None = None, seed: int = 1):
-        self.config = config
-        self.url = server_url
         self.random = random.Random(seed)
-        self.stop_event = threading.Event()
         self.kiosk = HallClient(server_url, kiosk_token)
         # One bot per chosen window: the first window of the first zones (商事登记, 公共服务 ...).
         homes: dict[str, int] = {}
         for w in config.windows:
             homes.setdefault(w.zones[0], w.number)
-        self.windows = list(homes.values())[: len(BOTS)]
-        self.bots = {no: HallClient(server_url) for no in self.windows}
+        self.bots = {no: HallClient(server_url) for no in list(homes.values())[: len(BOTS)]}
         # Pickup tickets come from pickup codes, not from a tap: the demo's citizens do the rest.
         front = {z.code for z in config.zones if z.kind != "pickup"}
         self.matters = [m for m in config.matters if m.common and m.zone in front]
@@ -147,24 +144,22 @@ class DemoActivity:
         no = no if no is not None else self.random.choice(list(self.bots))
         client = self.bots[no]
         try:
-            window = next(w for w in client.get("/windows") if w["number"] == no)
+            window = client.get(f"/windows/{no}")
             if window.get("ticket"):
                 if window["ticket"]["state"] == "called":
                     client.window_action(no, "start")
                 client.window_action(no, "finish")
             client.call_next(no)
-        except (ApiError, StopIteration) as e:
+        except ApiError as e:
             log.info("demo: window %s: %s", no, e)
 
-    def _run(self) -> None:
-        while not self.stop_event.wait(self.random.uniform(0.5, 1.5) * BOT_PERIOD_S):
+    def _run(self) -> None:  # a daemon thread: it ends with the demo's process
+        while True:
+            time.sleep(self.random.uniform(0.5, 1.5) * BOT_PERIOD_S)
             if self.random.random() < 0.55:
                 self.arrive()
             else:
                 self.serve_one()
-
-    def stop(self) -> None:
-        self.stop_event.set()
 
 
 def run_demo(*, config_path: str, db_path: str, host: str, port: int, screens: bool,
@@ -179,21 +174,22 @@ def run_demo(*, config_path: str, db_path: str, host: str, port: int, screens: b
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     demo_dir = Path(db_path).resolve().parent / "demo"
     camera = "0" if Path("/dev/video0").exists() else "none"
-    files = prepare(config, db_path, demo_dir, url, camera=camera)
-    kiosk_token = _token_in(files["kiosk"])
+    files, tokens = prepare(config, db_path, demo_dir, url, camera=camera)
     app = create_app(config=config, db_path=db_path, settings={"HALL_CONFIG_PATH": config_path})
     ready = threading.Event()
     children: list[subprocess.Popen] = []
 
     def after_start() -> None:
         ready.wait()
-        bot = DemoActivity(config, url, kiosk_token)
+        bot_windows: list[int] = []
         if activity:
+            bot = DemoActivity(config, url, tokens["kiosk"])
             try:
                 bot.start()
+                bot_windows = sorted(bot.bots)
             except ApiError as e:
                 click.echo(f"demo activity did not start: {e.message}", err=True)
-        click.echo(_banner(url, files, screens, sorted(bot.bots) if activity else []), err=True)
+        click.echo(_banner(url, files, screens, bot_windows), err=True)
         if screens:
             hall_cmd = [sys.executable, "-m", "queue_server.cli"]
             log_dir = demo_dir
@@ -213,12 +209,6 @@ def run_demo(*, config_path: str, db_path: str, host: str, port: int, screens: b
                 child.wait(5)
             except subprocess.TimeoutExpired:
                 child.kill()
-
-
-def _token_in(device_file: Path) -> str:
-    import tomllib
-
-    return tomllib.loads(device_file.read_text(encoding="utf-8"))["server"]["token"]
 
 
 def _banner(url: str, files: dict[str, Path], screens: bool, bot_windows: list[int]) -> str:

@@ -64,7 +64,7 @@ class ScanScreen(KioskScreen):
         ids.camera.zh, ids.camera.en = TEXT[camera_key]
         ids.camera.color = (0.70, 0.11, 0.11, 1) if camera_key == "camera_missing" else (0.09, 0.42, 0.20, 1)
         self.camera_on = p.camera_state == "ok"
-        self.confirm_shown = p.post_pending is not None and not p.scan_busy
+        self.confirm_shown = p.post_pending is not None
         ids.entry.text = p.code_entry or " "
         result = p.scan_result
         if result is None:
