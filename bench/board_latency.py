@@ -16,7 +16,6 @@ reached the board before the HTTP answer reached the caller (the server publishe
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import random
 import shutil
@@ -35,15 +34,12 @@ from queue_server import accounts  # noqa: E402
 from queue_server.client import ApiError, HallClient  # noqa: E402
 from queue_server.hall import Hall  # noqa: E402
 from queue_server.hall_config import load_config  # noqa: E402
+from queue_server.stats import percentile  # noqa: E402  (nearest rank, as the server's statistics)
 from tests.display_driver_client import BoardDriver  # noqa: E402
 from tests.hall_server import ServerProcess  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
-
-def percentile(values: list[float], p: float) -> float:
-    s = sorted(values)
-    return s[max(0, math.ceil(p / 100 * len(s)) - 1)]
 
 
 def seed(db: Path, windows: int) -> tuple[dict[str, str], str]:

@@ -19,7 +19,6 @@ figures are an upper bound on what a hall's dedicated server would show.
 from __future__ import annotations
 
 import argparse
-import math
 import shutil
 import sys
 import tempfile
@@ -35,14 +34,11 @@ from queue_server import accounts  # noqa: E402
 from queue_server.client import HallClient  # noqa: E402
 from queue_server.hall import Hall  # noqa: E402
 from queue_server.hall_config import load_config  # noqa: E402
+from queue_server.stats import percentile  # noqa: E402  (nearest rank, as the server's statistics)
 from tests.hall_server import ServerProcess  # noqa: E402
 
 FRONT_ZONES = ["commerce", "public", "economy", "social", "construction", "special"]
 
-
-def percentile(values: list[float], p: float) -> float:
-    s = sorted(values)
-    return s[max(0, math.ceil(p / 100 * len(s)) - 1)]
 
 
 def ms(values: list[float]) -> str:
