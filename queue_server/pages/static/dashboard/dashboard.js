@@ -3,7 +3,7 @@
 "use strict";
 const $ = (id) => document.getElementById(id);
 Hall.onUnauthorized = () => location.reload();  // an expired session: the server shows the sign-in form
-const D = {hall: null, zones: {}, live: null, selected: null, tab: "live", charts: {}, users: []};
+const D = {hall: null, zones: {}, live: null, selected: null, tab: "live", charts: {}, users: [], followupSeq: 0};
 const REASONS = {attitude: "服务态度差 Attitude", efficiency: "效率低 Efficiency", come_back: "让再跑一次 Told to come back",
                  fees: "收费 Fees", other: "其他 Other"};
 const AUDIT_LABELS = {
@@ -175,8 +175,11 @@ async function loadFollowups() {
     if (u.ok) D.users = u.data;
   }
   const state = $("followup-filter").value;
+  const seq = ++D.followupSeq;
   const r = await Hall.api("GET", `/api/v1/followups${state ? "?state=" + state : ""}`);
+  if (seq !== D.followupSeq) return;  // a newer load is on its way; an older answer must not overwrite it
   if (!r.ok) { say(Hall.errorText(r)); return; }
+  const typed = typedFollowupFields();
   const options = D.users.map((u) => `<option value="${Hall.esc(u.username)}">${Hall.esc(u.username)} (${u.role})</option>`).join("");
   $("followups-table").tBodies[0].innerHTML = r.data.map((f) => `<tr data-followup="${f.id}">
     <td>${Hall.time(f.rated_at)}</td><td><b>${Hall.esc(f.number)}</b><br><small>${f.source}</small></td>
@@ -193,7 +196,30 @@ async function loadFollowups() {
       <div class="followup-actions"><input data-field="outcome" placeholder="处理结果 Outcome"><button class="btn btn-small btn-primary" data-act="close">关闭 Close</button></div>`}</td>
   </tr>`).join("");
   $("no-followups").classList.toggle("hidden", r.data.length > 0);
+  restoreFollowupFields(typed);
 }
+// Another manager's note or a new rating reloads the table; what this manager is typing must survive it.
+function typedFollowupFields() {
+  const focused = document.activeElement;
+  return [...$("followups-table").querySelectorAll("[data-field].dirty")].map((el) => ({
+    id: el.closest("tr").dataset.followup, field: el.dataset.field, value: el.value, focus: el === focused,
+    caret: el.selectionStart,
+  }));
+}
+function restoreFollowupFields(typed) {
+  for (const t of typed) {
+    const el = $("followups-table").querySelector(`tr[data-followup="${t.id}"] [data-field="${t.field}"]`);
+    if (!el) continue;  // closed meanwhile
+    el.value = t.value;
+    el.classList.add("dirty");
+    if (t.focus) {
+      el.focus();
+      if (t.caret != null && el.setSelectionRange) el.setSelectionRange(t.caret, t.caret);
+    }
+  }
+}
+$("followups-table").addEventListener("input", (ev) => ev.target.classList.add("dirty"));
+$("followups-table").addEventListener("change", (ev) => ev.target.classList.add("dirty"));
 $("followup-filter").addEventListener("change", loadFollowups);
 $("followups-table").addEventListener("click", async (ev) => {
   const b = ev.target.closest("[data-act]");
@@ -204,6 +230,10 @@ $("followups-table").addEventListener("click", async (ev) => {
   const r = await Hall.api("POST", `/api/v1/followups/${row.dataset.followup}/${b.dataset.act}`, body);
   if (!r.ok) { say(Hall.errorText(r)); return; }
   say("已保存 Saved", "ok");
+  const used = {assign: "assignee", note: "text", close: "outcome"}[b.dataset.act];
+  // Done with: forget it in the row as it is now (a live reload may have redrawn it while we waited).
+  const done = $("followups-table").querySelector(`tr[data-followup="${row.dataset.followup}"] [data-field="${used}"]`);
+  if (done) { done.classList.remove("dirty"); if (done.tagName === "INPUT") done.value = ""; }
   loadFollowups();
   loadLive();
 });
