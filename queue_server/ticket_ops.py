@@ -68,13 +68,14 @@ def issue_ticket(
         row = load_ticket(db, db["tickets"].insert(row).last_pk)
         ahead, est = position(hall, db, row, now)
         db.execute("UPDATE tickets SET ahead_at_issue = ?, est_wait_s = ? WHERE id = ?", [ahead, est, row["id"]])
-        waiting = _waiting_count(db, day, zone)
+        waiting = waiting_count(db, day, zone)
         hall.emit(db, kind="issued", at=now, ticket=row, actor=actor, data={"waiting": {zone: waiting}})
         out = public_ticket(row) | {"ahead": ahead, "estimated_wait_s": est}
     return out
 
 
-def _waiting_count(db, day: str, zone: str) -> int:
+def waiting_count(db, day: str, zone: str) -> int:
+    """Tickets of `zone` still to be called on service day `day` (waiting or transferred in)."""
     return db.execute(
         "SELECT count(*) FROM tickets WHERE day = ? AND zone = ? AND state IN ('waiting','transferred')",
         [day, zone],

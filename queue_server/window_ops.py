@@ -16,7 +16,7 @@ from queue_server.dispatch import choose_next
 from queue_server.errors import BadRequest, Conflict, Forbidden, NotFound
 from queue_server.hall import Hall, as_waiting, public_ticket
 from queue_server.live import waiting_rows
-from queue_server.ticket_ops import load_ticket, transition
+from queue_server.ticket_ops import load_ticket, transition, waiting_count
 
 TICKET_ACTIONS = ("recall", "start", "finish", "no_show", "transfer")
 
@@ -163,10 +163,7 @@ def call_next(hall: Hall, number: int, p: Principal) -> dict | None:
         )
         _set_window(db, number, current_ticket=chosen.id)
         row = load_ticket(db, chosen.id)
-        waiting = db.execute(
-            "SELECT count(*) FROM tickets WHERE day = ? AND zone = ? AND state IN ('waiting','transferred')",
-            [day, row["zone"]],
-        ).fetchone()[0]
+        waiting = waiting_count(db, day, row["zone"])
         hall.emit(db, kind="called", at=now, ticket=row, window=number, actor=p.actor,
                   data={"waiting": {row["zone"]: waiting}})
         return public_ticket(row)
