@@ -95,7 +95,8 @@ async function refresh() {
   C.view = r.data;
   C.offsetMs = new Date(r.data.now).getTime() - Date.now();
   C.licence = null;
-  if (r.data.window.ticket) {
+  const t = r.data.window.ticket;
+  if (t && t.extra && t.extra.licence_id) {
     // A pickup ticket carries a licence: the desk sees which one to fetch and hands it over here.
     const l = await Hall.api("GET", `/api/v1/windows/${C.windowNo}/licence`);
     if (l.ok) C.licence = l.data.licence;
