@@ -198,6 +198,10 @@ async function loadFollowups() {
   $("no-followups").classList.toggle("hidden", r.data.length > 0);
   restoreFollowupFields(typed);
 }
+const FOLLOWUP_FIELD = {assign: "assignee", note: "text", close: "outcome"};
+function followupField(id, field) {
+  return $("followups-table").querySelector(`tr[data-followup="${id}"] [data-field="${field}"]`);
+}
 // Another manager's note or a new rating reloads the table; what this manager is typing must survive it.
 function typedFollowupFields() {
   const focused = document.activeElement;
@@ -208,7 +212,7 @@ function typedFollowupFields() {
 }
 function restoreFollowupFields(typed) {
   for (const t of typed) {
-    const el = $("followups-table").querySelector(`tr[data-followup="${t.id}"] [data-field="${t.field}"]`);
+    const el = followupField(t.id, t.field);
     if (!el) continue;  // closed meanwhile
     el.value = t.value;
     el.classList.add("dirty");
@@ -218,21 +222,20 @@ function restoreFollowupFields(typed) {
     }
   }
 }
-$("followups-table").addEventListener("input", (ev) => ev.target.classList.add("dirty"));
-$("followups-table").addEventListener("change", (ev) => ev.target.classList.add("dirty"));
+for (const kind of ["input", "change"]) $("followups-table").addEventListener(kind, (ev) => ev.target.classList.add("dirty"));
 $("followup-filter").addEventListener("change", loadFollowups);
 $("followups-table").addEventListener("click", async (ev) => {
   const b = ev.target.closest("[data-act]");
   if (!b) return;
   const row = b.closest("tr");
-  const value = (f) => { const el = row.querySelector(`[data-field="${f}"]`); return el ? el.value.trim() : ""; };
-  const body = {assign: {assignee: value("assignee")}, note: {text: value("text")}, close: {outcome: value("outcome")}}[b.dataset.act];
+  const used = FOLLOWUP_FIELD[b.dataset.act];  // each action sends one field, named as the API names it
+  const input = followupField(row.dataset.followup, used);
+  const body = {[used]: input ? input.value.trim() : ""};
   const r = await Hall.api("POST", `/api/v1/followups/${row.dataset.followup}/${b.dataset.act}`, body);
   if (!r.ok) { say(Hall.errorText(r)); return; }
   say("已保存 Saved", "ok");
-  const used = {assign: "assignee", note: "text", close: "outcome"}[b.dataset.act];
   // Done with: forget it in the row as it is now (a live reload may have redrawn it while we waited).
-  const done = $("followups-table").querySelector(`tr[data-followup="${row.dataset.followup}"] [data-field="${used}"]`);
+  const done = followupField(row.dataset.followup, used);
   if (done) { done.classList.remove("dirty"); if (done.tagName === "INPUT") done.value = ""; }
   loadFollowups();
   loadLive();
