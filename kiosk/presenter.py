@@ -261,10 +261,7 @@ class KioskPresenter:
         self.zone = self.matter = self.bundle = self.priority = None
         self.query = ""
         self.busy = False
-        self.code_entry = ""
-        self.scan_result = None
-        self.scan_busy = False
-        self.post_pending = None
+        self._clear_scan()
         self.pin_entry = ""
         self.pin_wrong = False
         self.notice = None
@@ -555,11 +552,15 @@ class KioskPresenter:
         if mode not in SCAN_PATHS:
             return
         self.scan_mode = mode
+        self._clear_scan()
+        self._go("scan")
+
+    def _clear_scan(self) -> None:
+        """A fresh QR screen: no typed code, no answer, no question waiting."""
         self.code_entry = ""
         self.scan_result = None
         self.scan_busy = False
         self.post_pending = None
-        self._go("scan")
 
     def camera_status(self, ok: bool) -> None:
         """The camera opened (True) or is missing / lost (False)."""
