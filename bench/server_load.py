@@ -40,7 +40,6 @@ from tests.hall_server import ServerProcess  # noqa: E402
 FRONT_ZONES = ["commerce", "public", "economy", "social", "construction", "special"]
 
 
-
 def ms(values: list[float]) -> str:
     return f"p50 {percentile(values, 50) * 1000:7.1f} ms   p99 {percentile(values, 99) * 1000:7.1f} ms"
 

@@ -192,9 +192,8 @@ def run_demo(*, config_path: str, db_path: str, host: str, port: int, screens: b
         click.echo(_banner(url, files, screens, bot_windows), err=True)
         if screens:
             hall_cmd = [sys.executable, "-m", "queue_server.cli"]
-            log_dir = demo_dir
             for what in ("kiosk", "display"):
-                with open(log_dir / f"{what}.log", "ab") as out:  # the child keeps its own descriptor
+                with open(demo_dir / f"{what}.log", "ab") as out:  # the child keeps its own descriptor
                     children.append(subprocess.Popen([*hall_cmd, what, "--device", str(files[what]),
                                                       "--windowed"], stdout=out, stderr=subprocess.STDOUT))
 
@@ -234,4 +233,3 @@ def _banner(url: str, files: dict[str, Path], screens: bool, bot_windows: list[i
             f"    ./hall display --device {files['display']} --windowed",
         ]
     return "\n".join(lines) + "\n"
-
