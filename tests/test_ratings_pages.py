@@ -64,6 +64,28 @@ def test_pad_bad_rating_asks_a_reason_and_opens_a_followup(apis, pad):
     assert item["score"] == 2 and item["reason"] == "come_back" and item["comment"] == "第二次来了，还缺材料"
 
 
+def test_pad_catches_up_on_a_service_finished_before_its_live_stream_opened(server, browser, apis):
+    # Hold the pad's event stream back until the service is over (a slow tablet, a busy LAN): when it
+    # opens, the pad reads its state again and offers the rating instead of staying on "welcome".
+    held = []
+    context = browser.new_context(viewport={"width": 1024, "height": 600})
+    context.route("**/api/v1/events*", lambda route: held.append(route))
+    page = context.new_page()
+    errors = page_errors(page)
+    page.goto(f"{server.url}/rate/window/1?device={server.seeded.devices['button-1']}")
+    expect(page.locator("#screen-idle")).to_be_visible()
+    t = serve_one(apis["kiosk"], apis["staff1"], 1)
+    page.wait_for_timeout(300)
+    assert held, "the pad opened no event stream"
+    expect(page.locator("#screen-idle")).to_be_visible()  # nothing reached it yet
+    for route in held:
+        route.continue_()
+    expect(page.locator("#screen-rate")).to_be_visible()
+    expect(page.locator("#rate-number")).to_have_text(t["number"])
+    assert errors == []
+    context.close()
+
+
 def test_pad_without_a_token_says_how_to_authorise(server, browser):
     context = browser.new_context(viewport={"width": 1024, "height": 600})
     page = context.new_page()

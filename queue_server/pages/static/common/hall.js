@@ -36,8 +36,10 @@ const Hall = {
     const zh = {401: "请先登录", 403: "无权进行此操作", 404: "未找到", 409: "当前状态不允许此操作"}[r.status] || "操作未完成";
     return `${zh}：${why}`;
   },
-  // server-sent events; the browser reconnects by itself. onEvent(kind, data)
-  live(kinds, onEvent, onStatus) {
+  // Server-sent events; the browser reconnects by itself (resuming with Last-Event-ID). onEvent(kind, data).
+  // resync() runs each time the stream opens: what happened before the first open (while the page was
+  // loading its state) is not replayed, so the page reads its state again there.
+  live(kinds, onEvent, onStatus, resync) {
     const es = new EventSource("/api/v1/events");
     for (const k of kinds) {
       es.addEventListener(k, (ev) => {
@@ -46,10 +48,11 @@ const Hall = {
         onEvent(k, data);
       });
     }
-    if (onStatus) {
-      es.onopen = () => onStatus(true);
-      es.onerror = () => onStatus(false);
-    }
+    es.onopen = () => {
+      if (onStatus) onStatus(true);
+      if (resync) resync();
+    };
+    if (onStatus) es.onerror = () => onStatus(false);
     return es;
   },
   esc(text) {

@@ -57,7 +57,7 @@ async function start() {
              "requeued", "window", "rated"], onEvent, (up) => {
     $("conn").style.color = up ? "#9be39f" : "#ffb4ab";
     $("conn").title = up ? "实时连接 Live" : "连接中断，正在重连 Reconnecting";
-  });
+  }, () => (C.windowNo === null ? refreshPicker() : refreshSoon()));
 }
 
 const refreshSoon = Hall.debounce(() => refresh(), 300);

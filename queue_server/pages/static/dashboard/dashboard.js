@@ -323,7 +323,10 @@ const liveSoon = Hall.debounce(() => {
              "requeued", "window", "alert", "rated", "followup"], (kind) => {
     liveSoon();
     if ((kind === "rated" || kind === "followup") && D.tab === "followups") loadFollowups();
-  }, (up) => { $("conn").style.color = up ? "#9be39f" : "#ffb4ab"; });
+  }, (up) => { $("conn").style.color = up ? "#9be39f" : "#ffb4ab"; }, () => {
+    liveSoon();
+    if (D.tab === "followups") loadFollowups();
+  });
   setInterval(liveSoon, 15000);  // waits grow with time even when nothing happens
   const tickClock = () => { $("clock").textContent = Hall.clock(); };
   tickClock();

@@ -115,7 +115,7 @@ async function startPad() {
     if (kind === "finished") checkPad();
     if (kind === "rated" && R.ticket && data.ticket && data.ticket.id === R.ticket.id
         && !$("screen-thanks").offsetParent) idle();  // rated on the phone meanwhile
-  });
+  }, null, checkPad);
 }
 
 function waitText(t) {
