@@ -11,8 +11,8 @@ import argparse
 import time
 from collections import defaultdict
 
+from queue_server.core.rebalance import mmc_mean_wait_s
 from queue_server.hall_config import DEFAULT_CONFIG, load_config
-from queue_server.rebalance import mmc_mean_wait_s
 from simulator.engine import simulate
 from simulator.metrics import batch_means_interval, mean, percentile, prediction_error
 from simulator.policies import POLICIES

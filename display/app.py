@@ -150,7 +150,7 @@ class BoardApp(App):
         threading.Thread(target=self._fetch_snapshot, name="board-refresh", daemon=True).start()
 
     def _fetch_snapshot(self) -> None:
-        from queue_server.client import ApiError
+        from hall_client.client import ApiError
 
         try:
             snapshot = self.client.board(list(self.device.zones) or None, list(self.device.windows) or None)

@@ -36,7 +36,7 @@ def display(device_path: str, server: str | None, windowed: bool, portrait: bool
     configure_window(device.size, device.fullscreen and not windowed)
     from display.app import BoardApp
     from display.voice import make_announcer
-    from queue_server.client import HallClient
+    from hall_client.client import HallClient
 
     BoardApp(device, HallClient(device.server, device.token), make_announcer(device)).run()
 

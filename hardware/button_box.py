@@ -24,7 +24,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from queue_server.client import ApiError, HallClient
+from hall_client.client import ApiError, HallClient
 
 
 class ButtonsFileError(ValueError):

@@ -24,19 +24,12 @@ from typing import Protocol
 
 import serial
 
+from queue_server.pickups.lockers import LockerError
+
 DOOR_RE = re.compile(r"^[A-Z0-9]{1,6}$")
 DEFAULT_BAUD = 9600
 DEFAULT_TIMEOUT_S = 2.0
 MAX_LINE = 32
-
-
-class LockerError(Exception):
-    """The locker could not open the door; `code` is the board's (or ours) and the text says what to do."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 class Locker(Protocol):

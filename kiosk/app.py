@@ -16,6 +16,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 
+from hall_client.client import HallClient
 from hardware.keyboard_wedge import KeyboardWedgeBuffer
 from kiosk.camera import KioskCamera
 from kiosk.device_config import KioskConfig
@@ -23,7 +24,6 @@ from kiosk.fonts import register_fonts
 from kiosk.presenter import SCREENS, KioskPresenter
 from kiosk.printing import printer_from_spec
 from kiosk.runner import ThreadRunner
-from queue_server.client import HallClient
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent

@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from hall_client.client import ApiError, ServerUnreachable
 from hardware.printer_errors import PaperOut, PrinterError
 from kiosk.device_config import KioskConfig
 from kiosk.search import search
 from kiosk.texts import TEXT, Text, both
 from kiosk.ticket_info import find, materials_lines, ticket_layout
-from queue_server.client import ApiError, ServerUnreachable
 
 log = logging.getLogger(__name__)
 

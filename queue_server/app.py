@@ -1,8 +1,7 @@
-"""The Flask application: built from keyword arguments, every route registered here."""
+"""The Flask application: built from keyword arguments; every blueprint and hook is registered here."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -10,41 +9,73 @@ from typing import Any
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
-from queue_server.api import alerts, auth, board, events, hall_info, stats, tickets, windows
+from queue_server.api import (
+    alerts,
+    appointments,
+    audit_hook,
+    auth,
+    board,
+    console,
+    events,
+    hall_info,
+    pickups,
+    ratings,
+    rebalance,
+    stats,
+    supervision,
+    tickets,
+    windows,
+)
+from queue_server.api.helpers import error_response
 from queue_server.clock import Clock, system_clock
+from queue_server.codes.keyfile import KeyStore, key_path_for
 from queue_server.errors import HallError
 from queue_server.hall import Hall
 from queue_server.hall_config import HallConfig, load_config
-from queue_server.web_helpers import error_response
+from queue_server.pages import board as board_pages
+from queue_server.pages import console as console_page
+from queue_server.pages import dashboard as dashboard_page
+from queue_server.pages import page_auth
+from queue_server.pages import rating as rating_pages
+from queue_server.pickups.lockers import Locker
+from queue_server.settings import server_settings
 
-API_BLUEPRINTS = (hall_info.bp, tickets.bp, windows.bp, auth.bp, board.bp, events.bp, stats.bp, alerts.bp)
-MAX_BODY_BYTES = 1024 * 1024
+# The JSON API, all under /api/v1 (the table of routes is in README.md; tests/test_routes.py keeps it exact).
+API_BLUEPRINTS = (
+    hall_info.bp, tickets.bp, windows.bp, auth.bp, board.bp, events.bp, stats.bp, alerts.bp,
+    console.bp, supervision.bp, rebalance.bp, pickups.bp, appointments.bp, ratings.bp,
+)
+# The web pages and their static files.
+PAGE_BLUEPRINTS = (page_auth.assets, board_pages.bp, console_page.bp, dashboard_page.bp, rating_pages.bp)
 
 _HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
                415: "unsupported_media_type"}
 _HTTP_MESSAGES = {
     404: "no such path; the API lives under /api/v1 (see GET /api/v1/hall)",
     405: "this path does not accept that method",
-    413: f"the request body is too large (limit {MAX_BODY_BYTES // 1024} KB)",
 }
 
 
 def create_app(
     *, db_path: str | Path, config: HallConfig | None = None, config_path: str | Path | None = None,
-    clock: Clock = system_clock, settings: Mapping[str, Any] | None = None,
+    clock: Clock = system_clock, settings: Mapping[str, Any] | None = None, locker: Locker | None = None,
 ) -> Flask:
-    app = Flask(__name__)
-    # Heartbeat comments keep idle streams open through proxies; a shorter period suits ones that cut sooner.
-    heartbeat = float(os.environ.get("HALL_SSE_HEARTBEAT_S") or 10)
-    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_AS_ASCII=False, SSE_HEARTBEAT_S=heartbeat)
+    """The queue server. `locker` is the pickup locker's adapter (hardware.locker), None in a hall with none."""
+    app = Flask(__name__, static_folder=None)  # each page blueprint serves its own files
+    app.config.update(JSON_AS_ASCII=False)
+    app.config.update(server_settings(settings))
     app.json.ensure_ascii = False
-    if settings:
-        app.config.update(settings)
     hall = Hall(config=config or load_config(config_path), db_path=db_path, clock=clock)
     app.extensions["hall"] = hall
+    app.extensions["pickup_keys"] = KeyStore(app.config["PICKUP_KEY_FILE"] or key_path_for(hall.store.path),
+                                             hall.now())
+    app.extensions["pickup_locker"] = locker
+    app.extensions["appointment_rules"] = appointments.load_hall_rules(app)
     for bp in API_BLUEPRINTS:
         app.register_blueprint(bp, url_prefix="/api/v1")
-    _register_pages(app)
+    for bp in PAGE_BLUEPRINTS:
+        app.register_blueprint(bp)
+    audit_hook.init_app(app)
 
     @app.errorhandler(HallError)
     def hall_error(e: HallError):
@@ -53,8 +84,10 @@ def create_app(
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
         status = e.code or 500
-        return error_response(status, _HTTP_CODES.get(status, "http_error"),
-                              _HTTP_MESSAGES.get(status, e.description or e.name))
+        message = _HTTP_MESSAGES.get(status, e.description or e.name)
+        if status == 413:
+            message = f"the request body is too large (limit {app.config['MAX_CONTENT_LENGTH'] // 1024} KB)"
+        return error_response(status, _HTTP_CODES.get(status, "http_error"), message)
 
     @app.errorhandler(Exception)
     def unexpected(e: Exception):
@@ -62,10 +95,3 @@ def create_app(
         return error_response(500, "internal_error", "something went wrong on the server; it has been logged")
 
     return app
-
-
-def _register_pages(app: Flask) -> None:
-    """Optional parts (pickups, appointments, ratings, web pages) register their routes."""
-    for module in app.extensions["hall"].extensions:
-        if hasattr(module, "register"):
-            module.register(app)

@@ -43,6 +43,17 @@ def _config(config_path: str):
         raise click.ClickException(f"the hall configuration is wrong: {e}") from None
 
 
+def hall_locker():
+    """The pickup locker named by the LOCKER setting ($HALL_LOCKER), or None; a wrong spec stops start-up."""
+    from hardware.locker import open_locker
+    from queue_server.settings import server_settings
+
+    try:
+        return open_locker(server_settings()["LOCKER"])
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """Service-hall kiosk and queue system (一窗受理). Run `hall COMMAND --help` for details."""
@@ -58,7 +69,8 @@ def server(config_path: str, db_path: str, host: str, port: int, threads: int) -
     from queue_server.app import create_app
     from queue_server.serve import serve
 
-    app = create_app(config=_config(config_path), db_path=db_path, settings={"HALL_CONFIG_PATH": config_path})
+    app = create_app(config=_config(config_path), db_path=db_path, settings={"HALL_CONFIG_PATH": config_path},
+                     locker=hall_locker())
     click.echo(f"queue server on http://{host}:{port}/  (database {db_path})", err=True)
     serve(app, host=host, port=port, threads=threads)
 
@@ -91,8 +103,8 @@ def users() -> None:
 @click.option("--role", type=click.Choice(["staff", "manager"]), required=True)
 def users_add(config_path: str, db_path: str, name: str, role: str) -> None:
     """Add or reset an account; the password is read from standard input."""
-    from queue_server import accounts
     from queue_server.errors import HallError
+    from queue_server.ops import accounts
 
     if sys.stdin.isatty():
         password = click.prompt("password", hide_input=True, confirmation_prompt=True)
@@ -120,8 +132,8 @@ def devices() -> None:
 @click.option("--window", type=int, default=None, help="The window a button box belongs to.")
 def devices_add(config_path: str, db_path: str, name: str, kind: str, window: int | None) -> None:
     """Register a device and print its new token (shown once)."""
-    from queue_server import accounts
     from queue_server.errors import HallError
+    from queue_server.ops import accounts
 
     hall = open_hall(config_path, db_path)
     try:
@@ -137,7 +149,7 @@ def devices_add(config_path: str, db_path: str, name: str, kind: str, window: in
 @click.argument("name")
 def devices_revoke(config_path: str, db_path: str, name: str) -> None:
     """Revoke a device's token."""
-    from queue_server import accounts
+    from queue_server.ops import accounts
 
     hall = open_hall(config_path, db_path)
     accounts.revoke_device(hall, name)

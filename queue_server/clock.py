@@ -21,6 +21,11 @@ def from_iso(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def epoch(text: str | None) -> float | None:
+    """Seconds since 1970 of a stored timestamp, or None for none."""
+    return from_iso(text).timestamp() if text else None
+
+
 class FixedClock:
     """A clock that only moves when told to (tests and the simulator)."""
 

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import click
 
-from queue_server import accounts
-from queue_server.client import ApiError, HallClient
+from hall_client.client import ApiError, HallClient
 from queue_server.errors import HallError
 from queue_server.hall import Hall
 from queue_server.hall_config import HallConfig, load_config
+from queue_server.ops import accounts
 
 log = logging.getLogger(__name__)
 

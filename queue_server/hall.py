@@ -1,63 +1,30 @@
 """The running hall: configuration, storage, clock and live events, built from keyword arguments.
 
-Operations live in their own modules (ticket_ops, window_ops, live, stats,
-accounts) and take a Hall as their first argument.
+Operations live in queue_server/ops/ (tickets, windows, live, stats, accounts, ...) and take a Hall as
+their first argument; the pure rules they apply are in queue_server/core/.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 from datetime import datetime
 from pathlib import Path
-from types import ModuleType
 
 from sqlite_utils import Database
 
 from queue_server.broker import Broker, LiveEvent
-from queue_server.clock import Clock, from_iso, system_clock, to_iso
-from queue_server.database import Store
-from queue_server.dispatch import DispatchRules, Waiting
+from queue_server.clock import Clock, system_clock, to_iso
+from queue_server.core.dispatch import DispatchRules
+from queue_server.core.numbering import service_day
 from queue_server.hall_config import HallConfig
-from queue_server.numbering import service_day
-
-# Optional parts of the server, each a module that may define `migrations` (a
-# sqlite_utils Migrations set of its own) and `register(app)` (its blueprints and
-# pages). A module that does not exist yet is simply skipped.
-EXTENSION_MODULES = (
-    "queue_server.pickups.api",
-    "queue_server.appointments.api",
-    "queue_server.ratings.api",
-    "queue_server.pages.board",
-    "queue_server.pages.console",
-    "queue_server.pages.dashboard",
-    "queue_server.pages.rating",
-)
-
-
-def load_extensions() -> list[ModuleType]:
-    modules = []
-    for name in EXTENSION_MODULES:
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as e:
-            if e.name is None or not name.startswith(e.name):
-                raise
-    return modules
-
-
-TICKET_FIELDS = (
-    "id", "number", "zone", "matter", "bundle", "priority", "source", "state", "issued_at",
-    "called_at", "started_at", "finished_at", "window", "recalls", "transfers", "original_zone",
-    "note",
-)
+from queue_server.ops.tickets import public_ticket
+from queue_server.storage.database import Store
 
 
 class Hall:
     def __init__(self, *, config: HallConfig, db_path: str | Path, clock: Clock = system_clock):
         self.config = config
-        self.extensions = load_extensions()
-        self.store = Store(db_path, [m.migrations for m in self.extensions if hasattr(m, "migrations")])
+        self.store = Store(db_path)
         self.clock = clock
         self.broker = Broker()
         self.dispatch_rules = DispatchRules.from_rules(config.rules)
@@ -111,21 +78,3 @@ class Hall:
     def close(self) -> None:
         self.broker.close()
         self.store.close()
-
-
-def public_ticket(row: dict) -> dict:
-    """A ticket as the API shows it (no internal columns)."""
-    out = {k: row.get(k) for k in TICKET_FIELDS}
-    out["extra"] = json.loads(row["extra"]) if row.get("extra") else {}
-    return out
-
-
-def epoch(text: str | None) -> float | None:
-    return from_iso(text).timestamp() if text else None
-
-
-def as_waiting(row: dict) -> Waiting:
-    return Waiting(
-        id=row["id"], zone=row["zone"], queued_at=epoch(row["queued_at"]),
-        priority=row["priority"], due_at=epoch(row["due_at"]),
-    )

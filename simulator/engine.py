@@ -1,9 +1,9 @@
 """The discrete-event simulation of one hall day under one policy, in simulated seconds.
 
 No copies of the server's logic: every call-next goes through
-`queue_server.dispatch.choose_next`, every estimate through
-`queue_server.estimate` (build_snapshots, ahead_of, expected_wait_s), and the
-rebalance policy through `queue_server.rebalance.propose_moves`, looked up on
+`queue_server.core.dispatch.choose_next`, every estimate through
+`queue_server.core.estimate` (build_snapshots, ahead_of, expected_wait_s), and the
+rebalance policy through `queue_server.core.rebalance.propose_moves`, looked up on
 their modules at call time (so a test can spy on them).
 
 Modelling choices (say why, briefly):
@@ -25,8 +25,8 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from queue_server import dispatch, estimate, rebalance
-from queue_server.dispatch import DispatchRules, Waiting
+from queue_server.core import dispatch, estimate, rebalance
+from queue_server.core.dispatch import DispatchRules, Waiting
 from queue_server.hall_config import HallConfig
 from simulator.arrivals import Arrival
 from simulator.policies import Policy

@@ -16,8 +16,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from queue_server.core.rebalance import erlang_c
 from queue_server.hall_config import HallConfig
-from queue_server.rebalance import erlang_c
 from simulator.engine import simulate
 from simulator.metrics import percentile
 from simulator.policies import Policy

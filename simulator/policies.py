@@ -3,7 +3,7 @@
 - dedicated: each window serves only its home zone (one counter per department).
 - pooled: every window serves every zone, first come first served (the reform's ideal).
 - shipped: the server's balanced dispatch with each window's configured zones.
-- shipped+rebalance: shipped, and the manager accepts every move queue_server.rebalance proposes.
+- shipped+rebalance: shipped, and the manager accepts every move queue_server.core.rebalance proposes.
 """
 
 from __future__ import annotations

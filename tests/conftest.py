@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from queue_server import accounts
 from queue_server.hall import Hall
 from queue_server.hall_config import load_config
+from queue_server.ops import accounts
 from tests.hall_server import ServerProcess
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

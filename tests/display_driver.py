@@ -53,7 +53,7 @@ def main() -> None:
 
     from display.app import BoardApp
     from display.voice import make_announcer
-    from queue_server.client import HallClient
+    from hall_client.client import HallClient
 
     announced: list[list[str]] = []
     lock = threading.Lock()

@@ -13,9 +13,9 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
-from queue_server import accounts
 from queue_server.app import create_app
 from queue_server.clock import FixedClock
+from queue_server.ops import accounts
 
 # Monday 23 Nov 2026, 10:00 in Jinan (02:00 UTC)
 MONDAY_10 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -82,10 +82,11 @@ def _template() -> tuple[Path, dict[str, str]]:
     return db_path, tokens
 
 
-def make_hallway(tmp_path: Path, *, start: datetime = MONDAY_10, settings: dict | None = None) -> Hallway:
+def make_hallway(tmp_path: Path, *, start: datetime = MONDAY_10, settings: dict | None = None,
+                 locker: object | None = None) -> Hallway:
     template, tokens = _template()
     db_path = tmp_path / "hall.db"
     shutil.copy(template, db_path)
     clock = FixedClock(start)
-    app = create_app(db_path=db_path, clock=clock, settings=settings)
+    app = create_app(db_path=db_path, clock=clock, settings=settings, locker=locker)
     return Hallway(app=app, client=app.test_client(), clock=clock, tokens=dict(tokens), db_path=db_path)

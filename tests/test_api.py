@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 import requests
 
-from queue_server.client import ApiError, HallClient
+from hall_client.client import ApiError, HallClient
 
 
 @pytest.fixture

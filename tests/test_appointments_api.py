@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from queue_server import pickup_codes
+from queue_server.core import signed_codes
 from tests.pickup_helpers import make_hallway
 
 # Monday 23 Nov 2026, 08:00 in Jinan; slot 10:30-11:00 local = 02:30 UTC
@@ -71,7 +71,7 @@ def test_booking_answers_id_code_and_qr(hw):
     a = booked(hw, matter=None, name="李四", ref="WX-1")
     assert set(a) >= {"id", "code", "qr"} and a["state"] == "booked"
     assert len(a["code"]) == 10 and a["qr"].startswith("HA1")
-    assert pickup_codes.parse_unverified(a["qr"])[0] == "appointment"
+    assert signed_codes.parse_unverified(a["qr"])[0] == "appointment"
     assert book(hw, ref="WX-1").get_json()["error"] == "duplicate"  # a retried booking is not booked twice
 
 
@@ -179,7 +179,7 @@ def test_invalid_codes_and_throttle(hw):
     a = booked(hw)
     hw.clock.now = SLOT
     refused(check_in(hw, a["qr"][:-2] + "00"), 400, "invalid_code")
-    pickup_qr = pickup_codes.sign(hw.app.extensions["pickup_keys"].ring(), kind="licence",
+    pickup_qr = signed_codes.sign(hw.app.extensions["pickup_keys"].ring(), kind="licence",
                                   hall=hw.hall.config.code, object_id=a["id"], expires_at=None)
     body = refused(check_in(hw, pickup_qr), 400, "invalid_code")  # a pickup code is not an appointment code
     assert "领取证照" in body["message_zh"] and body["code_kind"] == "licence"
@@ -191,7 +191,7 @@ def test_invalid_codes_and_throttle(hw):
 
 def test_wrong_hall(hw):
     ring = hw.app.extensions["pickup_keys"].ring()
-    qr = pickup_codes.sign(ring, kind="appointment", hall="999999-001", object_id=1, expires_at=None)
+    qr = signed_codes.sign(ring, kind="appointment", hall="999999-001", object_id=1, expires_at=None)
     refused(check_in(hw, qr), 403, "wrong_hall")
 
 

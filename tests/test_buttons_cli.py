@@ -12,8 +12,8 @@ import tty
 
 import pytest
 
+from hall_client.client import HallClient
 from hardware.button_box import ButtonsFileError, load_buttons_file
-from queue_server.client import HallClient
 from tests.hall_server import ROOT
 
 

@@ -6,10 +6,10 @@ from collections import Counter
 
 import pytest
 
-from queue_server import accounts
-from queue_server.client import HallClient
+from hall_client.client import HallClient
 from queue_server.hall import Hall
 from queue_server.hall_config import load_config
+from queue_server.ops import accounts
 from tests.conftest import seed
 from tests.hall_server import ServerProcess
 

@@ -9,16 +9,17 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
-from queue_server import accounts, audit, window_ops
 from queue_server.clock import FixedClock
 from queue_server.errors import BadRequest
 from queue_server.hall import Hall
 from queue_server.hall_config import load_config
-from queue_server.history import day_range, range_stats
-from queue_server.history_export import stats_range_csv, stats_xlsx
+from queue_server.ops import accounts, audit
+from queue_server.ops import windows as window_ops
+from queue_server.ops.exports import stats_range_csv, stats_xlsx
+from queue_server.ops.history import day_range, range_stats
+from queue_server.ops.supervision_alerts import CallCounts, computed_alerts
+from queue_server.ops.tickets import issue_ticket
 from queue_server.ratings import ops
-from queue_server.supervision_alerts import CallCounts, computed_alerts
-from queue_server.ticket_ops import issue_ticket
 
 AMY = accounts.Principal(kind="staff", name="amy")
 BEN = accounts.Principal(kind="staff", name="ben")
@@ -134,7 +135,7 @@ def test_the_audit_log_is_append_only(hall):
 
 
 def test_balancing_proposals_move_front_desks_only(hall):
-    from queue_server.rebalance_api import movable_zones, proposals
+    from queue_server.ops.balancing import movable_zones, proposals
 
     people = [accounts.Principal(kind="staff", name=f"s{n}") for n in range(4)]
     for p, window in zip(people, (1, 2, 3, 41), strict=True):

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import requests
 
+from hall_client.client import HallClient
 from kiosk.device_config import load_device
-from queue_server.client import HallClient
 from tests.hall_server import free_port
 
 

@@ -2,7 +2,7 @@
 
 import random
 
-from queue_server.dispatch import DispatchRules, Waiting, choose_next, queue_order
+from queue_server.core.dispatch import DispatchRules, Waiting, choose_next, queue_order
 
 RULES = DispatchRules(priority_boost_s=900)
 TARGETS = {"A": 1200, "B": 1200, "C": 600}

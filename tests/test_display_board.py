@@ -1,7 +1,7 @@
 """The Kivy wall board under Xvfb against a real server: shows and speaks calls, survives a server restart."""
 
+from hall_client.client import HallClient
 from hardware.announcement_text import announcement_texts
-from queue_server.client import HallClient
 from tests.display_driver_client import BoardDriver
 
 

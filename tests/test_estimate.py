@@ -1,10 +1,10 @@
-"""Wait estimates (queue_server.estimate): the snapshot the server and the simulator share, and its quality."""
+"""Wait estimates (queue_server.core.estimate): the snapshot the server and the simulator share, and its quality."""
 
 from pathlib import Path
 
 import pytest
 
-from queue_server.estimate import (
+from queue_server.core.estimate import (
     OpenWindow,
     ZoneSnapshot,
     build_snapshots,

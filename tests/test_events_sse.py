@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from queue_server.client import HallClient
+from hall_client.client import HallClient
 from tests.hall_server import ServerProcess
 
 SUBSCRIBERS = 200

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import time
 
+from hall_client.client import HallClient
 from hardware.testing.qr_video import QrScene, write_video
-from queue_server.client import HallClient
 from tests.kiosk_driver_helpers import device_file, finish_driver, run_driver, start_driver
 from tests.printer_double import PrinterDouble
 

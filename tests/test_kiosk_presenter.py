@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from hall_client.client import ApiError, ServerUnreachable
 from hardware.printer_errors import PaperOut, PrinterOffline
 from kiosk.device_config import DeviceConfigError, load_device, parse_device
 from kiosk.presenter import KioskPresenter
 from kiosk.runner import InlineRunner
 from kiosk.search import matches, search
 from kiosk.ticket_info import materials_lines, serving_windows, ticket_layout
-from queue_server.client import ApiError, ServerUnreachable
 
 MATTER = {"code": "A01", "zone": "commerce", "name_zh": "企业设立登记", "name_en": "Register a company",
           "common": True, "legal_days": 15, "promised_days": 1, "fee_zh": "不收费", "fee_en": "Free",

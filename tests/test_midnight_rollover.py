@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from queue_server import accounts
 from queue_server.app import create_app
 from queue_server.clock import FixedClock
+from queue_server.ops import accounts
 
 # 23:50 on 2026-11-23 in Jinan is 15:50 UTC: the UTC date is the same, the local day ends in 10 minutes.
 LATE_EVENING = datetime(2026, 11, 23, 15, 50, tzinfo=UTC)

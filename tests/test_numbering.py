@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from queue_server.numbering import format_number, service_day
+from queue_server.core.numbering import format_number, service_day
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -8,8 +8,9 @@ import stat
 
 import pytest
 
-from queue_server import pickup_codes
-from queue_server.pickups import keyfile
+from hardware.locker import open_locker
+from queue_server.codes import keyfile
+from queue_server.core import signed_codes
 from tests.locker_board import PtyLockerBoard
 from tests.pickup_helpers import make_hallway
 
@@ -114,7 +115,7 @@ def test_forged_or_altered_code_is_invalid_and_audited(hw):
     t = lic["pickup_qr"]
     forged = t[:-1] + ("0" if t[-1] != "0" else "1")
     assert_refused(hw.redeem(forged), 400, "invalid_code")
-    other_id = pickup_codes.sign(pickup_codes.KeyRing(keys=(pickup_codes.new_key(1),), code_secret=b"x" * 32),
+    other_id = signed_codes.sign(signed_codes.KeyRing(keys=(signed_codes.new_key(1),), code_secret=b"x" * 32),
                                  kind="licence", hall=hw.hall.config.code, object_id=lic["id"], expires_at=None)
     assert_refused(hw.redeem(other_id), 400, "invalid_code")
     assert_refused(hw.redeem("ABCD-EFGH0"), 400, "invalid_code")
@@ -126,7 +127,7 @@ def test_forged_or_altered_code_is_invalid_and_audited(hw):
 
 def test_code_of_another_hall(hw):
     ring = hw.app.extensions["pickup_keys"].ring()
-    t = pickup_codes.sign(ring, kind="licence", hall="370103-002", object_id=1, expires_at=None)
+    t = signed_codes.sign(ring, kind="licence", hall="370103-002", object_id=1, expires_at=None)
     body = assert_refused(hw.redeem(t), 403, "wrong_hall")
     assert "370103-002" in body["message_zh"] and body["hall"] == "370103-002"
     assert audit_rows(hw)[-1]["outcome"] == "wrong_hall"
@@ -194,8 +195,8 @@ def test_rotation_and_retirement_while_running(hw):
     old = hw.licence()
     assert keyfile.rotate(path, hw.clock()) == 2
     new = hw.licence(case_no="LX2026-0002")
-    assert pickup_codes.parse_unverified(new["pickup_qr"])[1] == 2
-    assert pickup_codes.parse_unverified(old["pickup_qr"])[1] == 1
+    assert signed_codes.parse_unverified(new["pickup_qr"])[1] == 2
+    assert signed_codes.parse_unverified(old["pickup_qr"])[1] == 1
     third = hw.licence(case_no="LX2026-0003")
     keyfile.retire(path, 1, hw.clock())
     assert_refused(hw.redeem(old["pickup_qr"]), 400, "invalid_code")  # retired key
@@ -213,7 +214,7 @@ def test_rotation_and_retirement_while_running(hw):
 
 def test_locker_opens_the_door(tmp_path):
     with PtyLockerBoard() as board:
-        hw = make_hallway(tmp_path, settings={"LOCKER": f"serial:{board.port}"})
+        hw = make_hallway(tmp_path, locker=open_locker(f"serial:{board.port}"))
         lic = hw.licence(method="locker", locker_door="7")
         r = hw.redeem(lic["pickup_code"])
         assert r.status_code == 201, r.get_json()
@@ -226,7 +227,7 @@ def test_locker_opens_the_door(tmp_path):
 
 def test_jammed_door_leaves_the_licence_ready(tmp_path):
     with PtyLockerBoard(jammed=("3",)) as board:
-        hw = make_hallway(tmp_path, settings={"LOCKER": f"serial:{board.port}"})
+        hw = make_hallway(tmp_path, locker=open_locker(f"serial:{board.port}"))
         lic = hw.licence(method="locker", locker_door="3")
         body = assert_refused(hw.redeem(lic["pickup_qr"]), 503, "locker_failed")
         assert body["locker_error"] == "JAMMED"
@@ -322,7 +323,7 @@ def test_a_lapsed_pickup_ticket_frees_the_licence_for_a_new_one(hw):
 
 def test_an_appointment_code_at_pickup_points_to_check_in(hw):
     ring = hw.app.extensions["pickup_keys"].ring()
-    qr = pickup_codes.sign(ring, kind="appointment", hall=hw.hall.config.code, object_id=1, expires_at=None)
+    qr = signed_codes.sign(ring, kind="appointment", hall=hw.hall.config.code, object_id=1, expires_at=None)
     body = assert_refused(hw.redeem(qr), 400, "invalid_code")
     assert "预约签到" in body["message_zh"] and "Appointment check-in" in body["message_en"]
 

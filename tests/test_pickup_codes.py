@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import segno
 
-from queue_server import pickup_codes as pc
+from queue_server.core import signed_codes as pc
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 HALL = "370102-001"

@@ -7,9 +7,9 @@ from collections import Counter
 
 import requests
 
-from queue_server import accounts
 from queue_server.hall import Hall
 from queue_server.hall_config import load_config
+from queue_server.ops import accounts
 
 ATTEMPTS_PER_KIOSK = 3
 LICENCES = 10

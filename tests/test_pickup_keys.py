@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from queue_server.cli import cli
-from queue_server.pickups.keyfile import KeyFileError, KeyStore, key_path_for
+from queue_server.codes.keyfile import KeyFileError, KeyStore, key_path_for
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 

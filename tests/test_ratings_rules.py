@@ -6,15 +6,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from queue_server import accounts, window_ops
 from queue_server.clock import FixedClock
+from queue_server.core.rating_scale import check_rating, is_bad, satisfaction
 from queue_server.errors import Conflict
 from queue_server.hall import Hall
 from queue_server.hall_config import load_config
+from queue_server.ops import accounts
+from queue_server.ops import windows as window_ops
+from queue_server.ops.tickets import issue_ticket
 from queue_server.ratings import ops
-from queue_server.ratings.scale import check_rating, is_bad, satisfaction
 from queue_server.ratings.tokens import BadToken, make_token, read_token
-from queue_server.ticket_ops import issue_ticket
 
 
 def test_satisfaction_counts_basic_satisfied_as_satisfied():
@@ -93,7 +94,7 @@ def test_each_hall_signs_with_its_own_secret(hall, tmp_path):
 
 
 def test_an_unanswered_bad_rating_becomes_a_red_alert_after_a_day(hall):
-    from queue_server.supervision_api import live_hall
+    from queue_server.api.supervision import live_hall
 
     t = _served(hall)
     ops.rate(hall, t["id"], {"score": 1, "reason": "fees"}, source="phone")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from queue_server.rebalance import erlang_c, mmc_mean_wait_s
+from queue_server.core.rebalance import erlang_c, mmc_mean_wait_s
 from simulator.engine import simulate
 from simulator.metrics import batch_means_interval, prediction_error
 from simulator.policies import POLICIES

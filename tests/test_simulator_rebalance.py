@@ -1,8 +1,8 @@
-"""Window moves proposed to the manager (queue_server.rebalance, pure)."""
+"""Window moves proposed to the manager (queue_server.core.rebalance, pure)."""
 
 import pytest
 
-from queue_server.rebalance import Move, ZoneLoad, mmc_mean_wait_s, propose_moves, zone_waiting_time
+from queue_server.core.rebalance import Move, ZoneLoad, mmc_mean_wait_s, propose_moves, zone_waiting_time
 
 WINDOWS = {n: ["commerce", "public"] for n in range(1, 9)} | {n: ["public", "commerce"] for n in range(9, 13)}
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner
 
-from queue_server.client import HallClient
+from hall_client.client import HallClient
 from queue_server.hall_config import load_config
 from simulator.cli import simulate
 from simulator.replay import arrivals_from_db

@@ -3,8 +3,10 @@
 import ast
 from pathlib import Path
 
-from queue_server import dispatch, estimate, live, window_ops
+from queue_server.core import dispatch, estimate
 from queue_server.hall_config import load_config
+from queue_server.ops import live
+from queue_server.ops import windows as window_ops
 from simulator.engine import simulate
 from simulator.policies import POLICIES
 from simulator.scenarios import poisson_arrivals, single_zone_config

@@ -1,6 +1,6 @@
 import pytest
 
-from queue_server.ticket_states import ALL_STATES, TRANSITIONS, IllegalTransition, TicketFacts, next_state
+from queue_server.core.ticket_states import ALL_STATES, TRANSITIONS, IllegalTransition, TicketFacts, next_state
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import sync_playwright
 
-from queue_server.client import HallClient
+from hall_client.client import HallClient
 from tests.hall_server import SAMPLE_CONFIG, ServerProcess
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]

@@ -10,11 +10,8 @@ import numpy as np
 from PIL import Image
 
 REPO = Path(__file__).resolve().parents[2]
-# The team's shared folder sits beside the checkout; a clone made elsewhere finds it through
-# $HALL_QR_BLACKBOX or at the workspace's usual place.
-_CANDIDATES = [Path(p) for p in (os.environ.get("HALL_QR_BLACKBOX"),) if p] + [
-    REPO.parent / "shared" / "qr-blackbox", Path("/work/shared/qr-blackbox")]
-BLACKBOX_DIR = next((p for p in _CANDIDATES if p.is_dir()), _CANDIDATES[0])
+# The photo set is the team's shared folder beside the checkout, or wherever the HALL_QR_BLACKBOX setting says.
+BLACKBOX_DIR = Path(os.environ.get("HALL_QR_BLACKBOX") or REPO.parent / "shared" / "qr-blackbox")
 PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")
 
 

@@ -6,9 +6,9 @@ import json
 
 from flask import Blueprint, jsonify
 
+from queue_server.api.helpers import field, hall, json_body, principal, requires
 from queue_server.clock import to_iso
 from queue_server.errors import BadRequest, NotFound
-from queue_server.web_helpers import field, hall, json_body, principal, requires
 
 bp = Blueprint("alerts", __name__)
 ALERT_KINDS = ("help", "printer_paper_out", "printer_offline", "printer_ok", "camera_missing", "device_error")

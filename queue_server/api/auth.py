@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from queue_server import accounts
-from queue_server.web_helpers import bearer_token, field, hall, json_body, principal
+from queue_server.api.helpers import bearer_token, field, hall, json_body, principal
+from queue_server.ops import accounts
 
 bp = Blueprint("auth", __name__)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from queue_server.api.helpers import hall
 from queue_server.errors import BadRequest
-from queue_server.live import board
-from queue_server.web_helpers import hall
+from queue_server.ops.live import board
 
 bp = Blueprint("board", __name__)
 

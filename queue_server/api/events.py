@@ -12,9 +12,9 @@ import json
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
+from queue_server.api.helpers import hall
 from queue_server.broker import LiveEvent
 from queue_server.errors import BadRequest
-from queue_server.web_helpers import hall
 
 bp = Blueprint("events", __name__)
 

@@ -6,8 +6,8 @@ from dataclasses import asdict
 
 from flask import Blueprint, jsonify
 
-from queue_server.web_helpers import hall
-from queue_server.window_ops import list_windows
+from queue_server.api.helpers import hall
+from queue_server.ops.windows import list_windows
 
 bp = Blueprint("hall_info", __name__)
 

@@ -1,4 +1,11 @@
-"""Statistics of a day, as JSON and CSV."""
+"""Statistics: a day as JSON and CSV; a range of days (history) as JSON, CSV and an Excel workbook.
+
+    GET /api/v1/stats?date=                      staff, manager: one day
+    GET /api/v1/stats/export.csv?date=           manager
+    GET /api/v1/stats/range?from=&to=            manager: history figures for a day or a range
+    GET /api/v1/stats/export.xlsx?from=&to=      manager: the same as an Excel workbook
+    GET /api/v1/stats/export-range.csv?from=&to= manager
+"""
 
 from __future__ import annotations
 
@@ -6,11 +13,14 @@ from datetime import date
 
 from flask import Blueprint, Response, jsonify, request
 
+from queue_server.api.helpers import hall, requires
 from queue_server.errors import BadRequest
-from queue_server.stats import day_stats, stats_csv
-from queue_server.web_helpers import hall, requires
+from queue_server.ops.exports import stats_range_csv, stats_xlsx
+from queue_server.ops.history import day_range, range_stats
+from queue_server.ops.stats import day_stats, stats_csv
 
 bp = Blueprint("stats", __name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _day() -> str:
@@ -36,3 +46,36 @@ def export_csv():
     body = "\ufeff" + stats_csv(day_stats(hall(), day))  # BOM: Excel opens UTF-8 CSV correctly
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="hall-stats-{day}.csv"'})
+
+
+def day_range_args() -> tuple[str, str]:
+    """?from=&to= (or ?date=) as the first and last service day."""
+    return day_range(hall(), request.args.get("from") or request.args.get("date"),
+                     request.args.get("to") or request.args.get("date"))
+
+
+@bp.get("/stats/range")
+@requires("manager")
+def stats_range():
+    return jsonify(range_stats(hall(), *day_range_args()))
+
+
+def _filename(first: str, last: str, ext: str) -> str:
+    return f"hall-stats-{first}.{ext}" if first == last else f"hall-stats-{first}_{last}.{ext}"
+
+
+@bp.get("/stats/export.xlsx")
+@requires("manager")
+def export_xlsx():
+    first, last = day_range_args()
+    return Response(stats_xlsx(range_stats(hall(), first, last)), mimetype=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{_filename(first, last, "xlsx")}"'})
+
+
+@bp.get("/stats/export-range.csv")
+@requires("manager")
+def export_range_csv():
+    first, last = day_range_args()
+    body = "\ufeff" + stats_range_csv(range_stats(hall(), first, last))  # BOM so Excel reads UTF-8
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{_filename(first, last, "csv")}"'})

@@ -1,11 +1,12 @@
-"""Tickets: take a number, look one up, cancel, requeue a no-show."""
+"""Tickets: take a number, look one up, cancel, requeue a no-show, the rating link for its QR."""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from queue_server.ticket_ops import cancel_ticket, get_ticket, issue_ticket, requeue_ticket
-from queue_server.web_helpers import field, hall, json_body, principal, requires
+from queue_server.api.helpers import field, hall, json_body, principal, requires
+from queue_server.ops.tickets import cancel_ticket, get_ticket, issue_ticket, requeue_ticket
+from queue_server.ratings import ops as rating_ops
 
 bp = Blueprint("tickets", __name__)
 
@@ -43,3 +44,9 @@ def cancel(ticket_id: int):
 @requires("staff", "manager", "kiosk")
 def requeue(ticket_id: int):
     return jsonify(requeue_ticket(hall(), ticket_id, actor=principal().actor))
+
+
+@bp.get("/tickets/<int:ticket_id>/rating-link")
+@requires("kiosk", "staff", "manager")
+def rating_link(ticket_id: int):
+    return jsonify(rating_ops.rating_link(hall(), ticket_id))

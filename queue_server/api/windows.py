@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from queue_server import window_ops
+from queue_server.api.helpers import field, hall, json_body, principal, requires
 from queue_server.errors import NotFound
-from queue_server.web_helpers import field, hall, json_body, principal
+from queue_server.ops import windows as window_ops
+from queue_server.pickups import licences
 
 bp = Blueprint("windows", __name__)
 
@@ -53,3 +54,18 @@ def window_action(no: int, action: str):
 def put_zones(no: int):
     body = json_body()
     return jsonify(window_ops.set_zones(hall(), no, body.get("zones"), principal(), field(body, "reason", str)))
+
+
+@bp.get("/windows/<int:no>/licence")
+@requires("staff", "manager")
+def window_licence(no: int):
+    """What the pickup desk's console shows: the licence behind the ticket being served (null if none)."""
+    db = hall().store.read()
+    row = db.execute("SELECT current_ticket FROM windows WHERE number = ?", [no]).fetchone()
+    if row is None:
+        raise NotFound(f"there is no window {no}", code="unknown_window")
+    licence = None
+    if row[0] is not None:
+        found = list(db.query("SELECT * FROM licences WHERE ticket_id = ?", [row[0]]))
+        licence = licences.public(found[0]) if found else None
+    return jsonify({"window": no, "ticket_id": row[0], "licence": licence})

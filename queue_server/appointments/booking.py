@@ -7,13 +7,14 @@ from datetime import date, datetime, time, timedelta
 
 from sqlite_utils import Database
 
-from queue_server import pickup_codes
 from queue_server.appointments.config import AppointmentRules
 from queue_server.appointments.slots import find_slot, is_closed, slots_for
 from queue_server.clock import from_iso, to_iso
-from queue_server.errors import BadRequest, Conflict, NotFound
+from queue_server.codes.keyfile import KeyStore
+from queue_server.core import signed_codes
+from queue_server.errors import BadRequest, Conflict
 from queue_server.hall import Hall
-from queue_server.pickups.keyfile import KeyStore
+from queue_server.storage.rows import get_row
 
 TAKEN = ("booked", "checked_in")  # states that hold a place in a slot
 
@@ -104,10 +105,10 @@ def book(hall: Hall, rules: AppointmentRules, keys: KeyStore, body: dict, actor:
         appointment_id = db["appointments"].insert(row).last_pk
         secret = keys.ring().code_secret
         for nonce in range(50):
-            code = pickup_codes.typed_code(secret, kind="appointment", object_id=appointment_id, nonce=nonce)
+            code = signed_codes.typed_code(secret, kind="appointment", object_id=appointment_id, nonce=nonce)
             try:
                 db.execute("UPDATE appointments SET code_hash = ?, code_nonce = ? WHERE id = ?",
-                           [pickup_codes.code_hash(secret, code), nonce, appointment_id])
+                           [signed_codes.code_hash(secret, code), nonce, appointment_id])
                 break
             except sqlite3.IntegrityError:
                 continue
@@ -117,18 +118,16 @@ def book(hall: Hall, rules: AppointmentRules, keys: KeyStore, body: dict, actor:
 
 def codes(hall: Hall, keys: KeyStore, row: dict) -> dict:
     ring = keys.ring()
-    code = pickup_codes.typed_code(ring.code_secret, kind="appointment", object_id=row["id"], nonce=row["code_nonce"])
+    code = signed_codes.typed_code(ring.code_secret, kind="appointment", object_id=row["id"], nonce=row["code_nonce"])
     day = date.fromisoformat(row["day"])
     until = datetime.combine(day, time(23, 59, 59), hall.config.tz)  # the QR is good for the booked day only
-    qr = pickup_codes.sign(ring, kind="appointment", hall=hall.config.code, object_id=row["id"], expires_at=until)
-    return {"code": pickup_codes.display_code(code), "qr": qr}
+    qr = signed_codes.sign(ring, kind="appointment", hall=hall.config.code, object_id=row["id"], expires_at=until)
+    return {"code": signed_codes.display_code(code), "qr": qr}
 
 
 def load(db: Database, appointment_id: int) -> dict:
-    rows = list(db.query("SELECT * FROM appointments WHERE id = ?", [appointment_id]))
-    if not rows:
-        raise NotFound(f"no appointment with id {appointment_id}", code="appointment_not_found")
-    return rows[0]
+    return get_row(db, "appointments", appointment_id, code="appointment_not_found",
+                   message=f"no appointment with id {appointment_id}")
 
 
 def public(row: dict) -> dict:

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from queue_server import pickup_codes
-from queue_server.accounts import Principal
 from queue_server.appointments.booking import load, slot_start
 from queue_server.clock import to_iso
-from queue_server.errors import HallError, NotFound
+from queue_server.codes import audit_log
+from queue_server.codes.keyfile import KeyStore
+from queue_server.codes.lookup import resolve_code
+from queue_server.codes.refusals import Refused
+from queue_server.codes.throttle import guarded
+from queue_server.errors import NotFound
 from queue_server.hall import Hall
-from queue_server.pickups import audit_log
-from queue_server.pickups.code_lookup import resolve_code
-from queue_server.pickups.keyfile import KeyStore
-from queue_server.pickups.refusals import Refused, too_many_attempts
-from queue_server.ticket_ops import issue_ticket
+from queue_server.ops.accounts import Principal
+from queue_server.ops.tickets import issue_ticket
 
 MAX_WRONG_TYPED_PER_MINUTE = 5
 
@@ -45,19 +45,9 @@ def _invalid(detail: str = "") -> Refused:
 
 
 def check_in(hall: Hall, keys: KeyStore, code: str, p: Principal, *, limit: int = MAX_WRONG_TYPED_PER_MINUTE) -> dict:
-    typed = not pickup_codes.looks_like_token(code)
-    appointment_id = None
-    try:
-        if typed and audit_log.wrong_typed_in_last_minute(hall.store.read(), p.name, hall.now()) >= limit:
-            raise too_many_attempts(limit)
-        appointment_id, typed = resolve(hall, keys, code)
-        return _check_in(hall, appointment_id, typed, p)
-    except HallError as e:
-        with hall.store.write() as db:
-            audit_log.record(db, at=hall.now(), subject="appointment", action="check_in", outcome=e.code,
-                             object_id=appointment_id, device=p.name, typed=typed,
-                             detail={"message": e.message[:300]})
-        raise
+    return guarded(hall, code, p, subject="appointment", action="check_in", limit=limit,
+                   resolve=lambda c: resolve(hall, keys, c),
+                   use=lambda appointment_id, typed: _check_in(hall, appointment_id, typed, p))
 
 
 def _check_in(hall: Hall, appointment_id: int, typed: bool, p: Principal) -> dict:

@@ -7,11 +7,11 @@ and resyncs from /api/v1/board on every (re)connect.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, render_template, request
+from flask import Blueprint, render_template, request
 
 from queue_server.api.board import zones_arg
+from queue_server.api.helpers import hall
 from queue_server.errors import BadRequest, NotFound
-from queue_server.web_helpers import hall
 
 bp = Blueprint("board_pages", __name__, static_folder="static/board", static_url_path="/board-assets",
                template_folder="templates")
@@ -39,6 +39,3 @@ def window_screen(number: int):
         raise NotFound(f"there is no window {number} in this hall", code="window_not_found")
     return render_template("window_screen.html", hall=h.config, window=number)
 
-
-def register(app: Flask) -> None:
-    app.register_blueprint(bp)

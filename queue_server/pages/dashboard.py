@@ -1,19 +1,18 @@
 """/dashboard: the hall manager's supervision page (live hall, balancing, follow-ups, history, audit).
-
-Also brings the manager API it uses (queue_server.supervision_api) and the audit log's schema and hook.
 """
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Blueprint
 
-from queue_server import supervision_api
-from queue_server.audit import migrations  # noqa: F401  (the audit log's own schema, applied with this extension)
-from queue_server.pages.page_auth import login_page, page_principal, register_assets, render_page
+from queue_server.pages.page_auth import login_page, page_principal, render_page
+
+bp = Blueprint("dashboard_page", __name__)
 
 TITLE = ("监督管理", "Supervision")
 
 
+@bp.get("/dashboard")
 def dashboard():
     p = page_principal()
     if p is None:
@@ -23,8 +22,3 @@ def dashboard():
                           message="此页面仅限大厅管理员。This page is for the hall manager only.")
     return render_page("dashboard.html", user=p.name)
 
-
-def register(app: Flask) -> None:
-    register_assets(app)
-    supervision_api.register(app)
-    app.add_url_rule("/dashboard", "dashboard_page", dashboard)

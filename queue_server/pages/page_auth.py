@@ -7,20 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, render_template
+from flask import Blueprint, render_template
 
-from queue_server.accounts import Principal, authenticate
+from queue_server.api.helpers import bearer_token, hall
 from queue_server.errors import HallError
-from queue_server.web_helpers import bearer_token, hall
+from queue_server.ops.accounts import Principal, authenticate
 
 HERE = Path(__file__).resolve().parent
 assets = Blueprint("hall_pages", __name__, static_folder=str(HERE / "static"), static_url_path="/pages-static",
                    template_folder=str(HERE / "templates"))
-
-
-def register_assets(app: Flask) -> None:
-    if "hall_pages" not in app.blueprints:
-        app.register_blueprint(assets)
 
 
 def page_principal() -> Principal | None:

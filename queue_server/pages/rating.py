@@ -1,16 +1,19 @@
 """好差评 pages: the rating pad at each window (/rate/window/{no}) and the phone page behind a ticket's QR
-(/rate/t/{token}). Both talk to queue_server.ratings.api."""
+(/rate/t/{token}). Both talk to queue_server.api.ratings."""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Blueprint
 
-from queue_server.pages.page_auth import register_assets, render_page
+from queue_server.api.helpers import hall
+from queue_server.pages.page_auth import render_page
 from queue_server.ratings import ops
 from queue_server.ratings.tokens import BadToken, read_token
-from queue_server.web_helpers import hall
+
+bp = Blueprint("rating_pages", __name__)
 
 
+@bp.get("/rate/window/<int:no>")
 def pad(no: int):
     if no not in {w.number for w in hall().config.windows}:
         return render_page("rate_error.html", status=404, message_zh=f"没有 {no} 号窗口",
@@ -18,6 +21,7 @@ def pad(no: int):
     return render_page("rate_pad.html", window=no)
 
 
+@bp.get("/rate/t/<token>")
 def phone(token: str):
     try:
         read_token(ops.secret(hall()), token)
@@ -26,8 +30,3 @@ def phone(token: str):
                            message_en=str(e))
     return render_page("rate_phone.html", token=token)
 
-
-def register(app: Flask) -> None:
-    register_assets(app)
-    app.add_url_rule("/rate/window/<int:no>", "rate_pad_page", pad)
-    app.add_url_rule("/rate/t/<token>", "rate_phone_page", phone)

@@ -28,7 +28,7 @@ def keys() -> None:
 @_db_option
 def keys_list(db_path: str) -> None:
     """Show the keys (never their secrets)."""
-    from queue_server.pickups.keyfile import KeyFileError, describe, key_path_for
+    from queue_server.codes.keyfile import KeyFileError, describe, key_path_for
 
     path = key_path_for(db_path)
     if not path.exists():
@@ -46,7 +46,7 @@ def keys_list(db_path: str) -> None:
 def keys_rotate(db_path: str) -> None:
     """Add a new signing key; codes signed with older keys keep working until those are retired."""
     from queue_server.clock import system_clock
-    from queue_server.pickups.keyfile import KeyFileError, key_path_for, rotate
+    from queue_server.codes.keyfile import KeyFileError, key_path_for, rotate
 
     try:
         new_id = rotate(key_path_for(db_path), system_clock())
@@ -61,7 +61,7 @@ def keys_rotate(db_path: str) -> None:
 def keys_retire(db_path: str, key_id: int) -> None:
     """Withdraw KEY_ID: QR codes signed with it stop working (typed codes still work)."""
     from queue_server.clock import system_clock
-    from queue_server.pickups.keyfile import KeyFileError, key_path_for, retire
+    from queue_server.codes.keyfile import KeyFileError, key_path_for, retire
 
     try:
         retire(key_path_for(db_path), key_id, system_clock())

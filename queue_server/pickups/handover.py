@@ -8,15 +8,16 @@ from __future__ import annotations
 import hmac
 from datetime import timedelta
 
-from queue_server import pickup_codes
-from queue_server.accounts import Principal
 from queue_server.clock import to_iso
+from queue_server.codes import audit_log
+from queue_server.codes.keyfile import KeyStore
+from queue_server.codes.refusals import Refused
+from queue_server.core import signed_codes
 from queue_server.errors import BadRequest, Forbidden
 from queue_server.hall import Hall
-from queue_server.pickups import audit_log, licences
-from queue_server.pickups.keyfile import KeyStore
+from queue_server.ops.accounts import Principal
+from queue_server.pickups import licences
 from queue_server.pickups.redeem import check_state
-from queue_server.pickups.refusals import Refused
 
 MAX_MISMATCHES = 3  # wrong ID digits for one licence within MISMATCH_WINDOW: a manager has to look
 MISMATCH_WINDOW = timedelta(minutes=30)
@@ -56,7 +57,7 @@ def handover(hall: Hall, keys: KeyStore, licence_id: int, id_last4: str, p: Prin
                               "The ID check failed several times; please call the duty manager to verify in person.",
                               retry_after_s=int(MISMATCH_WINDOW.total_seconds()))
             expected = row["id_last4_hash"] or ""
-            given = pickup_codes.digits_hash(secret, f"id:{licence_id}", digits)
+            given = signed_codes.digits_hash(secret, f"id:{licence_id}", digits)
             if not hmac.compare_digest(expected, given):
                 raise Refused("id_mismatch", "身份证号后四位与登记信息不符，请核对证件或委托书。",
                               "The last 4 ID characters do not match the record. Please check the ID card "

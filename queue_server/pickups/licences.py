@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from queue_server import pickup_codes
 from queue_server.clock import from_iso, to_iso
-from queue_server.errors import BadRequest, Conflict, NotFound
+from queue_server.codes.keyfile import KeyStore
+from queue_server.core import signed_codes
+from queue_server.errors import BadRequest, Conflict
 from queue_server.hall import Hall
-from queue_server.pickups.keyfile import KeyStore
+from queue_server.storage.rows import get_row
 
 METHODS = ("desk", "locker", "post")
 DEFAULT_HOLD_DAYS = 90  # how long the hall keeps a licence for pickup when the back office gives no expiry
@@ -117,13 +118,13 @@ def _insert(hall: Hall, db: Database, keys: KeyStore, clean: dict, actor: tuple[
     }
     licence_id = db["licences"].insert(row).last_pk
     db.execute("UPDATE licences SET id_last4_hash = ?, phone_last4_hash = ? WHERE id = ?",
-               [pickup_codes.digits_hash(secret, f"id:{licence_id}", clean["id_last4"]),
-                pickup_codes.digits_hash(secret, f"phone:{licence_id}", clean["phone_last4"]), licence_id])
+               [signed_codes.digits_hash(secret, f"id:{licence_id}", clean["id_last4"]),
+                signed_codes.digits_hash(secret, f"phone:{licence_id}", clean["phone_last4"]), licence_id])
     for nonce in range(50):  # a collision of 40-bit codes is rare; the next nonce gives another code
-        code = pickup_codes.typed_code(secret, kind="licence", object_id=licence_id, nonce=nonce)
+        code = signed_codes.typed_code(secret, kind="licence", object_id=licence_id, nonce=nonce)
         try:
             db.execute("UPDATE licences SET code_hash = ?, code_nonce = ? WHERE id = ?",
-                       [pickup_codes.code_hash(secret, code), nonce, licence_id])
+                       [signed_codes.code_hash(secret, code), nonce, licence_id])
             break
         except sqlite3.IntegrityError:
             continue
@@ -133,10 +134,10 @@ def _insert(hall: Hall, db: Database, keys: KeyStore, clean: dict, actor: tuple[
 def codes(hall: Hall, keys: KeyStore, row: dict) -> dict:
     """The typed code and the QR token of a licence (derived again for every notice)."""
     ring = keys.ring()
-    code = pickup_codes.typed_code(ring.code_secret, kind="licence", object_id=row["id"], nonce=row["code_nonce"])
-    token = pickup_codes.sign(ring, kind="licence", hall=hall.config.code, object_id=row["id"],
+    code = signed_codes.typed_code(ring.code_secret, kind="licence", object_id=row["id"], nonce=row["code_nonce"])
+    token = signed_codes.sign(ring, kind="licence", hall=hall.config.code, object_id=row["id"],
                               expires_at=from_iso(row["expires_at"]) if row["expires_at"] else None)
-    return {"pickup_code": pickup_codes.display_code(code), "pickup_qr": token}
+    return {"pickup_code": signed_codes.display_code(code), "pickup_qr": token}
 
 
 def created_answer(hall: Hall, keys: KeyStore, row: dict) -> dict:
@@ -209,10 +210,7 @@ def import_csv(hall: Hall, keys: KeyStore, data: bytes, actor: tuple[str, str]) 
 
 
 def load(db: Database, licence_id: int) -> dict:
-    rows = list(db.query("SELECT * FROM licences WHERE id = ?", [licence_id]))
-    if not rows:
-        raise NotFound(f"no licence with id {licence_id}", code="licence_not_found")
-    return rows[0]
+    return get_row(db, "licences", licence_id, code="licence_not_found", message=f"no licence with id {licence_id}")
 
 
 def mask_name(name: str) -> str:

@@ -1,24 +1,22 @@
-"""The locker the server opens doors with: setting LOCKER (a spec or an object), else $HALL_LOCKER, else none.
+"""The pickup locker as the server sees it: a port that the hall's adapter (hardware.locker) implements.
 
-A spec is "serial:/dev/ttyUSB0[:BAUD]" (hardware.locker) or "none". A wrong spec stops start-up with
-the reason; the serial port itself opens on the first door (and reopens after an error).
+The server is given its locker (`create_app(locker=...)`); it never imports a device library.
 """
 
 from __future__ import annotations
 
-import os
-
-from flask import Flask
+from typing import Protocol
 
 
-def install(app: Flask) -> None:
-    setting = app.config.get("LOCKER", os.environ.get("HALL_LOCKER") or None)
-    if isinstance(setting, str):
-        from hardware.locker import open_locker
+class LockerError(Exception):
+    """The locker could not open the door; `code` is the board's (or the adapter's) and the text says what to do."""
 
-        setting = open_locker(setting)
-    app.extensions["pickup_locker"] = setting or None
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
-def current(app: Flask) -> object | None:
-    return app.extensions.get("pickup_locker")
+class Locker(Protocol):
+    def open_door(self, door: str) -> None:
+        """Open one door, or raise LockerError."""

@@ -12,20 +12,22 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from queue_server import pickup_codes
-from queue_server.accounts import Principal
 from queue_server.clock import from_iso, to_iso
-from queue_server.errors import HallError, NotFound
+from queue_server.codes import audit_log
+from queue_server.codes.keyfile import KeyStore
+from queue_server.codes.lookup import resolve_code
+from queue_server.codes.refusals import Refused, invalid_code
+from queue_server.codes.throttle import guarded
+from queue_server.errors import NotFound
 from queue_server.hall import Hall
-from queue_server.pickups import audit_log, licences
-from queue_server.pickups.code_lookup import resolve_code
-from queue_server.pickups.keyfile import KeyStore
+from queue_server.ops.accounts import Principal
+from queue_server.ops.tickets import issue_ticket
+from queue_server.pickups import licences
+from queue_server.pickups.lockers import Locker, LockerError
 from queue_server.pickups.places import consult_place, pickup_place
-from queue_server.pickups.refusals import Refused, invalid_code, too_many_attempts
-from queue_server.ticket_ops import issue_ticket
 
 MAX_WRONG_TYPED_PER_MINUTE = 5
-LockerSource = Callable[[], object | None]  # returns a hardware.locker.Locker, or None if the hall has none
+LockerSource = Callable[[], Locker | None]  # the hall's locker, or None if it has none
 
 
 def local_time(hall: Hall, at: str | datetime) -> str:
@@ -87,25 +89,10 @@ def check_state(hall: Hall, row: dict, now: datetime) -> None:
         raise _expired_refusal(hall, row["id"])
 
 
-def _refuse(hall: Hall, error: HallError, *, action: str, device: str, typed: bool, licence_id: int | None) -> None:
-    with hall.store.write() as db:
-        audit_log.record(db, at=hall.now(), subject="licence", action=action, outcome=error.code,
-                         object_id=licence_id, device=device, typed=typed, detail={"message": error.message[:300]})
-
-
-def _guarded(hall: Hall, keys: KeyStore, code: str, p: Principal, action: str, limit: int, body: Callable) -> dict:
-    """Resolve the code, run `body(licence_id, typed)`, and audit a refusal whatever its cause."""
-    typed = not pickup_codes.looks_like_token(code)
-    licence_id = None
-    try:
-        if typed and audit_log.wrong_typed_in_last_minute(hall.store.read(), p.name, hall.now()) >= limit:
-            raise too_many_attempts(limit)
-        licence_id, typed = resolve(hall, keys, code)
-        return body(licence_id, typed)
-    except HallError as e:
-        licence_id = licence_id or e.details.get("licence_id")
-        _refuse(hall, e, action=action, device=p.name, typed=typed, licence_id=licence_id)
-        raise
+def _guarded(hall: Hall, keys: KeyStore, code: str, p: Principal, action: str, limit: int,
+             use: Callable[[int, bool], dict]) -> dict:
+    return guarded(hall, code, p, subject="licence", action=action, limit=limit,
+                   resolve=lambda c: resolve(hall, keys, c), use=use)
 
 
 def redeem(hall: Hall, keys: KeyStore, code: str, p: Principal, *, locker: LockerSource,
@@ -202,9 +189,7 @@ def _desk_ticket(hall: Hall, row: dict, p: Principal) -> dict:
                           f"and bring your ID card to collect your {row['licence_type']}."}
 
 
-def _open_locker(hall: Hall, row: dict, device: object, p: Principal) -> dict:
-    from hardware.locker import LockerError
-
+def _open_locker(hall: Hall, row: dict, device: Locker, p: Principal) -> dict:
     door = row["locker_door"]
     try:
         device.open_door(door)

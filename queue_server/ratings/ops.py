@@ -2,56 +2,21 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 
 from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
-from queue_server.accounts import Principal
 from queue_server.clock import from_iso, to_iso
+from queue_server.core.rating_scale import FOLLOW_UP_HOURS, check_rating, is_bad, level
 from queue_server.errors import BadRequest, Conflict, Forbidden, NotFound
 from queue_server.hall import Hall
-from queue_server.live import ticket_status
-from queue_server.ratings.scale import FOLLOW_UP_HOURS, check_rating, is_bad, level
+from queue_server.ops.accounts import Principal
+from queue_server.ops.tickets import load_ticket, ticket_status
 from queue_server.ratings.tokens import make_token
-from queue_server.ticket_ops import load_ticket
+from queue_server.storage.rows import get_row
 
 RATE_WITHIN = timedelta(days=1)  # a service may be rated up to a day after it finished
 PAD_SHOWS_FOR = timedelta(minutes=5)  # the pad offers a finished ticket for this long
-
-migrations = Migrations("ratings")
-
-
-@migrations()
-def m001_ratings(db: Database) -> None:
-    db["ratings"].create(
-        {"id": int, "ticket_id": int, "day": str, "number": str, "zone": str, "matter": str, "window": int,
-         "staff": str, "score": int, "reason": str, "comment": str, "source": str, "at": str},
-        pk="id", not_null={"ticket_id", "score", "at"},
-    )
-    # Once per ticket, enforced by the database itself.
-    db["ratings"].create_index(["ticket_id"], unique=True)
-    db["ratings"].create_index(["day"])
-    db["rating_followups"].create(
-        {"id": int, "rating_id": int, "opened_at": str, "due_at": str, "state": str, "assignee": str,
-         "closed_at": str, "closed_by": str, "outcome": str},
-        pk="id", not_null={"rating_id", "opened_at", "state"},
-    )
-    db["rating_followups"].create_index(["rating_id"], unique=True)
-    db["rating_followup_notes"].create(
-        {"id": int, "followup_id": int, "at": str, "author": str, "text": str}, pk="id",
-    )
-    # The hall's own signing key for the rating links printed in ticket QR codes.
-    db["rating_secret"].create({"id": int, "secret": str}, pk="id")
-    db["rating_secret"].insert({"id": 1, "secret": secrets.token_hex(32)})
-
-
-@migrations()
-def m002_contact(db: Database) -> None:
-    # A citizen who rates badly may leave a phone number so the follow-up can call back.
-    db["ratings"].add_column("contact", str)
-
 
 def secret(hall: Hall) -> str:
     return hall.store.read().execute("SELECT secret FROM rating_secret WHERE id = 1").fetchone()[0]
@@ -192,10 +157,8 @@ def list_followups(hall: Hall, state: str | None = None, limit: int = 200, only:
 
 
 def _load_followup(db: Database, followup_id: int) -> dict:
-    rows = list(db.query("SELECT * FROM rating_followups WHERE id = ?", [followup_id]))
-    if not rows:
-        raise NotFound(f"there is no follow-up item {followup_id}", code="followup_not_found")
-    return rows[0]
+    return get_row(db, "rating_followups", followup_id, code="followup_not_found",
+                   message=f"there is no follow-up item {followup_id}")
 
 
 def update_followup(hall: Hall, followup_id: int, action: str, p: Principal, body: dict) -> dict:

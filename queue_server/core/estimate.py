@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from queue_server.dispatch import DispatchRules, Waiting, order_key
+from queue_server.core.dispatch import DispatchRules, Waiting, order_key
 
 # How many recent services inform a zone's mean, and how many observations the configured
 # value counts as. Chosen with the simulator (bench/README.md): fewer makes the mean too noisy

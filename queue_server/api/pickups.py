@@ -7,29 +7,27 @@
     POST /api/v1/licences/{id}/ready          manager/backoffice: a pending licence is finished
     GET  /api/v1/licences/{id}/notice.png|notice.pdf|sms   manager/backoffice: the pickup notice, the SMS text
     POST /api/v1/licences/{id}/handover       staff at the pickup desk: {"id_last4", "window"?}
-    GET  /api/v1/windows/{no}/licence         staff/manager: the licence to fetch for the window's current ticket
     POST /api/v1/pickups                      kiosk: {"code"} → 201 desk ticket | 201 locker door | 200 post address
     POST /api/v1/pickups/confirm              kiosk: {"code", "accept": true|false} for a postal licence
     GET  /api/v1/code-audit?date=             manager: that day's redeems, refusals, check-ins and handovers
 Refusals are 4xx {"error","message","message_zh","message_en"}: invalid_code, wrong_hall, expired,
 already_collected, not_ready, too_many_attempts (and no_locker, locker_failed, id_mismatch).
-Settings: PICKUP_KEY_FILE (default <db>.keys.json), LOCKER (or $HALL_LOCKER), PICKUP_MAX_WRONG_PER_MINUTE.
+Settings: PICKUP_MAX_WRONG_PER_MINUTE; the code keys and the locker are the app's (see app.py).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
+from queue_server.api.helpers import field, hall, json_body, principal, requires
 from queue_server.clock import to_iso
-from queue_server.errors import BadRequest, NotFound
+from queue_server.codes.audit_log import between, history
+from queue_server.codes.keyfile import KeyStore
+from queue_server.errors import BadRequest
 from queue_server.pickups import handover as handover_ops
-from queue_server.pickups import licences, lockers, notice, redeem
-from queue_server.pickups.audit_log import between, history
-from queue_server.pickups.keyfile import KeyStore, key_path_for
-from queue_server.pickups.schema import migrations  # noqa: F401  (the Hall applies this extension's schema)
-from queue_server.web_helpers import field, hall, json_body, principal, requires
+from queue_server.pickups import licences, notice, redeem
 
 bp = Blueprint("pickups", __name__)
 BACK_OFFICE = ("manager", "backoffice")
@@ -138,21 +136,6 @@ def handover(licence_id: int):
     return jsonify(handover_ops.handover(hall(), keys(), licence_id, digits, principal(), window))
 
 
-@bp.get("/windows/<int:no>/licence")
-@requires("staff", "manager")
-def window_licence(no: int):
-    """What the pickup desk's console shows: the licence behind the ticket being served (null if none)."""
-    db = hall().store.read()
-    row = db.execute("SELECT current_ticket FROM windows WHERE number = ?", [no]).fetchone()
-    if row is None:
-        raise NotFound(f"there is no window {no}", code="unknown_window")
-    licence = None
-    if row[0] is not None:
-        found = list(db.query("SELECT * FROM licences WHERE ticket_id = ?", [row[0]]))
-        licence = licences.public(found[0]) if found else None
-    return jsonify({"window": no, "ticket_id": row[0], "licence": licence})
-
-
 def _limit() -> int:
     return int(current_app.config.get("PICKUP_MAX_WRONG_PER_MINUTE", redeem.MAX_WRONG_TYPED_PER_MINUTE))
 
@@ -161,7 +144,7 @@ def _limit() -> int:
 @requires("kiosk")
 def pickup():
     code = field(json_body(), "code", str, required=True)
-    answer = redeem.redeem(hall(), keys(), code, principal(), locker=lambda: lockers.current(current_app),
+    answer = redeem.redeem(hall(), keys(), code, principal(), locker=lambda: current_app.extensions["pickup_locker"],
                            limit=_limit())
     return jsonify(answer), 200 if answer["method"] == "post" else 201
 
@@ -188,10 +171,3 @@ def code_audit():
     entries = between(h.store.read(), to_iso(start), to_iso(start + timedelta(days=1)))
     return jsonify({"date": day.isoformat(), "entries": entries})
 
-
-def register(app: Flask) -> None:
-    h = app.extensions["hall"]
-    path = app.config.get("PICKUP_KEY_FILE") or key_path_for(h.store.path)
-    app.extensions["pickup_keys"] = KeyStore(path, h.now())
-    lockers.install(app)
-    app.register_blueprint(bp, url_prefix="/api/v1")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from queue_server import pickup_codes
+from queue_server.codes.keyfile import KeyStore
+from queue_server.codes.refusals import Refused, other_kind, wrong_hall
+from queue_server.core import signed_codes
 from queue_server.hall import Hall
-from queue_server.pickups.keyfile import KeyStore
-from queue_server.pickups.refusals import Refused, other_kind, wrong_hall
 
 TABLES = {"licence": "licences", "appointment": "appointments"}
 
@@ -23,10 +23,10 @@ def resolve_code(hall: Hall, keys: KeyStore, code: str, *, kind: str, invalid: C
     `invalid(detail="")` and `expired(object_id)` build the service's own wording.
     """
     ring = keys.ring()
-    if pickup_codes.looks_like_token(code):
+    if signed_codes.looks_like_token(code):
         try:
-            claim = pickup_codes.verify(ring, code, kind=kind, hall=hall.config.code, now=hall.now())
-        except pickup_codes.CodeError as e:
+            claim = signed_codes.verify(ring, code, kind=kind, hall=hall.config.code, now=hall.now())
+        except signed_codes.CodeError as e:
             if e.reason == "wrong_hall":
                 raise wrong_hall(str(e.details["hall"])) from None
             if "code_kind" in e.details:
@@ -36,11 +36,11 @@ def resolve_code(hall: Hall, keys: KeyStore, code: str, *, kind: str, invalid: C
             raise invalid() from None
         return claim.object_id, False
     try:
-        typed = pickup_codes.normalize_typed(code)
-    except pickup_codes.CodeError as e:
+        typed = signed_codes.normalize_typed(code)
+    except signed_codes.CodeError as e:
         raise invalid(str(e)) from None
     row = hall.store.read().execute(f"SELECT id FROM {TABLES[kind]} WHERE code_hash = ?",
-                                    [pickup_codes.code_hash(ring.code_secret, typed)]).fetchone()
+                                    [signed_codes.code_hash(ring.code_secret, typed)]).fetchone()
     if row is None:
         raise invalid()
     return row[0], True

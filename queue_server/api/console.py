@@ -12,16 +12,16 @@ from datetime import datetime, time
 
 from flask import Blueprint, Flask, jsonify
 
-from queue_server.accounts import Principal
+from queue_server.api.helpers import hall, principal, requires
 from queue_server.clock import from_iso, to_iso
+from queue_server.core.rating_scale import satisfaction
 from queue_server.errors import Forbidden, NotFound
 from queue_server.hall import Hall
-from queue_server.live import zone_queues
-from queue_server.ratings.scale import satisfaction
-from queue_server.web_helpers import hall, principal, requires
-from queue_server.window_ops import list_windows
+from queue_server.ops.accounts import Principal
+from queue_server.ops.live import zone_queues
+from queue_server.ops.windows import list_windows
 
-bp = Blueprint("console_api", __name__)
+bp = Blueprint("console", __name__)
 
 
 def matter_guide(h: Hall, ticket: dict | None) -> dict | None:

@@ -1,4 +1,4 @@
-"""Balancing proposals for the dashboard, from the live hall and the pure planner queue_server.rebalance.
+"""Balancing proposals for the dashboard, from the live hall and the pure planner queue_server.core.rebalance.
 
 Turns the database into the planner's inputs (each zone's queue, arrivals over
 the last half hour, recent mean service time; the open windows' zones) and its
@@ -14,14 +14,14 @@ from datetime import timedelta
 
 from queue_server.clock import to_iso
 from queue_server.hall import Hall
-from queue_server.live import ARRIVAL_WINDOW_S, waiting_rows, zone_snapshots
+from queue_server.ops.live import ARRIVAL_WINDOW_S, waiting_rows, zone_snapshots
 
 
 def _planner():
     try:
-        return importlib.import_module("queue_server.rebalance")
+        return importlib.import_module("queue_server.core.rebalance")
     except ModuleNotFoundError as e:
-        if e.name != "queue_server.rebalance":
+        if e.name != "queue_server.core.rebalance":
             raise
         return None
 

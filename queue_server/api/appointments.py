@@ -19,14 +19,13 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, jsonify, request
 
+from queue_server.api.helpers import field, hall, json_body, principal, requires
 from queue_server.appointments import booking, checkin
 from queue_server.appointments.config import AppointmentRules, load_rules
-from queue_server.appointments.schema import migrations  # noqa: F401  (the Hall applies this extension's schema)
 from queue_server.appointments.stats import day_stats
+from queue_server.codes.keyfile import KeyStore
 from queue_server.errors import NotFound
 from queue_server.hall_config import DEFAULT_CONFIG, ConfigError
-from queue_server.pickups.keyfile import KeyStore
-from queue_server.web_helpers import field, hall, json_body, principal, requires
 
 bp = Blueprint("appointments", __name__)
 BACK_OFFICE = ("manager", "backoffice")
@@ -84,17 +83,17 @@ def stats():
     return jsonify(day_stats(hall(), booking.parse_day(hall(), request.args.get("date"))))
 
 
-def register(app: Flask) -> None:
+def load_hall_rules(app: Flask) -> AppointmentRules | None:
+    """The hall's appointment rules (appointments.toml beside the hall file), None when the hall takes none."""
     h = app.extensions["hall"]
     explicit = app.config.get("APPOINTMENTS_CONFIG_DIR") or app.config.get("HALL_CONFIG_PATH")
     hall_config = Path(app.config.get("HALL_CONFIG_PATH") or DEFAULT_CONFIG)
     folder = app.config.get("APPOINTMENTS_CONFIG_DIR") or hall_config.parent
     try:
-        app.extensions["appointment_rules"] = load_rules(folder, h.config.zone_codes())
+        return load_rules(folder, h.config.zone_codes())
     except ConfigError as e:
         if explicit:
             raise  # the hall's own file is wrong: stop with the reason
         # An app built from a config object (tests, tools) meets the sample schedule of another hall.
         app.logger.warning("appointments disabled: %s", e)
-        app.extensions["appointment_rules"] = None
-    app.register_blueprint(bp, url_prefix="/api/v1")
+        return None

@@ -11,10 +11,10 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from queue_server.clock import from_iso
+from queue_server.core.rating_scale import is_bad, satisfaction
 from queue_server.errors import BadRequest
 from queue_server.hall import Hall
-from queue_server.ratings.scale import is_bad, satisfaction
-from queue_server.stats import percentile
+from queue_server.ops.stats import percentile
 
 MAX_RANGE_DAYS = 366
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from flask import current_app, g, jsonify, request
 
-from queue_server.accounts import Principal, authenticate
 from queue_server.errors import BadRequest, Forbidden, Unauthorized
 from queue_server.hall import Hall
+from queue_server.ops.accounts import Principal, authenticate
 
 
 def hall() -> Hall:

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from queue_server.clock import to_iso
-from queue_server.pickup_codes import KeyRing, SigningKey
+from queue_server.core.signed_codes import KeyRing, SigningKey
 
 FORMAT = 1
 

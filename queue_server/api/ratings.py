@@ -1,6 +1,5 @@
 """好差评 API: rate from the window pad or the phone link, follow up bad ratings, satisfaction figures.
 
-    GET  /api/v1/tickets/{id}/rating-link    kiosk/staff/manager: the signed link for the ticket's QR
     GET  /api/v1/ratings/pad/{window}        the window's pad: the ticket just finished there, if not rated
     POST /api/v1/ratings                     pad or the window's staff: {"ticket_id","score","reason"?,"comment"?}
     GET  /api/v1/ratings/t/{token}           public: the ticket behind a rating link
@@ -12,16 +11,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, jsonify, request
 
+from queue_server.api.helpers import field, hall, json_body, principal, requires
+from queue_server.core.rating_scale import LEVELS, REASONS, satisfaction
 from queue_server.errors import BadRequest, NotFound
-from queue_server.history import day_range
+from queue_server.ops.history import day_range
+from queue_server.ops.tickets import load_ticket
 from queue_server.ratings import ops
-from queue_server.ratings.ops import migrations  # noqa: F401  (picked up by the Hall as this extension's schema)
-from queue_server.ratings.scale import LEVELS, REASONS, satisfaction
 from queue_server.ratings.tokens import BadToken, read_token
-from queue_server.ticket_ops import load_ticket
-from queue_server.web_helpers import field, hall, json_body, principal, requires
 
 bp = Blueprint("ratings", __name__)
 
@@ -30,12 +28,6 @@ bp = Blueprint("ratings", __name__)
 def scale():
     return jsonify({"levels": [{"score": lv.score, "zh": lv.zh, "en": lv.en, "face": lv.face} for lv in LEVELS],
                     "reasons": [{"code": k, "zh": zh, "en": en} for k, (zh, en) in REASONS.items()]})
-
-
-@bp.get("/tickets/<int:ticket_id>/rating-link")
-@requires("kiosk", "staff", "manager")
-def rating_link(ticket_id: int):
-    return jsonify(ops.rating_link(hall(), ticket_id))
 
 
 @bp.get("/ratings/pad/<int:window>")
@@ -94,6 +86,3 @@ def followup_action(followup_id: int, action: str):
         raise BadRequest("follow-up actions are assign, note and close", code="unknown_action")
     return jsonify(ops.update_followup(hall(), followup_id, action, principal(), json_body()))
 
-
-def register(app: Flask) -> None:
-    app.register_blueprint(bp, url_prefix="/api/v1")

@@ -1,18 +1,38 @@
-"""Taking a number, looking a ticket up, cancelling it, putting a no-show back in the queue."""
+"""Tickets: taking a number, looking one up, cancelling it, putting a no-show back in the queue, and how a
+ticket is shown outside the server."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from queue_server.clock import to_iso
-from queue_server.errors import BadRequest, Conflict, NotFound
-from queue_server.hall import Hall, epoch, public_ticket
-from queue_server.live import position, ticket_status
-from queue_server.numbering import format_number
-from queue_server.ticket_states import IllegalTransition, TicketFacts, next_state
+from sqlite_utils import Database
+
+from queue_server.clock import epoch, to_iso
+from queue_server.core.numbering import format_number
+from queue_server.core.ticket_states import WAITING_STATES, IllegalTransition, TicketFacts, next_state
+from queue_server.errors import BadRequest, Conflict
+from queue_server.ops.live import position
+from queue_server.storage.rows import get_row
+
+if TYPE_CHECKING:  # the Hall imports public_ticket from here
+    from queue_server.hall import Hall
 
 Actor = tuple[str, str]
+
+TICKET_FIELDS = (
+    "id", "number", "zone", "matter", "bundle", "priority", "source", "state", "issued_at",
+    "called_at", "started_at", "finished_at", "window", "recalls", "transfers", "original_zone",
+    "note",
+)
+
+
+def public_ticket(row: dict) -> dict:
+    """A ticket as the API shows it (no internal columns)."""
+    out = {k: row.get(k) for k in TICKET_FIELDS}
+    out["extra"] = json.loads(row["extra"]) if row.get("extra") else {}
+    return out
 
 
 def issue_ticket(
@@ -94,16 +114,23 @@ def _close_previous_days(hall: Hall, db, day: str, now: datetime) -> None:
         hall.emit(db, kind="cancelled", at=now, ticket=r, reason="service day ended")
 
 
+def ticket_status(hall: Hall, db: Database, row: dict) -> dict:
+    now = hall.now()
+    out = public_ticket(row)
+    if row["state"] in WAITING_STATES:
+        out["ahead"], out["estimated_wait_s"] = position(hall, db, row, now)
+    else:
+        out["ahead"], out["estimated_wait_s"] = 0, 0
+    return out
+
+
 def get_ticket(hall: Hall, ticket_id: int) -> dict:
     db = hall.store.read()
     return ticket_status(hall, db, load_ticket(db, ticket_id))
 
 
 def load_ticket(db, ticket_id: int) -> dict:
-    rows = list(db.query("SELECT * FROM tickets WHERE id = ?", [ticket_id]))
-    if not rows:
-        raise NotFound(f"no ticket with id {ticket_id}", code="ticket_not_found")
-    return rows[0]
+    return get_row(db, "tickets", ticket_id, code="ticket_not_found", message=f"no ticket with id {ticket_id}")
 
 
 def transition(hall: Hall, row: dict, action: str, now: datetime) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
-from queue_server.clock import to_iso
-from queue_server.estimate import (
+from queue_server.clock import epoch, to_iso
+from queue_server.core.dispatch import Waiting
+from queue_server.core.estimate import (
     ARRIVAL_WINDOW_S,
     RECENT_SERVICES,
     OpenWindow,
@@ -18,10 +20,19 @@ from queue_server.estimate import (
     build_snapshots,
     expected_wait_s,
 )
-from queue_server.hall import Hall, as_waiting, epoch, public_ticket
-from queue_server.ticket_states import WAITING_STATES
+
+if TYPE_CHECKING:  # the Hall imports the ticket view, which reads positions from here
+    from queue_server.hall import Hall
 
 _WAITING_SQL = "state IN ('waiting', 'transferred')"
+
+
+def as_waiting(row: dict) -> Waiting:
+    """A waiting ticket's row as the dispatcher sees it."""
+    return Waiting(
+        id=row["id"], zone=row["zone"], queued_at=epoch(row["queued_at"]),
+        priority=row["priority"], due_at=epoch(row["due_at"]),
+    )
 
 
 def waiting_rows(db: Database, day: str, zones: list[str] | None = None) -> list[dict]:
@@ -70,16 +81,6 @@ def position(hall: Hall, db: Database, row: dict, now: datetime, snaps=None) -> 
     ahead = ahead_of(as_waiting(row), zone_waiting, hall.dispatch_rules, now.timestamp())
     snaps = snaps or zone_snapshots(hall, db, now)
     return ahead, round(expected_wait_s(ahead, snaps[row["zone"]]))
-
-
-def ticket_status(hall: Hall, db: Database, row: dict) -> dict:
-    now = hall.now()
-    out = public_ticket(row)
-    if row["state"] in WAITING_STATES:
-        out["ahead"], out["estimated_wait_s"] = position(hall, db, row, now)
-    else:
-        out["ahead"], out["estimated_wait_s"] = 0, 0
-    return out
 
 
 def zone_queues(hall: Hall, db: Database, now: datetime, zones: list[str] | None = None) -> list[dict]:

@@ -17,7 +17,17 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from queue_server.schema import migrations
+from queue_server.storage import (
+    appointments_schema,
+    audit_schema,
+    pickups_schema,
+    ratings_schema,
+    schema,
+)
+
+# Every table of the hall, in the order the sets are applied: the queue's own, then each service's.
+MIGRATION_SETS = (schema.migrations, pickups_schema.migrations, appointments_schema.migrations,
+                  ratings_schema.migrations, audit_schema.migrations)
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -33,15 +43,14 @@ def _connect(path: str) -> sqlite3.Connection:
 class Store:
     """The hall's database. `write()` for changes, `read()` for queries."""
 
-    def __init__(self, path: str | Path, extra_migrations: list | None = None):
+    def __init__(self, path: str | Path):
         self.path = str(path)
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._write_conn = _connect(self.path)
         self._write_conn.execute("PRAGMA journal_mode=WAL")
         self._writer = Database(self._write_conn)
-        migrations.apply(self._writer)
-        for more in extra_migrations or []:
-            more.apply(self._writer)
+        for migrations in MIGRATION_SETS:
+            migrations.apply(self._writer)
         self._lock = threading.Lock()
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []

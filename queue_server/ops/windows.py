@@ -10,13 +10,13 @@ import json
 
 from sqlite_utils import Database
 
-from queue_server.accounts import Principal
 from queue_server.clock import to_iso
-from queue_server.dispatch import choose_next
+from queue_server.core.dispatch import choose_next
 from queue_server.errors import BadRequest, Conflict, Forbidden, NotFound
-from queue_server.hall import Hall, as_waiting, public_ticket
-from queue_server.live import waiting_rows
-from queue_server.ticket_ops import load_ticket, transition, waiting_count
+from queue_server.hall import Hall
+from queue_server.ops.accounts import Principal
+from queue_server.ops.live import as_waiting, waiting_rows
+from queue_server.ops.tickets import load_ticket, public_ticket, transition, waiting_count
 
 TICKET_ACTIONS = ("recall", "start", "finish", "no_show", "transfer")
 

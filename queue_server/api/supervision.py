@@ -1,11 +1,6 @@
-"""The manager's supervision API (used by /dashboard): live hall, alerts, balancing, history, exports, audit.
+"""The manager's supervision API (used by /dashboard): live hall and alerts, the audit log, users.
 
     GET  /api/v1/supervision/live            windows, zones, alerts, today's satisfaction, open follow-ups
-    GET  /api/v1/rebalance/proposals         suggested window moves
-    POST /api/v1/rebalance/accept            {"window", "zones"}: apply one
-    GET  /api/v1/stats/range?from=&to=       history figures for a day or a range
-    GET  /api/v1/stats/export.xlsx?from=&to= the same as an Excel workbook
-    GET  /api/v1/stats/export-range.csv?from=&to=
     GET  /api/v1/audit?from=&to=             the audit log
     GET  /api/v1/users                       user names and roles (to assign follow-ups)
 All manager only.
@@ -15,21 +10,19 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, Flask, Response, jsonify, request
+from flask import Blueprint, jsonify
 
-from queue_server import audit, window_ops
+from queue_server.api.helpers import hall, requires
+from queue_server.api.stats import day_range_args
 from queue_server.clock import from_iso, to_iso
+from queue_server.core.rating_scale import satisfaction
 from queue_server.hall import Hall
-from queue_server.history import day_range, range_stats
-from queue_server.history_export import stats_range_csv, stats_xlsx
-from queue_server.live import zone_queues
-from queue_server.ratings.scale import satisfaction
-from queue_server.rebalance_api import proposals
-from queue_server.supervision_alerts import NO_SHOW_LOOKBACK_S, CallCounts, computed_alerts, device_alert
-from queue_server.web_helpers import field, hall, json_body, principal, requires
+from queue_server.ops import audit
+from queue_server.ops import windows as window_ops
+from queue_server.ops.live import zone_queues
+from queue_server.ops.supervision_alerts import NO_SHOW_LOOKBACK_S, CallCounts, computed_alerts, device_alert
 
 bp = Blueprint("supervision", __name__)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _no_show_counts(h: Hall, db, now: datetime) -> dict[int, CallCounts]:
@@ -88,52 +81,6 @@ def live():
     return jsonify(live_hall(hall()))
 
 
-@bp.get("/rebalance/proposals")
-@requires("manager")
-def rebalance_proposals():
-    return jsonify({"proposals": proposals(hall())})
-
-
-@bp.post("/rebalance/accept")
-@requires("manager")
-def rebalance_accept():
-    body = json_body()
-    no = field(body, "window", int, required=True)
-    return jsonify(window_ops.set_zones(hall(), no, body.get("zones"), principal(), "平衡建议 balancing proposal"))
-
-
-def _range() -> tuple[str, str]:
-    return day_range(hall(), request.args.get("from") or request.args.get("date"),
-                     request.args.get("to") or request.args.get("date"))
-
-
-@bp.get("/stats/range")
-@requires("manager")
-def stats_range():
-    return jsonify(range_stats(hall(), *_range()))
-
-
-def _filename(first: str, last: str, ext: str) -> str:
-    return f"hall-stats-{first}.{ext}" if first == last else f"hall-stats-{first}_{last}.{ext}"
-
-
-@bp.get("/stats/export.xlsx")
-@requires("manager")
-def export_xlsx():
-    first, last = _range()
-    return Response(stats_xlsx(range_stats(hall(), first, last)), mimetype=XLSX,
-                    headers={"Content-Disposition": f'attachment; filename="{_filename(first, last, "xlsx")}"'})
-
-
-@bp.get("/stats/export-range.csv")
-@requires("manager")
-def export_range_csv():
-    first, last = _range()
-    body = "\ufeff" + stats_range_csv(range_stats(hall(), first, last))  # BOM so Excel reads UTF-8
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{_filename(first, last, "csv")}"'})
-
-
 def _utc_bounds(h: Hall, first: str, last: str) -> tuple[str, str]:
     tz = h.config.tz
     start = datetime.combine(date.fromisoformat(first), time(0), tz)
@@ -145,7 +92,7 @@ def _utc_bounds(h: Hall, first: str, last: str) -> tuple[str, str]:
 @requires("manager")
 def audit_log():
     h = hall()
-    first, last = _range()
+    first, last = day_range_args()
     return jsonify({"from": first, "to": last, "entries": audit.entries(h, *_utc_bounds(h, first, last))})
 
 
@@ -153,9 +100,3 @@ def audit_log():
 @requires("manager")
 def users():
     return jsonify(list(hall().store.read().query("SELECT username, role FROM users ORDER BY role, username")))
-
-
-def register(app: Flask) -> None:
-    if "supervision" not in app.blueprints:
-        app.register_blueprint(bp, url_prefix="/api/v1")
-    audit.register(app)

@@ -1,0 +1,62 @@
+"""Every setting of the hall software, with its default and what it is for (datasette's model).
+
+Server settings are Flask config keys: a default here, then an environment variable where one is named,
+then what the caller passes to `create_app(settings=...)` (the CLI passes its options). Device settings are
+read by the kiosk, display and tools. README.md documents each one; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    env: str | None = None  # an environment variable that sets it (below what the caller passes)
+    scope: str = "server"  # server | device | tests
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("HALL_CONFIG_PATH", None, "the hall's TOML file (zones, matters, windows, rules); the CLI's --config"),
+    Setting("APPOINTMENTS_CONFIG_DIR", None,
+            "folder of appointments.toml; default: the folder of the hall file"),
+    Setting("PICKUP_KEY_FILE", None,
+            "signing keys of pickup and appointment codes (JSON, 0600); default: <database>.keys.json"),
+    Setting("PICKUP_MAX_WRONG_PER_MINUTE", 5, "wrong typed pickup or check-in codes a kiosk may try per minute"),
+    Setting("LOCKER", None, "the pickup locker: 'serial:/dev/ttyUSB0[:BAUD]' or 'none'", env="HALL_LOCKER"),
+    Setting("SSE_HEARTBEAT_S", 10.0, "seconds between heartbeat comments on idle event streams",
+            env="HALL_SSE_HEARTBEAT_S"),
+    Setting("MAX_CONTENT_LENGTH", 1024 * 1024, "largest request body in bytes (413 beyond)"),
+    Setting("HALL_DEVICE_TOKEN", None, "a device's token, instead of [server] token in its device file",
+            env="HALL_DEVICE_TOKEN", scope="device"),
+    Setting("KIOSK_LOG_LEVEL", "info", "the kiosk's Kivy log level", env="KIOSK_LOG_LEVEL", scope="device"),
+    Setting("HALL_QR_BLACKBOX", None, "folder of real QR photos for the scanner tests (default: shared/qr-blackbox "
+            "beside the repository)", env="HALL_QR_BLACKBOX", scope="tests"),
+)
+
+
+def server_settings(overrides: Mapping[str, Any] | None = None,
+                    environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """The server's settings: defaults, then the environment, then `overrides`."""
+    out: dict[str, Any] = {}
+    for s in SETTINGS:
+        if s.scope != "server":
+            continue
+        value = s.default
+        if s.env and environ.get(s.env):
+            value = type(s.default)(environ[s.env]) if s.default is not None else environ[s.env]
+        out[s.name] = value
+    out.update(overrides or {})
+    return out
+
+
+def device_setting(name: str, environ: Mapping[str, str] = os.environ) -> Any:
+    """A device or test setting: its environment variable, else its default."""
+    s = next(s for s in SETTINGS if s.name == name)
+    return environ.get(s.env or s.name) or s.default

@@ -1,0 +1,1 @@
+"""The hall database: SQLite connections, the one writer, and the schema migrations."""
