@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import importlib
 import os
 import sys
 from collections.abc import Callable
@@ -11,7 +10,12 @@ from pathlib import Path
 
 import click
 
+from display import cli as display_cli
+from hardware import cli as hardware_cli
+from kiosk import cli as kiosk_cli
 from queue_server.hall_config import DEFAULT_CONFIG, ConfigError, load_config
+from queue_server.pickups import cli as keys_cli
+from simulator import cli as simulator_cli
 
 DEFAULT_DB = Path("var") / "hall.db"
 
@@ -170,17 +174,10 @@ def demo(config_path: str, db_path: str, host: str, port: int, no_screens: bool)
              screens=not no_screens and bool(os.environ.get("DISPLAY")))
 
 
-# Subcommands that live in the other packages register themselves when present.
-for _module in ("hardware.cli", "kiosk.cli", "display.cli", "simulator.cli", "queue_server.pickups.cli"):
-    try:
-        _mod = importlib.import_module(_module)
-    except ModuleNotFoundError as _e:
-        if _e.name not in (_module, _module.split(".")[0]):
-            raise
-        continue
-    for _command in getattr(_mod, "COMMANDS", []):
-        cli.add_command(_command)
-
+# The subcommands of the devices, the simulator and the code keys.
+for _command in (*hardware_cli.COMMANDS, *kiosk_cli.COMMANDS, *display_cli.COMMANDS, *simulator_cli.COMMANDS,
+                 *keys_cli.COMMANDS):
+    cli.add_command(_command)
 
 def main() -> None:
     cli()

@@ -2,28 +2,18 @@
 
 Turns the database into the planner's inputs (each zone's queue, arrivals over
 the last half hour, recent mean service time; the open windows' zones) and its
-moves into bilingual proposals the manager can accept in one click. If the
-planner module is missing the dashboard simply shows no proposals.
+moves into bilingual proposals the manager can accept in one click.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 from datetime import timedelta
 
 from queue_server.clock import to_iso
+from queue_server.core import rebalance as planner
 from queue_server.hall import Hall
 from queue_server.ops.live import ARRIVAL_WINDOW_S, waiting_rows, zone_snapshots
-
-
-def _planner():
-    try:
-        return importlib.import_module("queue_server.core.rebalance")
-    except ModuleNotFoundError as e:
-        if e.name != "queue_server.core.rebalance":
-            raise
-        return None
 
 
 def movable_zones(hall: Hall, window: int) -> tuple[str, ...]:
@@ -40,9 +30,6 @@ def movable_zones(hall: Hall, window: int) -> tuple[str, ...]:
 
 
 def proposals(hall: Hall) -> list[dict]:
-    planner = _planner()
-    if planner is None:
-        return []
     db = hall.store.read()
     now = hall.now()
     day = hall.today(now)
