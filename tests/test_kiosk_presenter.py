@@ -85,12 +85,21 @@ class FakeClient:
         self.alerts.append((kind, message))
         return {"id": len(self.alerts)}
 
-    def post(self, path: str, body: dict | None = None):
+    def _post(self, path: str, body: dict):
         self._check()
-        self.posts.append((path, body or {}))
+        self.posts.append((path, body))
         if self.refuse:
             raise self.refuse
         return self.answer
+
+    def redeem_pickup(self, code: str):
+        return self._post("/pickups", {"code": code})
+
+    def confirm_postal(self, code: str, accept: bool):
+        return self._post("/pickups/confirm", {"code": code, "accept": accept})
+
+    def check_in(self, code: str):
+        return self._post("/appointments/check-in", {"code": code})
 
 
 class FakePrinter:
