@@ -107,6 +107,18 @@ class HallClient:
     def alert(self, kind: str, message: str = "", data: dict | None = None) -> dict:
         return self.post("/alerts", {"kind": kind, "message": message, "data": data or {}})
 
+    def redeem_pickup(self, code: str) -> dict:
+        """A licence's pickup code: a desk ticket, a locker door, or a postal address to confirm."""
+        return self.post("/pickups", {"code": code})
+
+    def confirm_postal(self, code: str, accept: bool) -> dict:
+        """The citizen's yes (post it) or no (ask the staff) to the address shown for a postal licence."""
+        return self.post("/pickups/confirm", {"code": code, "accept": accept})
+
+    def check_in(self, code: str) -> dict:
+        """An appointment's code: its ticket, or a refusal (too early, cancelled, ...)."""
+        return self.post("/appointments/check-in", {"code": code})
+
     # ---- staff, buttons ----
     def login(self, username: str, password: str) -> str:
         self.token = self.post("/login", {"username": username, "password": password})["token"]

@@ -1,4 +1,5 @@
 """The touchscreen kiosk: take a number, read the "tell once" guide, scan QR codes, print tickets.
 
-`presenter.py` holds the whole flow and imports no Kivy; `app.py` and `screens/` draw it.
+`presenter/` holds the whole flow (one module per concern behind `KioskPresenter`) and imports no
+Kivy; `app.py` and `screens/` draw it.
 """

@@ -101,14 +101,15 @@ class KioskApp(App):
         except Exception as error:  # a bad printer spec: run without printing, show tickets on screen
             log.error("printer %s: %s", self.device.printer, error)
             printer = None
-        self.presenter = p = KioskPresenter(self.device, self.client, printer, self.runner)
+        # The camera calls back on its own thread; the presenter hears it on the UI thread.
+        camera = KioskCamera(
+            self.device.camera,
+            on_code=lambda code: Clock.schedule_once(lambda _dt: self.presenter.code_scanned(code)),
+            on_ok=lambda ok: Clock.schedule_once(lambda _dt: self.presenter.camera_status(ok)))
+        self.presenter = p = KioskPresenter(self.device, self.client, printer, self.runner, camera=camera)
         p.on_exit = self.stop
         self._sync_trigger = Clock.create_trigger(self.sync, -1)
         p.changed = self._sync_trigger
-        self.camera = KioskCamera(
-            self.device.camera,
-            on_code=lambda code: Clock.schedule_once(lambda _dt: p.code_scanned(code)),
-            on_ok=lambda ok: Clock.schedule_once(lambda _dt: p.camera_status(ok)))
         self.sm = ScreenHost()
         from kiosk.widgets import Toast
 
@@ -129,7 +130,8 @@ class KioskApp(App):
     def on_stop(self) -> None:
         if self.follower is not None:
             self.follower.stop()
-        self.camera.stop()
+        if self.presenter is not None:
+            self.presenter.camera_off()
         self.runner.shutdown()
 
     # ---- presenter → screen ----------------------------------------------------------------------

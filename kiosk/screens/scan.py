@@ -1,7 +1,8 @@
 """QR screen: live camera preview, plain instructions, the server's answer; keypad as a fallback.
 
 USB scanners that type like a keyboard are handled by the app (they type on any screen; codes
-are taken only here). The camera runs only while this screen is shown.
+are taken only here). The camera runs only while this screen is shown: the screen asks the
+presenter, which owns it.
 """
 
 from __future__ import annotations
@@ -29,17 +30,17 @@ class ScanScreen(KioskScreen):
         self._preview = None
 
     def on_shown(self, p: KioskPresenter) -> None:
-        App.get_running_app().camera.start()
+        p.camera_on()
         self._preview = Clock.schedule_interval(self._show_frame, 1 / 12)
 
     def on_hidden(self, p: KioskPresenter) -> None:
         if self._preview is not None:
             self._preview.cancel()
             self._preview = None
-        App.get_running_app().camera.stop()
+        p.camera_off()
 
     def _show_frame(self, _dt: float) -> None:
-        frame = App.get_running_app().camera.latest_frame()
+        frame = App.get_running_app().presenter.camera_frame()
         if frame is None or frame.ndim != 3:
             return
         h, w = frame.shape[:2]

@@ -1,0 +1,167 @@
+"""The QR screen: a licence pickup or an appointment check-in by camera, USB scanner or keypad.
+
+The flow owns the camera: it runs while the scan screen is shown (the screen asks for it here).
+The server answers with a ticket (shown and printed), a message, or, for a postal licence, the
+address to confirm with yes or no.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from hall_client.client import ApiError, ServerUnreachable
+from kiosk.presenter.connection import Connection
+from kiosk.presenter.ports import CameraPort
+from kiosk.presenter.shared import Shared
+from kiosk.presenter.staff_alerts import StaffAlerts
+from kiosk.texts import TEXT, Text
+
+SCAN_MODES = ("pickup", "checkin")
+CODE_MAX = 32
+
+
+@dataclass
+class ScanResult:
+    code: str
+    ok: bool
+    zh: str
+    en: str
+    status: int | None = None  # the server's HTTP status; None when it could not be reached
+
+
+def split_bilingual(message: str) -> Text:
+    """The server's "中文 / English" message as its two halves (the same text twice if not so)."""
+    zh, sep, en = message.partition(" / ")
+    if sep and any("\u4e00" <= ch <= "\u9fff" for ch in zh):
+        return zh.strip(), en.strip()
+    return message, message
+
+
+def ticket_in(answer: dict) -> dict | None:
+    """The ticket a scan gave: under "ticket", or the answer itself; None when the answer is only words."""
+    ticket = answer.get("ticket") if isinstance(answer.get("ticket"), dict) else None
+    if ticket is None and "number" in answer and "zone" in answer:
+        ticket = answer
+    return ticket if ticket and ticket.get("number") else None
+
+
+class ScanFlow:
+    def __init__(self, shared: Shared, connection: Connection, alerts: StaffAlerts,
+                 show_ticket: Callable[[dict], None], camera: CameraPort | None = None) -> None:
+        self.shared = shared
+        self.connection = connection
+        self.alerts = alerts
+        self.show_ticket = show_ticket
+        self.camera = camera
+        self.scan_mode = "pickup"
+        self.camera_state = "none" if shared.config.camera.lower() in ("", "none") else "starting"
+        self.code_entry = ""
+        self.post_pending: str | None = None  # a postal licence's code whose address awaits the citizen's yes/no
+        self.scan_busy = False
+        self.scan_result: ScanResult | None = None
+
+    def open(self, mode: str) -> None:
+        if mode not in SCAN_MODES:
+            return
+        self.scan_mode = mode
+        self.clear()
+        self.shared.go("scan")
+
+    def clear(self) -> None:
+        """A fresh QR screen: no typed code, no answer, no question waiting."""
+        self.code_entry = ""
+        self.scan_result = None
+        self.scan_busy = False
+        self.post_pending = None
+
+    # ---- the camera ----
+    def camera_on(self) -> None:
+        if self.camera is not None:
+            self.camera.start()
+
+    def camera_off(self) -> None:
+        if self.camera is not None:
+            self.camera.stop()
+
+    def camera_frame(self) -> Any:
+        """The camera's latest picture for the preview, None when there is none."""
+        return self.camera.latest_frame() if self.camera is not None else None
+
+    def camera_status(self, ok: bool) -> None:
+        """The camera opened (True) or is missing / lost (False)."""
+        state = "ok" if ok else "missing"
+        if state == self.camera_state:
+            return
+        self.camera_state = state
+        if not ok:
+            self.alerts.camera_missing()
+        self.shared.changed()
+
+    # ---- codes ----
+    def keypad(self, key: str) -> None:
+        if key == "delete":
+            self.code_entry = self.code_entry[:-1]
+        elif key == "ok":
+            self.code_scanned(self.code_entry)
+            return
+        elif len(self.code_entry) < CODE_MAX:
+            self.code_entry += key
+        self.scan_result = None
+        self.shared.changed()
+
+    def code_scanned(self, code: str) -> None:
+        """A code from the camera, a USB scanner or the keypad: hand it to the server."""
+        code = code.strip()
+        if not code or self.scan_busy or self.shared.screen != "scan":
+            return
+        self.scan_busy = True
+        self.scan_result = None
+        self.post_pending = None
+        self.shared.say(TEXT["checking"])
+        client = self.shared.client
+        send = client.redeem_pickup if self.scan_mode == "pickup" else client.check_in
+        self.shared.runner.run("net", lambda: send(code), lambda answer: self._answer(code, answer),
+                               lambda error: self._error(code, error))
+
+    def confirm_post(self, accept: bool) -> None:
+        """The citizen's answer to "your licence will be posted to …": yes, or no (ask the staff)."""
+        code = self.post_pending
+        if code is None or self.scan_busy:
+            return
+        self.post_pending = None
+        self.scan_busy = True
+        self.shared.changed()
+        client = self.shared.client
+        self.shared.runner.run("net", lambda: client.confirm_postal(code, accept),
+                               lambda answer: self._answer(code, answer),
+                               lambda error: self._error(code, error))
+
+    def _answer(self, code: str, answer: Any) -> None:
+        self.scan_busy = False
+        self.shared.notice = None
+        self.code_entry = ""
+        answer = answer if isinstance(answer, dict) else {}
+        ticket = ticket_in(answer)
+        if ticket:
+            self.scan_result = ScanResult(code, True, *TEXT["scan_ok"], status=200)
+            self.show_ticket(ticket)
+            return
+        zh = answer.get("message_zh") or answer.get("message") or TEXT["scan_ok"][0]
+        en = answer.get("message_en") or answer.get("message") or TEXT["scan_ok"][1]
+        self.scan_result = ScanResult(code, True, str(zh), str(en), status=200)
+        if answer.get("method") == "post" and answer.get("confirm"):
+            self.post_pending = code  # the screen asks: is this address right?
+        self.shared.changed()
+
+    def _error(self, code: str, error: Exception) -> None:
+        self.scan_busy = False
+        self.shared.notice = None
+        if isinstance(error, ServerUnreachable) or not isinstance(error, ApiError):
+            self.connection.lost(error)
+            self.scan_result = ScanResult(code, False, *TEXT["paused"], status=None)
+        else:
+            zh, en = split_bilingual(error.message)
+            self.scan_result = ScanResult(code, False, zh, en, status=error.status)
+        self.shared.changed()
