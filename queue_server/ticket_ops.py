@@ -8,7 +8,7 @@ from datetime import datetime
 from queue_server.clock import to_iso
 from queue_server.errors import BadRequest, Conflict, NotFound
 from queue_server.hall import Hall, epoch, public_ticket
-from queue_server.live import position, ticket_status
+from queue_server.live import position, serving_windows, ticket_status, with_wait_words
 from queue_server.numbering import format_number
 from queue_server.ticket_states import IllegalTransition, TicketFacts, next_state
 
@@ -70,7 +70,8 @@ def issue_ticket(
         db.execute("UPDATE tickets SET ahead_at_issue = ?, est_wait_s = ? WHERE id = ?", [ahead, est, row["id"]])
         waiting = waiting_count(db, day, zone)
         hall.emit(db, kind="issued", at=now, ticket=row, actor=actor, data={"waiting": {zone: waiting}})
-        out = public_ticket(row) | {"ahead": ahead, "estimated_wait_s": est}
+        out = with_wait_words(public_ticket(row) | {"ahead": ahead, "estimated_wait_s": est},
+                              serving_windows(db)[zone], "ahead")
     return out
 
 
