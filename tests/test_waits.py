@@ -13,7 +13,8 @@ CASES = json.loads((Path(__file__).parent / "cases" / "waits.json").read_text(en
 
 @pytest.mark.parametrize("case", CASES, ids=[c["why"] for c in CASES])
 def test_wait_phrase_matches_the_table(case):
-    assert wait_phrase(case["ahead"], case["seconds"], idle=case["idle"], open_=case["open"]) == (case["zh"], case["en"])
+    phrase = wait_phrase(case["ahead"], case["seconds"], idle=case["idle"], open_=case["open"])
+    assert phrase == (case["zh"], case["en"])
 
 
 def test_a_board_zone_and_a_ticket_answer_read_the_same_fields():
