@@ -47,7 +47,7 @@ class BoardScreen(KioskScreen):
         for z in view.zones:
             if z.zone not in shown:
                 continue
-            base = 36 if portrait else 26  # landscape: nine zones in the height left under the bars
+            base = 32 if portrait else 26  # landscape: nine zones in the height left under the bars
             zones.add_widget(Factory.BiLabel(zh=f"{z.prefix}  {z.name_zh}", en=z.name_en, base=base, ratio=0.65))
             zones.add_widget(Factory.BiLabel(zh=f"{z.waiting} 人 · {z.wait_zh}",
                                              en=f"{z.waiting} waiting · {z.wait_en}",
