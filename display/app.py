@@ -14,15 +14,15 @@ from pathlib import Path
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.core.text import DEFAULT_FONT, LabelBase
+from kivy.core.text import DEFAULT_FONT
 from kivy.lang import Builder
 
 from display.device import DisplayDevice
 from display.presenter import BoardPresenter, Outcome
+from hardware.cjk_fonts import register_kivy
 
 log = logging.getLogger(__name__)
 KV = Path(__file__).with_name("board_screen.kv")
-FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 REFRESH_DEBOUNCE_S = 2.0  # after queue events: fresh estimates, at most this often
 REFRESH_EVERY_S = 30.0  # estimates drift with time even when nothing happens
 
@@ -42,11 +42,8 @@ def configure_window(size: tuple[int, int], fullscreen: bool) -> None:
 
 
 def register_fonts() -> None:
-    """Noto Sans CJK for every label (Kivy's Roboto has no Chinese)."""
-    regular, bold = FONT_DIR / "NotoSansCJK-Regular.ttc", FONT_DIR / "NotoSansCJK-Bold.ttc"
-    if not regular.exists():
-        raise RuntimeError(f"{regular} is missing: install the Debian package fonts-noto-cjk")
-    LabelBase.register(DEFAULT_FONT, str(regular), fn_bold=str(bold if bold.exists() else regular))
+    """Noto Sans CJK SC for every label (Kivy's Roboto has no Chinese): the SC face, as on the kiosk."""
+    register_kivy(DEFAULT_FONT)
 
 
 class BoardApp(App):

@@ -1,9 +1,17 @@
 """A wall display's device file (TOML): which server, what it shows, how it speaks.
 
-    [display]
+The common part ([device], [server]) and the checking are hall_client/device_file.py's, shared with the
+kiosk and the buttons; the display adds [display] and [voice]:
+
+    [device]
     name = "display-01"
-    server = "http://127.0.0.1:8000"
+    kind = "display"
+
+    [server]
+    url = "http://127.0.0.1:8000"
     token = ""                 # optional: board and events are public
+
+    [display]
     zones = ["A", "B"]         # zone codes or ticket prefixes; empty = every zone
     windows = []               # window numbers; empty = every window
     orientation = "landscape"  # or "portrait"
@@ -24,15 +32,44 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+from hall_client.device_file import DeviceFileError, Key, read_device, read_toml
 
 DEFAULT_DEVICE = Path(__file__).resolve().parent.parent / "config" / "devices" / "display-01.toml"
 
 
-class DeviceError(ValueError):
-    """The device file is missing or wrong; the message says which setting and what to write."""
+SAMPLE = "config/devices/display-01.toml"
+DeviceError = DeviceFileError  # the display's name for it
+
+
+def _pixels(value: int) -> bool:
+    return 320 <= value <= 8000
+
+
+TABLES: dict[str, tuple[Key, ...]] = {
+    "display": (
+        Key("zones", list, [], lambda v: all(isinstance(z, str) and z for z in v),
+            'be a list of zone codes or prefixes, e.g. ["A", "public"], or [] for all'),
+        Key("windows", list, [], lambda v: all(isinstance(w, int) and not isinstance(w, bool) and w > 0 for w in v),
+            "be a list of window numbers, e.g. [1, 2, 3], or [] for all"),
+        Key("orientation", str, "landscape", lambda v: v in ("landscape", "portrait"),
+            'be "landscape" or "portrait"'),
+        Key("width", int, 1920, _pixels, "be screen pixels (320 to 8000)"),
+        Key("height", int, 1080, _pixels, "be screen pixels (320 to 8000)"),
+        Key("fullscreen", bool, True),
+        Key("history", int, 8, lambda v: 1 <= v <= 20, "be 1 to 20 earlier calls"),
+        Key("flash_s", float, 6.0, lambda v: 0 <= v <= 60, "be 0 to 60 seconds"),
+        Key("notice", str, "scroll", lambda v: v in ("scroll", "page"), 'be "scroll" or "page"'),
+    ),
+    "voice": (
+        Key("enabled", bool, True),
+        Key("repeat", int, 2, lambda v: 1 <= v <= 5, "be 1 to 5 times"),
+        Key("chime", bool, True),
+        Key("audio_device", str, ""),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -66,57 +103,15 @@ class DisplayDevice:
 
 
 def parse_device(data: dict, source: str = "device file") -> DisplayDevice:
-    d = data.get("display", {})
-    v = data.get("voice", {})
-    if not isinstance(d, dict) or not isinstance(v, dict):
-        raise DeviceError(f"{source}: [display] and [voice] must be tables")
-
-    def need(cond: bool, message: str) -> None:
-        if not cond:
-            raise DeviceError(f"{source}: {message}")
-
-    server = d.get("server", DisplayDevice.server)
-    need(isinstance(server, str) and server.startswith(("http://", "https://")),
-         f'server must be the queue server address like "http://192.168.1.10:8000", not {server!r}')
-    zones = d.get("zones", [])
-    need(isinstance(zones, list) and all(isinstance(z, str) and z for z in zones),
-         'zones must be a list of zone codes or prefixes, e.g. ["A", "public"], or [] for all')
-    windows = d.get("windows", [])
-    need(isinstance(windows, list) and all(isinstance(w, int) and w > 0 for w in windows),
-         "windows must be a list of window numbers, e.g. [1, 2, 3], or [] for all")
-    orientation = d.get("orientation", "landscape")
-    need(orientation in ("landscape", "portrait"),
-         f'orientation must be "landscape" or "portrait", not {orientation!r}')
-    width, height = d.get("width", 1920), d.get("height", 1080)
-    need(isinstance(width, int) and isinstance(height, int) and 320 <= width <= 8000 and 320 <= height <= 8000,
-         "width and height must be screen pixels (320 to 8000)")
-    history = d.get("history", 8)
-    need(isinstance(history, int) and 1 <= history <= 20, "history must be 1 to 20 earlier calls")
-    flash_s = d.get("flash_s", 6)
-    need(isinstance(flash_s, int | float) and 0 <= flash_s <= 60, "flash_s must be 0 to 60 seconds")
-    notice = d.get("notice", "scroll")
-    need(notice in ("scroll", "page"), f'notice must be "scroll" or "page", not {notice!r}')
-    repeat = v.get("repeat", 2)
-    need(isinstance(repeat, int) and 1 <= repeat <= 5, "voice repeat must be 1 to 5")
-    for key, table in (("fullscreen", d), ("enabled", v), ("chime", v)):
-        need(isinstance(table.get(key, True), bool), f"{key} must be true or false")
-    token = d.get("token") or None
-    need(token is None or isinstance(token, str), "token must be text")
-    audio = v.get("audio_device") or None
+    f = read_device(data, kind="display", tables=TABLES, source=source)
+    d, v = f.tables["display"], f.tables["voice"]
     return DisplayDevice(
-        name=str(d.get("name", "display")), server=server.rstrip("/"), token=token, zones=tuple(zones),
-        windows=tuple(windows), orientation=orientation, width=width, height=height,
-        fullscreen=d.get("fullscreen", True), history=history, flash_s=float(flash_s), notice=notice,
-        voice=v.get("enabled", True), repeat=repeat, chime=v.get("chime", True), audio_device=audio,
+        name=f.name, server=f.server_url, token=f.token, zones=tuple(d["zones"]), windows=tuple(d["windows"]),
+        orientation=d["orientation"], width=d["width"], height=d["height"], fullscreen=d["fullscreen"],
+        history=d["history"], flash_s=d["flash_s"], notice=d["notice"], voice=v["enabled"], repeat=v["repeat"],
+        chime=v["chime"], audio_device=v["audio_device"] or None,
     )
 
 
 def load_device(path: str | Path = DEFAULT_DEVICE) -> DisplayDevice:
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DeviceError(f"no device file at {path}: copy config/devices/display-01.toml and edit it") from None
-    except tomllib.TOMLDecodeError as e:
-        raise DeviceError(f"{path} is not valid TOML: {e}") from None
-    return parse_device(data, str(path))
+    return parse_device(read_toml(path, SAMPLE), str(path))

@@ -1,9 +1,15 @@
 """The call-next button box of a hall: window keypads and the serial caller base station, wired to
 the queue server through its client (each window's own button token).
 
-A buttons file (TOML) says which devices serve which windows:
+A buttons file has the shape of every device file (hall_client/device_file.py reads and checks it) and
+says which devices serve which windows:
 
-    server = "http://192.168.1.10:8000"
+    [device]
+    name = "buttons-01"
+    kind = "buttons"
+
+    [server]
+    url = "http://192.168.1.10:8000"
 
     [[keypad]]                      # a USB keypad (evdev) at one window
     window = 3
@@ -20,15 +26,33 @@ A buttons file (TOML) says which devices serve which windows:
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hall_client.client import ApiError, HallClient
+from hall_client.device_file import DeviceFileError, Key, read_device, read_toml
+
+SAMPLE = "config/devices/buttons-01.toml"
+ButtonsFileError = DeviceFileError  # the buttons' name for it
 
 
-class ButtonsFileError(ValueError):
-    pass
+def _window_tokens(tokens: dict) -> bool:
+    return all(str(k).isdigit() and int(k) > 0 and isinstance(v, str) and v for k, v in tokens.items())
+
+
+KEYPAD: tuple[Key, ...] = (
+    Key("window", int, check=lambda v: v > 0, must="be a window number"),
+    Key("device", str, check=bool, must="be the keypad's /dev/input path"),
+    Key("token", str, check=bool, must="be the window's button token "
+        "(`hall devices add button-03 --kind button --window 3`)"),
+)
+TABLES: dict[str, tuple[Key, ...]] = {
+    "serial": (
+        Key("port", str, "", must='be the base station\'s serial port, e.g. "/dev/ttyUSB0"'),
+        Key("baud", int, 9600, lambda v: v > 0, "be the line speed, e.g. 9600"),
+        Key("tokens", dict, {}, _window_tokens, 'map window numbers to their button tokens, e.g. 2 = "…"'),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -47,42 +71,26 @@ class ButtonsFile:
     serial_tokens: dict[int, str] = field(default_factory=dict)
 
 
+def parse_buttons(data: dict, source: str = "buttons file") -> ButtonsFile:
+    f = read_device(data, kind="buttons", tables=TABLES, lists={"keypad": KEYPAD}, source=source)
+    serial = f.tables["serial"]
+    keypads = tuple(KeypadSpec(k["window"], k["device"], k["token"]) for k in f.tables["keypad"])
+    tokens = {int(k): v for k, v in serial["tokens"].items()}
+    problem = ""
+    if serial["port"] and not tokens:
+        problem = "serial.tokens lists no window: give each window's button token"
+    elif tokens and not serial["port"]:
+        problem = 'serial.port is missing: the base station\'s serial port, e.g. "/dev/ttyUSB0"'
+    elif not keypads and not serial["port"]:
+        problem = "the buttons file has no [[keypad]] and no [serial]: nothing to run"
+    if problem:
+        raise ButtonsFileError(f"{source}: {problem}")
+    return ButtonsFile(f.server_url, keypads, serial["port"] or None, serial["baud"], tokens)
+
+
 def load_buttons_file(path: str | Path) -> ButtonsFile:
-    """Parse and check a buttons file; a mistake names the key and says what it should be."""
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ButtonsFileError(f"buttons file {path} not found") from None
-    except tomllib.TOMLDecodeError as e:
-        raise ButtonsFileError(f"buttons file {path} is not valid TOML: {e}") from None
-    server = data.get("server")
-    if not isinstance(server, str) or not server.startswith(("http://", "https://")):
-        raise ButtonsFileError("server must be the queue server's address, e.g. \"http://192.168.1.10:8000\"")
-    keypads = []
-    for i, k in enumerate(data.get("keypad", [])):
-        where = f"keypad[{i}]"
-        if not isinstance(k.get("window"), int) or k["window"] < 1:
-            raise ButtonsFileError(f"{where}.window must be a window number")
-        if not isinstance(k.get("device"), str) or not k["device"]:
-            raise ButtonsFileError(f"{where}.device must be the keypad's /dev/input path")
-        if not isinstance(k.get("token"), str) or not k["token"]:
-            raise ButtonsFileError(f"{where}.token must be window {k['window']}'s button token "
-                                   f"(`hall devices add button-{k['window']} --kind button --window {k['window']}`)")
-        keypads.append(KeypadSpec(k["window"], k["device"], k["token"]))
-    serial = data.get("serial", {})
-    tokens: dict[int, str] = {}
-    for key, token in serial.get("tokens", {}).items():
-        if not str(key).isdigit() or not isinstance(token, str) or not token:
-            raise ButtonsFileError(f"serial.tokens.{key} must map a window number to its button token")
-        tokens[int(key)] = token
-    port = serial.get("port")
-    if serial and (not isinstance(port, str) or not port):
-        raise ButtonsFileError("serial.port must be the base station's serial port, e.g. \"/dev/ttyUSB0\"")
-    if port and not tokens:
-        raise ButtonsFileError("serial.tokens lists no window: give each window's button token")
-    if not keypads and not port:
-        raise ButtonsFileError("the buttons file has no [[keypad]] and no [serial]: nothing to run")
-    return ButtonsFile(server.rstrip("/"), tuple(keypads), port, int(serial.get("baud", 9600)), tokens)
+    """Read and check a buttons file; a mistake names the file and the key and says what it should be."""
+    return parse_buttons(read_toml(path, SAMPLE), str(path))
 
 
 class ServerActions:

@@ -14,23 +14,16 @@ import numpy as np
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
+from hardware.cjk_fonts import pil_font
 from hardware.ticket_layout import PAPER_DOTS, Block, TicketLayout, list_blocks, ticket_blocks
 
-FONT_DIR = Path("/usr/share/fonts/opentype/noto")
-FONT_FILES = {False: FONT_DIR / "NotoSansCJK-Regular.ttc", True: FONT_DIR / "NotoSansCJK-Bold.ttc"}
-SC_INDEX = 2  # face index of "Noto Sans CJK SC" in the collection (simplified Chinese glyphs)
 BASE_PX = 24  # matches the printer's 24-dot font, so both wrap alike
 MARGIN = 8
 
 
 @lru_cache(maxsize=32)
 def cjk_font(px: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    path = FONT_FILES[bold]
-    if not path.exists():
-        raise FileNotFoundError(
-            f"缺少中文字体 {path}，请安装 fonts-noto-cjk / Missing CJK font {path}: "
-            "install the Debian package fonts-noto-cjk")
-    return ImageFont.truetype(str(path), px, index=SC_INDEX)
+    return pil_font(px, bold)  # the SC face, as on the kiosk and the wall display (hardware/cjk_fonts.py)
 
 
 def qr_image(payload: str, module_px: int) -> Image.Image:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from queue_server.core.waits import ticket_line, wait_phrase
+
 Align = Literal["left", "center"]
 
 # Printable width in dots at 203 dpi and characters per line of font A (12 x 24 dots).
@@ -37,6 +39,8 @@ class TicketLayout:
     notice_en: str = "Watch the screens and listen for your number."
     priority_zh: str = ""
     priority_en: str = ""
+    open_windows: int = 1  # windows open for the zone, and how many of them idle: they change the wait's words
+    idle_windows: int = 0
 
 
 @dataclass(frozen=True)
@@ -105,27 +109,16 @@ def _fit(text: str, columns: int) -> int:
     return len(text)
 
 
-def wait_texts(ahead: int, estimated_wait_s: int | None) -> tuple[str, str]:
-    """"前面还有 3 人，预计等候约 12 分钟" and its English line."""
-    people_zh = f"前面还有 {ahead} 人"
-    people_en = f"{ahead} ahead of you" if ahead != 1 else "1 person ahead of you"
-    if estimated_wait_s is None:
-        return people_zh, people_en
-    minutes = int(estimated_wait_s + 30) // 60
-    if estimated_wait_s < 60:
-        return f"{people_zh}，即将叫号", f"{people_en}, called soon"
-    hours, rest = divmod(minutes, 60)
-    if hours:
-        zh = f"约 {hours} 小时" + (f" {rest} 分钟" if rest else "")
-        en = f"about {hours} h" + (f" {rest} min" if rest else "")
-    else:
-        zh, en = f"约 {minutes} 分钟", f"about {minutes} min"
-    return f"{people_zh}，预计等候{zh}", f"{people_en}, wait {en}"
+def wait_texts(ticket: TicketLayout) -> tuple[str, str]:
+    """"前面还有 3 人，预计等候约 12 分钟" and its English line, worded as on every screen (core/waits.py)."""
+    phrase = wait_phrase(ticket.ahead, ticket.estimated_wait_s, idle=ticket.idle_windows > 0,
+                         open_=ticket.open_windows > 0)
+    return ticket_line(ticket.ahead, phrase)
 
 
 def ticket_blocks(ticket: TicketLayout) -> list[Block]:
     """The ticket, top to bottom: hall, zone, the big number, matter, wait, QR, time, notice."""
-    wait_zh, wait_en = wait_texts(ticket.ahead, ticket.estimated_wait_s)
+    wait_zh, wait_en = wait_texts(ticket)
     blocks = [
         Block("text", ticket.hall_zh, size=2, bold=True),
         Block("text", ticket.hall_en),

@@ -1,21 +1,53 @@
 """The kiosk's device file (config/devices/kiosk-01.toml) read into a frozen dataclass.
 
-Pure: a wrong file stops start-up with a message that names the key and says what to write.
+The common part ([device], [server]) and the checking are hall_client/device_file.py's, shared with the
+wall display and the buttons; the kiosk adds its tables below. A wrong file stops start-up with a
+message that names the file and the key and says what to write.
 """
 
 from __future__ import annotations
 
-import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hall_client.device_file import DeviceFileError, Key, read_device, read_toml
+
 DEFAULT_DEVICE = Path(__file__).resolve().parent.parent / "config" / "devices" / "kiosk-01.toml"
+SAMPLE = "config/devices/kiosk-01.toml"
 ORIENTATIONS = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
 
+DeviceConfigError = DeviceFileError  # the kiosk's name for it
 
-class DeviceConfigError(ValueError):
-    """The device file is wrong; the message names the key."""
+
+def _size(value: list) -> bool:
+    return len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
+
+
+def _positive(value: float) -> bool:
+    return value > 0
+
+
+TABLES: dict[str, tuple[Key, ...]] = {
+    "kiosk": (Key("hall_name_zh", str, ""), Key("hall_name_en", str, "")),
+    "server": (Key("retry_s", float, 3.0, _positive, "be seconds above 0"),
+               Key("board_poll_s", float, 10.0, _positive, "be seconds above 0")),
+    "printer": (Key("spec", str, "none"),
+                Key("paper_mm", int, 80, lambda v: v in (58, 80), "be 58 or 80")),
+    "camera": (Key("source", str, "none"),),
+    "screen": (
+        Key("orientation", str, "portrait", lambda v: v in ORIENTATIONS, "be portrait or landscape"),
+        Key("size", list, None, _size, "be [width, height] in pixels"),
+        Key("fullscreen", bool, True),
+        Key("language", str, "zh", lambda v: v in ("zh", "en"), "be zh or en"),
+        Key("large_text", bool, False),
+        Key("zones", list, [], lambda v: all(isinstance(z, str) for z in v),
+            'be a list of zone codes, e.g. ["commerce", "public"]'),
+    ),
+    "idle": (Key("home_after_s", float, 60.0, _positive, "be seconds above 0"),
+             Key("board_after_s", float, 180.0, _positive, "be seconds above 0")),
+    "staff": (Key("exit_pin", str, check=lambda v: v.isdigit() and 4 <= len(v) <= 12,
+                  must='be 4 to 12 digits (as a string, e.g. "2580")'),),
+}
 
 
 @dataclass(frozen=True)
@@ -42,85 +74,23 @@ class KioskConfig:
     extra: dict = field(default_factory=dict, hash=False)
 
 
-def _get(section: dict, key: str, kind: type, where: str, default: object = ...) -> object:
-    if key not in section:
-        if default is ...:
-            raise DeviceConfigError(f"{where}.{key} is missing")
-        return default
-    value = section[key]
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise DeviceConfigError(f"{where}.{key} must be a {kind.__name__}, not {value!r}")
-    return value
-
-
-def parse_device(data: dict) -> KioskConfig:
+def parse_device(data: dict, source: str = "device file") -> KioskConfig:
     """Validate a parsed device file. The token may come from $HALL_DEVICE_TOKEN instead."""
-    kiosk = data.get("kiosk", {})
-    server = data.get("server", {})
-    printer = data.get("printer", {})
-    camera = data.get("camera", {})
-    screen = data.get("screen", {})
-    idle = data.get("idle", {})
-    staff = data.get("staff", {})
-    url = str(_get(server, "url", str, "server"))
-    if not url.startswith(("http://", "https://")):
-        raise DeviceConfigError(f"server.url must start with http:// or https://, not {url!r}")
-    token = os.environ.get("HALL_DEVICE_TOKEN") or str(_get(server, "token", str, "server", ""))
-    if not token:
-        raise DeviceConfigError("server.token is missing: register the kiosk with "
-                                "`hall devices add kiosk-01 --kind kiosk` and paste the token")
-    orientation = str(_get(screen, "orientation", str, "screen", "portrait"))
-    if orientation not in ORIENTATIONS:
-        raise DeviceConfigError(f"screen.orientation must be portrait or landscape, not {orientation!r}")
-    size = tuple(_get(screen, "size", list, "screen", list(ORIENTATIONS[orientation])))
-    if len(size) != 2 or not all(isinstance(v, int) and v > 0 for v in size):
-        raise DeviceConfigError(f"screen.size must be [width, height] in pixels, not {list(size)!r}")
-    language = str(_get(screen, "language", str, "screen", "zh"))
-    if language not in ("zh", "en"):
-        raise DeviceConfigError(f"screen.language must be zh or en, not {language!r}")
-    pin = str(_get(staff, "exit_pin", str, "staff"))
-    if not (pin.isdigit() and 4 <= len(pin) <= 12):
-        raise DeviceConfigError("staff.exit_pin must be 4 to 12 digits (as a string, e.g. \"2580\")")
-    paper = int(_get(printer, "paper_mm", int, "printer", 80))
-    if paper not in (58, 80):
-        raise DeviceConfigError(f"printer.paper_mm must be 58 or 80, not {paper}")
-    zones = tuple(_get(screen, "zones", list, "screen", []))
-    if not all(isinstance(z, str) for z in zones):
-        raise DeviceConfigError("screen.zones must be a list of zone codes, e.g. [\"commerce\", \"public\"]")
+    d = read_device(data, kind="kiosk", tables=TABLES, token_required=True, source=source)
+    t = d.tables
+    screen = t["screen"]
+    size = screen["size"] or ORIENTATIONS[screen["orientation"]]
     return KioskConfig(
-        name=str(_get(kiosk, "name", str, "kiosk", "kiosk-01")),
-        server_url=url.rstrip("/"),
-        token=token,
-        printer=str(_get(printer, "spec", str, "printer", "none")),
-        paper_mm=paper,
-        camera=str(_get(camera, "source", str, "camera", "none")),
-        orientation=orientation,
-        fullscreen=bool(_get(screen, "fullscreen", bool, "screen", True)),
-        size=(int(size[0]), int(size[1])),
-        zones=zones,
-        language=language,
-        large_text=bool(_get(screen, "large_text", bool, "screen", False)),
-        staff_pin=pin,
-        hall_name_zh=str(_get(kiosk, "hall_name_zh", str, "kiosk", "")),
-        hall_name_en=str(_get(kiosk, "hall_name_en", str, "kiosk", "")),
-        idle_home_s=float(_get(idle, "home_after_s", float, "idle", 60.0)),
-        idle_board_s=float(_get(idle, "board_after_s", float, "idle", 180.0)),
-        retry_s=float(_get(server, "retry_s", float, "server", 3.0)),
-        board_poll_s=float(_get(server, "board_poll_s", float, "server", 10.0)),
+        name=d.name, server_url=d.server_url, token=d.token or "",
+        printer=t["printer"]["spec"], paper_mm=t["printer"]["paper_mm"], camera=t["camera"]["source"],
+        orientation=screen["orientation"], fullscreen=screen["fullscreen"], size=(int(size[0]), int(size[1])),
+        zones=tuple(screen["zones"]), language=screen["language"], large_text=screen["large_text"],
+        staff_pin=t["staff"]["exit_pin"],
+        hall_name_zh=t["kiosk"]["hall_name_zh"], hall_name_en=t["kiosk"]["hall_name_en"],
+        idle_home_s=t["idle"]["home_after_s"], idle_board_s=t["idle"]["board_after_s"],
+        retry_s=t["server"]["retry_s"], board_poll_s=t["server"]["board_poll_s"],
     )
 
 
 def load_device(path: str | Path = DEFAULT_DEVICE) -> KioskConfig:
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DeviceConfigError(f"device file {path} not found (copy config/devices/kiosk-01.toml)") from None
-    except tomllib.TOMLDecodeError as e:
-        raise DeviceConfigError(f"device file {path} is not valid TOML: {e}") from None
-    try:
-        return parse_device(data)
-    except DeviceConfigError as e:
-        raise DeviceConfigError(f"{path}: {e}") from None
+    return parse_device(read_toml(path, SAMPLE), str(path))

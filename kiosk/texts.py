@@ -18,8 +18,6 @@ TEXT: dict[str, Text] = {
     "paused_detail": ("正在重新连接服务器…", "Reconnecting to the server…"),
     "loading": ("正在加载…", "Loading…"),
     "waiting_people": ("等候 {n} 人", "{n} waiting"),
-    "wait_about": ("约 {m} 分钟", "about {m} min"),
-    "wait_none": ("无需等候", "no wait"),
     "priority": ("绿色通道", "Priority"),
     "priority_hint": ("老年人、残疾人、军人、孕妇、人才", "Seniors, disabled, veterans, pregnant, talent"),
     "checkin": ("预约签到", "Appointment check-in"),
@@ -52,9 +50,6 @@ TEXT: dict[str, Text] = {
     "list_printed": ("材料清单已打印，请取走", "The list is printed, please take it"),
     "taking": ("正在取号…", "Taking a number…"),
     "your_number": ("您的号码", "Your number"),
-    "ahead": ("前面还有 {n} 人", "{n} ahead of you"),
-    "called_soon": ("即将叫号", "you will be called soon"),
-    "estimated": ("预计等候 {w}", "Estimated wait {w}"),
     "wait_where": ("请到{zone}等候区，留意叫号屏幕", "Please wait in the {zone} area and watch the screens"),
     "windows": ("办理窗口：{w}", "Windows: {w}"),
     "printing": ("正在打印票据…", "Printing your ticket…"),
@@ -112,16 +107,3 @@ def both(key: str, **values: object) -> Text:
     zh, en = TEXT[key]
     return zh.format(**values), en.format(**values)
 
-
-def wait_phrase(seconds: int | None) -> Text:
-    """A wait as words: "约 12 分钟" / "about 12 min"; hours above an hour."""
-    if seconds is None:
-        return "—", "—"
-    if seconds < 60:
-        return TEXT["wait_none"]
-    minutes = int(seconds + 30) // 60
-    hours, rest = divmod(minutes, 60)
-    if hours:
-        return (f"约 {hours} 小时" + (f" {rest} 分钟" if rest else ""),
-                f"about {hours} h" + (f" {rest} min" if rest else ""))
-    return f"约 {minutes} 分钟", f"about {minutes} min"

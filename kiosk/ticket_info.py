@@ -84,6 +84,7 @@ def ticket_layout(hall: dict, ticket: dict, server_url: str, hall_name: tuple[st
         issued_at=issued_local(ticket, hall.get("timezone", "Asia/Shanghai")),
         status_url=status_url(server_url, ticket),
         priority_zh=prio_zh, priority_en=prio_en,
+        open_windows=int(ticket.get("open_windows", 1) or 0), idle_windows=int(ticket.get("idle_windows") or 0),
     )
 
 

@@ -62,8 +62,9 @@ def prepare(config: HallConfig, db_path: str, demo_dir: Path, server_url: str, *
 
 KIOSK_FILE = """\
 # Written by `hall demo`; each run issues a new token.
-[kiosk]
+[device]
 name = "demo-kiosk"
+kind = "kiosk"
 
 [server]
 url = "{url}"
@@ -88,10 +89,15 @@ exit_pin = "2580"
 
 DISPLAY_FILE = """\
 # Written by `hall demo`.
-[display]
+[device]
 name = "demo-display"
-server = "{url}"
+kind = "display"
+
+[server]
+url = "{url}"
 token = "{token}"
+
+[display]
 fullscreen = false
 width = 960                # half of 1920x1080, to fit a desktop
 height = 540

@@ -17,8 +17,9 @@ def device_file(path: Path, url: str, token: str, printer: str = "none", camera:
                 retry_s: float = 0.5) -> Path:
     size = "[1080, 1920]" if orientation == "portrait" else "[1920, 1080]"
     path.write_text(f"""
-[kiosk]
+[device]
 name = "kiosk-01"
+kind = "kiosk"
 
 [server]
 url = "{url}"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from display.presenter import BoardPresenter, wait_text_en, wait_text_zh
+from display.presenter import BoardPresenter
 
 HALL = {"code": "001", "name_zh": "历下区政务服务中心", "name_en": "Lixia Centre", "notice_zh": "一次办好",
         "notice_en": "One visit"}
@@ -134,11 +134,14 @@ def test_online_flag():
     assert p.view(0).online
 
 
-@pytest.mark.parametrize(("waiting", "seconds", "zh", "en"), [
-    (0, 0, "无需等候", "no wait"), (3, 0, "稍候", "shortly"), (3, 20, "约 1 分钟", "~1 min"),
-    (9, 1500, "约 25 分钟", "~25 min"), (90, 4 * 3600, "约 240 分钟", "~240 min")])
-def test_wait_texts(waiting, seconds, zh, en):
-    assert wait_text_zh(waiting, seconds) == zh and wait_text_en(waiting, seconds) == en
+def test_zone_waits_are_worded_by_the_shared_rule():
+    p = BoardPresenter()
+    idle = dict(ZONES[1], open_windows=1, idle_windows=1)
+    busy = dict(ZONES[0], waiting=0, estimated_wait_s=420, open_windows=2, idle_windows=0)
+    p.resync(snapshot(zones=[busy, idle]), now=0)
+    lines = {z.zone: z for z in p.view(0).zones}
+    assert (lines["public"].wait_zh, lines["public"].wait_en) == ("无需等候", "no wait")
+    assert lines["commerce"].wait_zh == "下一位 · 约 7 分钟"
 
 
 def test_history_must_be_positive():

@@ -14,7 +14,8 @@ def test_hall_kiosk_is_a_command():
 
 def test_a_wrong_device_file_says_what_to_fix(tmp_path):
     bad = tmp_path / "kiosk.toml"
-    bad.write_text('[server]\nurl = "http://127.0.0.1:8000"\ntoken = "t"\n[staff]\nexit_pin = "12"\n')
+    bad.write_text('[device]\nname = "kiosk-01"\nkind = "kiosk"\n[server]\nurl = "http://127.0.0.1:8000"\ntoken = "t"\n'
+                   '[staff]\nexit_pin = "12"\n')
     result = CliRunner().invoke(cli, ["kiosk", "--device", str(bad)])
     assert result.exit_code == 1
     assert "staff.exit_pin must be 4 to 12 digits" in result.output

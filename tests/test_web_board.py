@@ -1,6 +1,8 @@
 """The web board (/board) and window screens in headless Chromium against a real server."""
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -103,6 +105,35 @@ def test_a_call_appears_without_reload_and_the_board_fits_both_orientations(live
     wait_text(tall, "current-number", last["number"])
     page.close()
     tall.close()
+
+
+CASES = Path(__file__).parent / "cases"
+
+RUN_CASES = """([waits, folds]) => ({
+  waits: waits.map(c => HallWaits.phrase(c.ahead, c.seconds, c.idle, c.open)),
+  folds: folds.map(c => {
+    const fold = HallBoardFold.create(c.options);
+    for (const step of c.steps) {
+      if (step.snapshot) fold.resync(step.snapshot, 0);
+      else fold.apply(step.event.id, step.event.kind, step.event.data, 0);
+    }
+    return fold.view();
+  }),
+})"""
+
+
+def test_the_page_folds_and_words_waits_as_the_python_does(live_server, browser):
+    """common/waits.js and board/board_fold.js on the case tables test_waits.py and test_board_fold.py run."""
+    waits = json.loads((CASES / "waits.json").read_text(encoding="utf-8"))
+    folds = json.loads((CASES / "board_fold.json").read_text(encoding="utf-8"))
+    page = browser.new_page()
+    page.goto(live_server.url + "/board")
+    got = page.evaluate(RUN_CASES, [waits, folds])
+    for case, (zh, en) in zip(waits, got["waits"], strict=True):
+        assert (zh, en) == (case["zh"], case["en"]), case["why"]
+    for case, view in zip(folds, got["folds"], strict=True):
+        assert view == case["expect"], case["why"]
+    page.close()
 
 
 def test_window_screen_shows_the_ticket_then_paused(live_server, browser, artifacts):

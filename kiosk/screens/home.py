@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from kiosk.presenter import KioskPresenter
 from kiosk.screens.base import KioskScreen, tile
-from kiosk.texts import TEXT, both, wait_phrase
+from kiosk.texts import TEXT, both
 from kiosk.widgets import BROWN, GREEN, PURPLE, RED, TEAL, ZONE_COLOURS
+from queue_server.core.waits import phrase_of
 
 
 def zone_line(p: KioskPresenter, code: str) -> tuple[str, str]:
-    waiting, wait_s = p.zone_status(code)
-    if waiting is None:
+    """"等候 3 人 · 约 12 分钟": the zone's line of the latest board, worded by the shared rule (core/waits.py)."""
+    zone = next((z for z in (p.board or {}).get("zones", []) if z.get("zone") == code), None)
+    if zone is None:
         return "", ""
-    people_zh, people_en = both("waiting_people", n=waiting)
-    wait_zh, wait_en = wait_phrase(wait_s)
+    people_zh, people_en = both("waiting_people", n=zone.get("waiting", 0))
+    wait_zh, wait_en = phrase_of(zone)
     return f"{people_zh} · {wait_zh}", f"{people_en} · {wait_en}"
 
 

@@ -6,8 +6,9 @@ from kivy.properties import BooleanProperty
 
 from kiosk.presenter import KioskPresenter
 from kiosk.screens.base import KioskScreen
-from kiosk.texts import TEXT, both, wait_phrase
+from kiosk.texts import TEXT, both
 from kiosk.ticket_info import find, priority_words, serving_windows, subject
+from queue_server.core.waits import phrase_of, ticket_line
 
 
 class TicketScreen(KioskScreen):
@@ -25,14 +26,8 @@ class TicketScreen(KioskScreen):
         ids.zone.zh, ids.zone.en = zone.get("name_zh", ""), zone.get("name_en", "")
         ids.subject.zh, ids.subject.en = subject(hall, ticket) if ticket.get("matter") or ticket.get(
             "bundle") else ("", "")
-        ahead_zh, ahead_en = both("ahead", n=ticket.get("ahead", 0))
-        wait_s = ticket.get("estimated_wait_s")
-        if wait_s is not None and wait_s < 60:
-            est_zh, est_en = TEXT["called_soon"]
-        else:
-            wait_zh, wait_en = wait_phrase(wait_s)
-            est_zh, est_en = both("estimated", w=wait_zh)[0], both("estimated", w=wait_en)[1]
-        ids.wait.zh, ids.wait.en = f"{ahead_zh}，{est_zh}", f"{ahead_en}. {est_en}"
+        # Worded as on the printed ticket and the phone page (queue_server/core/waits.py).
+        ids.wait.zh, ids.wait.en = ticket_line(int(ticket.get("ahead") or 0), phrase_of(ticket, "ahead"))
         where_zh = TEXT["wait_where"][0].format(zone=zone.get("name_zh", ""))
         where_en = TEXT["wait_where"][1].format(zone=zone.get("name_en", ""))
         windows = serving_windows(hall, ticket.get("zone", ""))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime, time
 
-from flask import Blueprint, Flask, jsonify
+from flask import Blueprint, jsonify
 
 from queue_server.api.helpers import hall, principal, requires
 from queue_server.clock import from_iso, to_iso
@@ -87,7 +87,3 @@ def console_view(h: Hall, number: int, p: Principal) -> dict:
 def console(number: int):
     return jsonify(console_view(hall(), number, principal()))
 
-
-def register(app: Flask) -> None:
-    if "console_api" not in app.blueprints:
-        app.register_blueprint(bp, url_prefix="/api/v1")

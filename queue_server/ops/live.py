@@ -20,6 +20,7 @@ from queue_server.core.estimate import (
     build_snapshots,
     expected_wait_s,
 )
+from queue_server.core.waits import phrase_of
 
 if TYPE_CHECKING:  # the Hall imports the ticket view, which reads positions from here
     from queue_server.hall import Hall
@@ -75,6 +76,23 @@ def zone_snapshots(hall: Hall, db: Database, now: datetime) -> dict[str, ZoneSna
     )
 
 
+def serving_windows(db: Database) -> dict[str, dict[str, int]]:
+    """Per zone: how many open windows serve it and how many of those have nobody at them (for the wait phrase)."""
+    out: dict[str, dict[str, int]] = defaultdict(lambda: {"open_windows": 0, "idle_windows": 0})
+    for zones, current in db.execute("SELECT zones, current_ticket FROM windows WHERE state = 'open'").fetchall():
+        for zone in json.loads(zones):
+            out[zone]["open_windows"] += 1
+            out[zone]["idle_windows"] += current is None
+    return out
+
+
+def with_wait_words(item: dict, counts: dict[str, int], ahead_key: str) -> dict:
+    """`item` plus the window counts and the wait in words (queue_server/core/waits.py), as every screen says it."""
+    item = item | counts
+    item["wait_zh"], item["wait_en"] = phrase_of(item, ahead_key)
+    return item
+
+
 def position(hall: Hall, db: Database, row: dict, now: datetime, snaps=None) -> tuple[int, float]:
     """(tickets ahead, estimated seconds to wait) of a waiting ticket."""
     zone_waiting = [as_waiting(r) for r in waiting_rows(db, row["day"], [row["zone"]])]
@@ -88,6 +106,7 @@ def zone_queues(hall: Hall, db: Database, now: datetime, zones: list[str] | None
     day = hall.today(now)
     rows = waiting_rows(db, day, zones)
     snaps = zone_snapshots(hall, db, now)
+    serving = serving_windows(db)
     by_zone: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         by_zone[r["zone"]].append(r)
@@ -97,12 +116,12 @@ def zone_queues(hall: Hall, db: Database, now: datetime, zones: list[str] | None
             continue
         waiting = by_zone[z.code]
         oldest = min((epoch(r["queued_at"]) for r in waiting), default=None)
-        out.append({
+        out.append(with_wait_words({
             "zone": z.code, "prefix": z.prefix, "name_zh": z.name_zh, "name_en": z.name_en,
             "waiting": len(waiting), "target_wait_s": z.target_wait_s,
             "oldest_wait_s": round(now.timestamp() - oldest) if oldest else 0,
             "estimated_wait_s": round(expected_wait_s(len(waiting), snaps[z.code])),
-        })
+        }, serving[z.code], "waiting"))
     return out
 
 

@@ -13,7 +13,7 @@ from queue_server.clock import epoch, to_iso
 from queue_server.core.numbering import format_number
 from queue_server.core.ticket_states import WAITING_STATES, IllegalTransition, TicketFacts, next_state
 from queue_server.errors import BadRequest, Conflict
-from queue_server.ops.live import position
+from queue_server.ops.live import position, serving_windows, with_wait_words
 from queue_server.storage.rows import get_row
 
 if TYPE_CHECKING:  # the Hall imports public_ticket from here
@@ -90,7 +90,8 @@ def issue_ticket(
         db.execute("UPDATE tickets SET ahead_at_issue = ?, est_wait_s = ? WHERE id = ?", [ahead, est, row["id"]])
         waiting = waiting_count(db, day, zone)
         hall.emit(db, kind="issued", at=now, ticket=row, actor=actor, data={"waiting": {zone: waiting}})
-        out = public_ticket(row) | {"ahead": ahead, "estimated_wait_s": est}
+        out = with_wait_words(public_ticket(row) | {"ahead": ahead, "estimated_wait_s": est},
+                              serving_windows(db)[zone], "ahead")
     return out
 
 
@@ -119,6 +120,7 @@ def ticket_status(hall: Hall, db: Database, row: dict) -> dict:
     out = public_ticket(row)
     if row["state"] in WAITING_STATES:
         out["ahead"], out["estimated_wait_s"] = position(hall, db, row, now)
+        out = with_wait_words(out, serving_windows(db)[row["zone"]], "ahead")
     else:
         out["ahead"], out["estimated_wait_s"] = 0, 0
     return out

@@ -1,17 +1,18 @@
 """The web board (/board, /board?zones=A,B) for browser TVs, and each window's small screen (/window/{no}/screen).
 
-Both are one HTML page with local JS and CSS (no external assets). The page reads
-GET /api/v1/board, then follows GET /api/v1/events (EventSource reconnects by itself)
-and resyncs from /api/v1/board on every (re)connect.
+Both extend hall_base.html and use the shared common/hall.js (event stream, fetch, clock) and
+common/waits.js (the wait rule); board_fold.js folds GET /api/v1/board and GET /api/v1/events into
+what is shown, resyncing from /api/v1/board each time the stream (re)opens.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, request
 
 from queue_server.api.board import zones_arg
 from queue_server.api.helpers import hall
 from queue_server.errors import BadRequest, NotFound
+from queue_server.pages.page_auth import render_page
 
 bp = Blueprint("board_pages", __name__, static_folder="static/board", static_url_path="/board-assets",
                template_folder="templates")
@@ -29,7 +30,7 @@ def board_page():
         raise BadRequest("history= must be a number of earlier calls (1 to 20)", code="bad_history") from None
     if not 1 <= history <= MAX_HISTORY:
         raise BadRequest("history= must be 1 to 20 earlier calls", code="bad_history")
-    return render_template("board.html", hall=h.config, zones=",".join(zones or []), history=history)
+    return render_page("board.html", hall=h.config, zones=",".join(zones or []), history=history)
 
 
 @bp.get("/window/<int:number>/screen")
@@ -37,5 +38,5 @@ def window_screen(number: int):
     h = hall()
     if number not in {w.number for w in h.config.windows}:
         raise NotFound(f"there is no window {number} in this hall", code="window_not_found")
-    return render_template("window_screen.html", hall=h.config, window=number)
+    return render_page("window_screen.html", hall=h.config, window=number)
 

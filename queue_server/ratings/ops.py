@@ -47,6 +47,7 @@ def ticket_for_rating(hall: Hall, db: Database, row: dict) -> dict:
     return {"id": row["id"], "number": row["number"], "zone": row["zone"], "matter": row["matter"],
             "window": row["window"], "state": row["state"], "finished_at": row["finished_at"],
             "ahead": status["ahead"], "estimated_wait_s": status["estimated_wait_s"],
+            "wait_zh": status.get("wait_zh"), "wait_en": status.get("wait_en"),
             "rated": rated is not None, "score": rated[0] if rated else None, **_names(hall, row)}
 
 

@@ -1,4 +1,4 @@
-// Shared by the console, rating and dashboard pages: API calls, the session cookie, live events, formatting.
+// Shared by the console, rating, dashboard and board pages: API calls, the session cookie, live events, formatting.
 "use strict";
 const Hall = {
   setToken(token) {
@@ -36,23 +36,27 @@ const Hall = {
     const zh = {401: "请先登录", 403: "无权进行此操作", 404: "未找到", 409: "当前状态不允许此操作"}[r.status] || "操作未完成";
     return `${zh}：${why}`;
   },
-  // Server-sent events; the browser reconnects by itself (resuming with Last-Event-ID). onEvent(kind, data).
+  // Server-sent events; the browser reconnects by itself (resuming with Last-Event-ID). onEvent(kind, data, id).
   // resync() runs each time the stream opens: what happened before the first open (while the page was
-  // loading its state) is not replayed, so the page reads its state again there.
+  // loading its state) is not replayed, so the page reads its state again there. When the browser gives up
+  // on the stream (an error answer, not a dropped connection) it is opened again after a pause.
   live(kinds, onEvent, onStatus, resync) {
     const es = new EventSource("/api/v1/events");
     for (const k of kinds) {
       es.addEventListener(k, (ev) => {
         let data = {};
         try { data = JSON.parse(ev.data); } catch (e) { /* keep {} */ }
-        onEvent(k, data);
+        onEvent(k, data, parseInt(ev.lastEventId, 10));
       });
     }
     es.onopen = () => {
       if (onStatus) onStatus(true);
       if (resync) resync();
     };
-    if (onStatus) es.onerror = () => onStatus(false);
+    es.onerror = () => {
+      if (onStatus) onStatus(false);
+      if (es.readyState === EventSource.CLOSED) setTimeout(() => Hall.live(kinds, onEvent, onStatus, resync), 2000);
+    };
     return es;
   },
   esc(text) {
@@ -82,6 +86,16 @@ const Hall = {
   },
   clock() {
     return new Date().toLocaleTimeString("zh-CN", {hour12: false, timeZone: Hall.tz});
+  },
+  // "2026-11-22 星期日 Sun" in the hall's time zone (the browser's until a page sets Hall.tz).
+  date() {
+    const parts = {};
+    for (const p of new Intl.DateTimeFormat("en-CA", {year: "numeric", month: "2-digit", day: "2-digit",
+                                                      weekday: "short", timeZone: Hall.tz}).formatToParts(new Date())) {
+      parts[p.type] = p.value;
+    }
+    const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    return `${parts.year}-${parts.month}-${parts.day} 星期${"日一二三四五六".charAt(days.indexOf(parts.weekday))} ${parts.weekday}`;
   },
   debounce(fn, ms) {
     let t = null;

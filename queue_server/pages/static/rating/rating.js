@@ -120,8 +120,9 @@ async function startPad() {
 
 function waitText(t) {
   if (t.state === "waiting" || t.state === "transferred") {
-    const min = Math.max(1, Math.round(t.estimated_wait_s / 60));
-    return `前面还有 ${t.ahead} 人，预计等待约 ${min} 分钟\n${t.ahead} ahead of you, about ${min} min`;
+    // The server words the wait (queue_server/core/waits.py), as the kiosk and the printed ticket do.
+    const people = t.ahead === 1 ? "1 person ahead of you" : `${t.ahead} ahead of you`;
+    return `前面还有 ${t.ahead} 人，${t.wait_zh}\n${people}, ${t.wait_en}`;
   }
   if (t.state === "called") return `请到 ${t.window} 号窗口办理\nPlease go to window ${t.window}`;
   if (t.state === "serving") return `正在 ${t.window} 号窗口办理\nBeing served at window ${t.window}`;
