@@ -1,5 +1,2 @@
-"""The one client every device (kiosk, wall display, call-next buttons) uses to reach the queue server."""
-
-from hall_client.client import ApiError, EventFollower, HallClient, ServerUnreachable
-
-__all__ = ["ApiError", "EventFollower", "HallClient", "ServerUnreachable"]
+"""What every device (kiosk, wall display, call-next buttons) shares to reach the queue server: the HTTP client
+with its event follower (`client.py`) and the device-file shape (`device_file.py`)."""

@@ -144,7 +144,8 @@ class FakeCamera:
 
 
 def config(**screen) -> KioskConfig:
-    data = {"kiosk": {"name": "kiosk-01"}, "server": {"url": "http://127.0.0.1:8000", "token": "t", "retry_s": 3},
+    data = {"device": {"name": "kiosk-01", "kind": "kiosk"},
+            "server": {"url": "http://127.0.0.1:8000", "token": "t", "retry_s": 3},
             "printer": {"spec": "network:127.0.0.1:9100"}, "camera": {"source": "0"},
             "screen": {"zones": ["commerce", "public"], **screen}, "staff": {"exit_pin": "2580"},
             "idle": {"home_after_s": 60, "board_after_s": 180}}

@@ -19,10 +19,13 @@ def test_device_file_in_the_repo_is_valid():
     ({"screen": {"orientation": "sideways"}}, "orientation"),
     ({"printer": {"paper_mm": 70}}, "paper_mm"),
     ({"screen": {"zones": "commerce"}}, "screen.zones"),
+    ({"screen": {"zone": ["commerce"]}}, "screen.zone is not a setting"),
+    ({"device": {"name": "display-01", "kind": "display"}}, "not a kiosk file"),
 ])
 def test_device_file_errors_name_the_key(change, message, monkeypatch):
     monkeypatch.delenv("HALL_DEVICE_TOKEN", raising=False)
-    data = {"server": {"url": "http://x", "token": "t"}, "staff": {"exit_pin": "2580"}}
+    data = {"device": {"name": "kiosk-01", "kind": "kiosk"}, "server": {"url": "http://x", "token": "t"},
+            "staff": {"exit_pin": "2580"}}
     data.update(change)
     with pytest.raises(DeviceConfigError, match=message):
         parse_device(data)
