@@ -97,7 +97,7 @@ def test_desk_pickup_by_qr_gives_a_pickup_ticket_with_the_licence(hw):
     assert out["ticket"]["extra"]["licence_id"] == lic["id"]
     assert out["ticket"]["extra"]["holder"] == "张*丰"  # public events never carry the full name
     assert "P001" in out["message_zh"] and "P001" in out["message_en"]
-    got = hw.get(f"/api/v1/licences/{lic['id']}", "staff").get_json()
+    got = hw.get(f"/api/v1/licences/{lic['id']}", "manager").get_json()
     assert got["state"] == "redeemed" and got["ticket_number"] == "P001" and got["redeemed_kiosk"] == "kiosk-01"
 
 
@@ -231,7 +231,7 @@ def test_jammed_door_leaves_the_licence_ready(tmp_path):
         lic = hw.licence(method="locker", locker_door="3")
         body = assert_refused(hw.redeem(lic["pickup_qr"]), 503, "locker_failed")
         assert body["locker_error"] == "JAMMED"
-        assert hw.get(f"/api/v1/licences/{lic['id']}", "staff").get_json()["state"] == "ready"
+        assert hw.get(f"/api/v1/licences/{lic['id']}", "manager").get_json()["state"] == "ready"
         hw.app.extensions["pickup_locker"].close()
 
 
