@@ -163,7 +163,7 @@ def _limit() -> int:
 def pickup():
     code = field(json_body(), "code", str, required=True)
     answer = redeem.redeem(hall(), keys(), code, principal(), locker=lambda: current_app.extensions["pickup_locker"],
-                           limit=_limit())
+                           limit=_limit(), address=request.remote_addr)
     return jsonify(answer), 200 if answer["method"] == "post" else 201
 
 
@@ -173,7 +173,8 @@ def confirm():
     body = json_body()
     code = field(body, "code", str, required=True)
     accept = field(body, "accept", bool, required=True)
-    return jsonify(redeem.confirm_post(hall(), keys(), code, accept, principal(), limit=_limit()))
+    return jsonify(redeem.confirm_post(hall(), keys(), code, accept, principal(), limit=_limit(),
+                                       address=request.remote_addr))
 
 
 @bp.get("/code-audit")

@@ -96,6 +96,6 @@ def handover(hall: Hall, keys: KeyStore, licence_id: int, id_last4: str, p: Prin
             return licences.public(licences.load(db, licence_id))
     except Refused as e:
         with hall.store.write() as db:
-            audit_log.record(db, at=hall.now(), subject="licence", action="handover", outcome=e.code,
-                             object_id=licence_id, staff=p.name, window=desk, detail={"message": e.message[:300]})
+            audit_log.refusal(db, at=hall.now(), subject="licence", action="handover", outcome=e.code,
+                              object_id=licence_id, staff=p.name, window=desk, detail={"message": e.message[:300]})
         raise

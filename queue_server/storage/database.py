@@ -53,6 +53,7 @@ class Store:
             migrations.apply(self._writer)
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._readers_lock = threading.Lock()  # not the writer's: a reader never waits for a write to finish
         self._readers: list[sqlite3.Connection] = []
         self._after_commit: list[Callable[[], None]] = []
 
@@ -85,14 +86,14 @@ class Store:
         db = getattr(self._local, "db", None)
         if db is None:
             conn = _connect(self.path)
-            with self._lock:
+            with self._readers_lock:
                 self._readers.append(conn)
             db = Database(conn)
             self._local.db = db
         return db
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock, self._readers_lock:
             for conn in self._readers:
                 conn.close()
             self._readers.clear()
