@@ -5,11 +5,8 @@ it for good and is never recreated empty."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,29 +15,8 @@ from click.testing import CliRunner
 from queue_server.app import DatabaseMissing, create_app
 from queue_server.cli import cli
 from queue_server.storage import database
+from tests.db_lock import locked_by_another_process
 from tests.pickup_helpers import make_hallway
-
-HOLD_LOCK = ("import sqlite3, sys\n"
-             "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-             "c.execute('BEGIN EXCLUSIVE')\n"
-             "print('locked', flush=True)\n"
-             "sys.stdin.readline()\n"
-             "c.execute('ROLLBACK')\n")
-
-
-@contextmanager
-def locked_by_another_process(db_path: Path):
-    """Another program holds the database's write lock (BEGIN EXCLUSIVE) until the block ends."""
-    proc = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db_path)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout.readline().strip() == "locked"
-        yield
-    finally:
-        proc.stdin.write("\n")
-        proc.stdin.close()
-        proc.wait(timeout=60)
-        proc.stdout.close()
 
 
 def take(hw, who: str = "kiosk-01"):
