@@ -1,4 +1,5 @@
-"""The dashboard shows a storage fault while another program holds the database, and drops it once released."""
+"""The dashboard shows a storage fault while another program holds the database; once it is free, the outage
+stays listed until the manager resolves it."""
 
 from __future__ import annotations
 
@@ -30,5 +31,11 @@ def test_a_locked_database_is_a_red_alert_on_the_dashboard_until_it_is_free(serv
     expect(page.locator("#alerts li[data-kind='storage_fault']")).to_have_count(0)
     assert requests.post(server.url + "/api/v1/tickets", json={"zone": "commerce"}, headers=kiosk,
                          timeout=30).status_code == 201
+    page.reload()  # the outage stays listed until the manager resolves it
+    passed = page.locator("#alerts li[data-kind='storage_recovered']")
+    expect(passed).to_contain_text("数据存储曾中断")
+    shot(page, "dashboard_storage_recovered")
+    passed.locator("[data-resolve]").click()
+    expect(passed).to_have_count(0)
     assert errors == []
     page.context.close()

@@ -59,6 +59,11 @@ def test_a_database_locked_by_another_process_is_a_503_an_alert_and_then_recover
     assert health.status_code == 200 and health.get_json()["storage"]["state"] == "ok"
     assert storage_alerts(hw) == []
     assert take(hw).status_code == 201
+    # The outage stays on the dashboard, to be resolved by the manager.
+    alerts = hw.get("/api/v1/supervision/live", "manager").get_json()["alerts"]
+    passed = [a for a in alerts if a["kind"] == "storage_recovered"]
+    assert len(passed) == 1 and passed[0]["id"] and "recovered about" in passed[0]["en"]
+    assert "数据库被其他程序占用" in passed[0]["zh"] and "locked" not in passed[0]["zh"]
 
 
 def test_a_read_answers_while_the_writer_waits_for_a_lock(tmp_path, monkeypatch):

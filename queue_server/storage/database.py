@@ -35,7 +35,7 @@ from queue_server.storage import (
     ratings_schema,
     schema,
 )
-from queue_server.storage.health import LOST, StorageHealth, describe, fault_kind
+from queue_server.storage.health import LOST, HealthState, StorageHealth, describe, fault_kind
 
 # Every table of the hall, in the order the sets are applied: the queue's own, then each service's.
 MIGRATION_SETS = (schema.migrations, pickups_schema.migrations, appointments_schema.migrations,
@@ -82,6 +82,8 @@ class Store:
         self._readers: list[sqlite3.Connection] = []
         self._after_commit: list[Callable[[], None]] = []
         self._busy_ms = BUSY_TIMEOUT_MS
+        self._ended: list[HealthState] = []  # faults that passed, told to the callbacks once the lock is free
+        self._recovery_callbacks: list[Callable[[HealthState], None]] = []
 
     # ---- faults ----
     def fault(self, kind: str, detail: str) -> StorageUnavailable:
@@ -119,6 +121,20 @@ class Store:
         if ended:
             log.warning("storage recovered on %s after %s (%d failed requests)", self.path, ended.kind,
                         ended.failures)
+            self._ended.append(ended)
+
+    def on_recovered(self, callback: Callable[[HealthState], None]) -> None:
+        """`callback(the fault that ended)` runs after a fault passes, outside the write lock (it may write)."""
+        self._recovery_callbacks.append(callback)
+
+    def _tell_recovered(self) -> None:
+        ended, self._ended = self._ended, []
+        for fault in ended:
+            for cb in self._recovery_callbacks:
+                try:
+                    cb(fault)
+                except Exception:  # the request that found the store healthy again must not fail for this
+                    log.exception("storage recovery callback failed")
 
     def _set_busy(self, ms: int) -> None:
         if ms != self._busy_ms:
@@ -140,6 +156,8 @@ class Store:
             yield from self._transaction()
         finally:
             self._lock.release()
+        if self._ended:
+            self._tell_recovered()
 
     def _transaction(self) -> Iterator[Database]:
         conn = self._write_conn
@@ -215,6 +233,8 @@ class Store:
             self._recovered()
         finally:
             self._lock.release()
+        if self._ended:
+            self._tell_recovered()
 
     def close(self) -> None:
         with self._lock, self._readers_lock:

@@ -49,6 +49,7 @@ class HealthState:
     since: float | None = None  # epoch seconds of the first failure
     detail: str | None = None  # the sqlite message
     failures: int = 0
+    lasted_s: float | None = None  # set when the fault has passed
 
 
 class StorageHealth:
@@ -75,6 +76,7 @@ class StorageHealth:
             if self._s.state != "fault":
                 return None
             ended, self._s = self._s, HealthState()
+            ended.lasted_s = time.time() - ended.since if ended.since else None
             return ended
 
     @property
