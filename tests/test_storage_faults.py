@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from queue_server.app import DatabaseMissing, create_app
 from queue_server.cli import cli
 from queue_server.storage import database
+from queue_server.storage.health import fault_kind
 from tests.db_lock import locked_by_another_process
 from tests.pickup_helpers import make_hallway
 
@@ -91,6 +92,16 @@ def test_a_read_answers_while_the_writer_waits_for_a_lock(tmp_path, monkeypatch)
         assert answers["read"] == 200 and writer.is_alive()
     writer.join()
     assert answers["write"] == 201
+
+
+@pytest.mark.parametrize(("message", "kind"), [
+    ("database is locked", "locked"), ("database table is locked", "locked"), ("disk I/O error", "io_error"),
+    ("database or disk is full", "disk_full"), ("attempt to write a readonly database", "readonly"),
+    ("unable to open database file", "cannot_open"), ("no such table: tickets", None),
+    ("near \"SELEC\": syntax error", None),
+])
+def test_which_sqlite_errors_are_storage_faults(message, kind):
+    assert fault_kind(message) == kind
 
 
 def test_readers_wait_about_a_second_at_most():

@@ -18,7 +18,7 @@ from queue_server.clock import to_iso
 from queue_server.codes import audit_log
 from queue_server.codes.refusals import Refused, too_many_attempts
 from queue_server.core import signed_codes
-from queue_server.errors import HallError
+from queue_server.errors import HallError, StorageUnavailable
 from queue_server.hall import Hall
 from queue_server.ops.accounts import Principal
 
@@ -43,6 +43,8 @@ def guarded(hall: Hall, code: str, p: Principal, *, subject: str, action: str, l
         else:
             object_id, typed = resolve(code)
         return use(object_id, typed)
+    except StorageUnavailable:
+        raise  # nothing can be recorded now; the store notes the fault
     except HallError as e:
         if not audited:
             with hall.store.write() as db:
