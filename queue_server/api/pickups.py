@@ -13,6 +13,7 @@
     POST /api/v1/pickups                      kiosk: {"code"} → 201 desk ticket | 201 locker door | 200 post address
     POST /api/v1/pickups/confirm              kiosk: {"code", "accept": true|false} for a postal licence
     GET  /api/v1/code-audit?date=             manager: that day's redeems, refusals, check-ins and handovers
+                                              (one refusal repeated within a minute is one entry: `repeats`)
 Refusals are 4xx {"error","message","message_zh","message_en"}: invalid_code, wrong_hall, expired,
 already_collected, not_ready, too_many_attempts (and no_locker, locker_failed, id_mismatch).
 Settings: PICKUP_MAX_WRONG_PER_MINUTE; the code keys and the locker are the app's (see app.py).
