@@ -22,6 +22,7 @@ from queue_server.api import (
     ratings,
     rebalance,
     stats,
+    storage_errors,
     supervision,
     tickets,
     windows,
@@ -56,6 +57,19 @@ _HTTP_MESSAGES = {
 }
 
 
+class DatabaseMissing(RuntimeError):
+    """The hall has run before (its key file exists) but its database file is gone: never start empty."""
+
+
+def refuse_a_vanished_database(db_path: str | Path, key_file: str | Path) -> None:
+    """The first start creates the database; a later start without it would silently begin an empty hall."""
+    if not Path(db_path).exists() and Path(key_file).exists():
+        raise DatabaseMissing(
+            f"数据库文件 {db_path} 不存在，但本大厅曾经运行过（{key_file} 存在）。请从备份恢复数据库。 / "
+            f"The database {db_path} is missing, but this hall has run before ({key_file} exists). Restore the "
+            f"database from its backup; to start an empty hall on purpose, move {key_file} away first.")
+
+
 def create_app(
     *, db_path: str | Path, config: HallConfig | None = None, config_path: str | Path | None = None,
     clock: Clock = system_clock, settings: Mapping[str, Any] | None = None, locker: Locker | None = None,
@@ -65,10 +79,11 @@ def create_app(
     app.config.update(JSON_AS_ASCII=False)
     app.config.update(server_settings(settings))
     app.json.ensure_ascii = False
+    key_file = app.config["PICKUP_KEY_FILE"] or key_path_for(db_path)
+    refuse_a_vanished_database(db_path, key_file)
     hall = Hall(config=config or load_config(config_path), db_path=db_path, clock=clock)
     app.extensions["hall"] = hall
-    app.extensions["pickup_keys"] = KeyStore(app.config["PICKUP_KEY_FILE"] or key_path_for(hall.store.path),
-                                             hall.now())
+    app.extensions["pickup_keys"] = KeyStore(key_file, hall.now())
     app.extensions["pickup_locker"] = locker
     app.extensions["appointment_rules"] = appointments.load_hall_rules(app)
     for bp in API_BLUEPRINTS:
@@ -76,6 +91,7 @@ def create_app(
     for bp in PAGE_BLUEPRINTS:
         app.register_blueprint(bp)
     audit_hook.init_app(app)
+    storage_errors.init_app(app)
 
     @app.errorhandler(HallError)
     def hall_error(e: HallError):

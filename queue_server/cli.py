@@ -70,11 +70,14 @@ def cli() -> None:
 @click.option("--threads", default=600, show_default=True, type=int, help="Worker threads (one per open stream).")
 def server(config_path: str, db_path: str, host: str, port: int, threads: int) -> None:
     """Run the queue server (production WSGI server, cheroot)."""
-    from queue_server.app import create_app
+    from queue_server.app import DatabaseMissing, create_app
     from queue_server.serve import serve
 
-    app = create_app(config=_config(config_path), db_path=db_path, settings={"HALL_CONFIG_PATH": config_path},
-                     locker=hall_locker())
+    try:
+        app = create_app(config=_config(config_path), db_path=db_path, settings={"HALL_CONFIG_PATH": config_path},
+                         locker=hall_locker())
+    except DatabaseMissing as e:
+        raise click.ClickException(str(e)) from None
     click.echo(f"queue server on http://{host}:{port}/  (database {db_path})", err=True)
     serve(app, host=host, port=port, threads=threads)
 

@@ -37,3 +37,17 @@ class Conflict(HallError):
 
 class TooManyRequests(HallError):
     status, code = 429, "too_many_requests"
+
+
+class StorageUnavailable(HallError):
+    """The database cannot be used now (locked, disk full, I/O error, read-only, or its file vanished).
+
+    `kind` says which; `retry_after_s` is None when only a person can fix it (the file is gone).
+    """
+
+    status, code = 503, "storage_unavailable"
+
+    def __init__(self, message: str, *, kind: str, retry_after_s: int | None = None):
+        super().__init__(message, kind=kind)
+        self.kind = kind
+        self.retry_after_s = retry_after_s

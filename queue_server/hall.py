@@ -19,6 +19,7 @@ from queue_server.core.numbering import service_day
 from queue_server.hall_config import HallConfig
 from queue_server.ops.tickets import public_ticket
 from queue_server.storage.database import Store
+from queue_server.storage.health import HealthState, describe
 
 
 class Hall:
@@ -32,6 +33,7 @@ class Hall:
         last = self.store.read().execute("SELECT max(id) FROM events").fetchone()[0]
         self.broker.last_id = last or 0
         self._sync_windows()
+        self.store.on_recovered(self._storage_recovered)
 
     # ---- time ----
     def now(self) -> datetime:
@@ -74,6 +76,21 @@ class Hall:
                         "INSERT INTO windows (number, zones, state, state_since) VALUES (?,?,?,?)",
                         [w.number, json.dumps(list(w.zones)), "closed", to_iso(self.now())],
                     )
+
+    def _storage_recovered(self, fault: HealthState) -> None:
+        """A storage fault that passed stays on the dashboard as an alert until a manager resolves it."""
+        now = self.now()
+        zh, en, _ = describe(fault.kind or "")
+        lasted = round(fault.lasted_s or 0)
+        message = (f"{zh.split('，')[0]}，首次失败后约 {lasted} 秒恢复（失败 {fault.failures} 次） / "
+                   f"{en.split(';')[0]}; recovered about {lasted} s after the first failure "
+                   f"({fault.failures} failed attempts)")
+        with self.store.write() as db:
+            row = {"at": to_iso(now), "kind": "storage_recovered", "source": "server", "message": message,
+                   "data": json.dumps({"fault": fault.kind, "lasted_s": lasted, "failures": fault.failures})}
+            row["id"] = db["alerts"].insert(row).last_pk
+            self.emit(db, kind="alert", at=now, reason="storage_recovered",
+                      data={"alert": {k: row[k] for k in ("id", "kind", "source", "message", "at")}})
 
     def close(self) -> None:
         self.broker.close()

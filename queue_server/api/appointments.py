@@ -74,7 +74,8 @@ def check_in():
     code = field(json_body(), "code", str, required=True)
     rules()
     limit = int(current_app.config.get("PICKUP_MAX_WRONG_PER_MINUTE", checkin.MAX_WRONG_TYPED_PER_MINUTE))
-    return jsonify(checkin.check_in(hall(), keys(), code, principal(), limit=limit)), 201
+    return jsonify(checkin.check_in(hall(), keys(), code, principal(), limit=limit,
+                                    address=request.remote_addr)), 201
 
 
 @bp.get("/appointments/stats")

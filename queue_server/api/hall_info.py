@@ -7,7 +7,9 @@ from dataclasses import asdict
 from flask import Blueprint, jsonify
 
 from queue_server.api.helpers import hall
+from queue_server.errors import StorageUnavailable
 from queue_server.ops.windows import list_windows
+from queue_server.storage.health import describe
 
 bp = Blueprint("hall_info", __name__)
 
@@ -42,4 +44,15 @@ def get_hall():
 
 @bp.get("/health")
 def health():
-    return jsonify({"ok": True})
+    """Is the server fit to serve: the storage state (ok, fault or lost, which fault and since when)."""
+    store = hall().store
+    try:
+        store.probe()
+    except StorageUnavailable:
+        pass  # noted in the store's health, reported below
+    s = store.health.current
+    storage = {"state": s.state, "kind": s.kind, "since": s.since, "failures": s.failures}
+    if s.kind:
+        zh, en, _ = describe(s.kind)
+        storage["message"] = f"{zh} / {en}"
+    return jsonify({"ok": s.state == "ok", "storage": storage}), 200 if s.state == "ok" else 503

@@ -2,14 +2,18 @@
 
     POST /api/v1/licences                     manager/backoffice: register one → 201 {"id","pickup_code","pickup_qr"}
     POST /api/v1/licences/import              manager/backoffice: CSV body (or multipart "file"); bad rows by line
-    GET  /api/v1/licences?state=&case_no=     staff/manager/backoffice
-    GET  /api/v1/licences/{id}                staff/manager/backoffice: the licence and its code audit trail
+    GET  /api/v1/licences?state=&case_no=     manager/backoffice; staff signed on at a pickup window see the desk
+                                              view (id, type, masked holder, method, state, ticket number)
+    GET  /api/v1/licences/{id}                manager/backoffice: the licence and its code audit trail;
+                                              staff at a pickup window: the desk view
     POST /api/v1/licences/{id}/ready          manager/backoffice: a pending licence is finished
     GET  /api/v1/licences/{id}/notice.png|notice.pdf|sms   manager/backoffice: the pickup notice, the SMS text
-    POST /api/v1/licences/{id}/handover       staff at the pickup desk: {"id_last4", "window"?}
+    POST /api/v1/licences/{id}/handover       staff at the pickup desk: {"id_last4", "window"?}, once the code was
+                                              redeemed at a kiosk (a manager may hand over a ready one, audited)
     POST /api/v1/pickups                      kiosk: {"code"} → 201 desk ticket | 201 locker door | 200 post address
     POST /api/v1/pickups/confirm              kiosk: {"code", "accept": true|false} for a postal licence
     GET  /api/v1/code-audit?date=             manager: that day's redeems, refusals, check-ins and handovers
+                                              (one refusal repeated within a minute is one entry: `repeats`)
 Refusals are 4xx {"error","message","message_zh","message_en"}: invalid_code, wrong_hall, expired,
 already_collected, not_ready, too_many_attempts (and no_locker, locker_failed, id_mismatch).
 Settings: PICKUP_MAX_WRONG_PER_MINUTE; the code keys and the locker are the app's (see app.py).
@@ -17,6 +21,7 @@ Settings: PICKUP_MAX_WRONG_PER_MINUTE; the code keys and the locker are the app'
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -26,6 +31,7 @@ from queue_server.clock import to_iso
 from queue_server.codes.audit_log import between, history
 from queue_server.codes.keyfile import KeyStore
 from queue_server.errors import BadRequest
+from queue_server.ops.accounts import Principal
 from queue_server.pickups import handover as handover_ops
 from queue_server.pickups import licences, notice, redeem
 
@@ -81,15 +87,28 @@ def list_licences():
             args.append(request.args[name])
     if where:
         sql += " WHERE " + " AND ".join(where)
+    view = _view_for(principal())
     rows = hall().store.read().query(sql + " ORDER BY id DESC LIMIT 500", args)
-    return jsonify({"licences": [licences.public(r) for r in rows]})
+    return jsonify({"licences": [view(r) for r in rows]})
+
+
+def _view_for(p: Principal) -> Callable[[dict], dict]:
+    """Staff see licences only from a pickup desk, and only what the handover needs."""
+    if p.kind == "staff":
+        handover_ops.pickup_desk(hall(), p)
+        return licences.desk_view
+    return licences.public
 
 
 @bp.get("/licences/<int:licence_id>")
 @requires("staff", *BACK_OFFICE)
 def get_licence(licence_id: int):
+    view = _view_for(principal())
     db = hall().store.read()
-    return jsonify(licences.public(licences.load(db, licence_id)) | {"history": history(db, "licence", licence_id)})
+    row = licences.load(db, licence_id)
+    if view is licences.desk_view:
+        return jsonify(view(row))
+    return jsonify(licences.public(row) | {"history": history(db, "licence", licence_id)})
 
 
 @bp.post("/licences/<int:licence_id>/ready")
@@ -145,7 +164,7 @@ def _limit() -> int:
 def pickup():
     code = field(json_body(), "code", str, required=True)
     answer = redeem.redeem(hall(), keys(), code, principal(), locker=lambda: current_app.extensions["pickup_locker"],
-                           limit=_limit())
+                           limit=_limit(), address=request.remote_addr)
     return jsonify(answer), 200 if answer["method"] == "post" else 201
 
 
@@ -155,7 +174,8 @@ def confirm():
     body = json_body()
     code = field(body, "code", str, required=True)
     accept = field(body, "accept", bool, required=True)
-    return jsonify(redeem.confirm_post(hall(), keys(), code, accept, principal(), limit=_limit()))
+    return jsonify(redeem.confirm_post(hall(), keys(), code, accept, principal(), limit=_limit(),
+                                       address=request.remote_addr))
 
 
 @bp.get("/code-audit")

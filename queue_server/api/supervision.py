@@ -16,11 +16,13 @@ from queue_server.api.helpers import hall, requires
 from queue_server.api.stats import day_range_args
 from queue_server.clock import from_iso, to_iso
 from queue_server.core.rating_scale import satisfaction
+from queue_server.errors import StorageUnavailable
 from queue_server.hall import Hall
 from queue_server.ops import audit
 from queue_server.ops import windows as window_ops
 from queue_server.ops.live import zone_queues
 from queue_server.ops.supervision_alerts import NO_SHOW_LOOKBACK_S, CallCounts, computed_alerts, device_alert
+from queue_server.storage.health import describe
 
 bp = Blueprint("supervision", __name__)
 
@@ -49,7 +51,23 @@ def _open_device_alerts(db) -> list[dict]:
             and not (r["kind"] in PRINTER_TROUBLE and r["id"] < ok_since.get(r["source"], 0))][:50]
 
 
+def storage_alerts(h: Hall) -> list[dict]:
+    """The database's trouble, if any, worst of all alerts: a passing fault is tried again first."""
+    if h.store.health.current.state != "ok":
+        try:
+            h.store.probe()
+        except StorageUnavailable:
+            pass
+    s = h.store.health.current
+    if s.state == "ok":
+        return []
+    zh, en, _ = describe(s.kind or "")
+    return [{"kind": "storage_fault", "level": "red", "fault": s.kind, "since_s": s.since, "failures": s.failures,
+             "zh": f"数据存储故障：{zh}", "en": f"Storage fault: {en}"}]
+
+
 def live_hall(h: Hall) -> dict:
+    storage = storage_alerts(h)
     db = h.store.read()
     now = h.now()
     windows = window_ops.list_windows(h)
@@ -60,7 +78,7 @@ def live_hall(h: Hall) -> dict:
         w["service_s"] = round(now.timestamp() - from_iso(began).timestamp()) if began else None
     zones = zone_queues(h, db, now)
     device = [device_alert(r) for r in _open_device_alerts(db)]
-    alerts = device + computed_alerts(zones, windows, now.timestamp(), _no_show_counts(h, db, now))
+    alerts = storage + device + computed_alerts(zones, windows, now.timestamp(), _no_show_counts(h, db, now))
     today = h.today(now)
     scores = [r[0] for r in db.execute("SELECT score FROM ratings WHERE day = ?", [today]).fetchall()]
     open_followups = db.execute("SELECT count(*) FROM rating_followups WHERE state != 'closed'").fetchone()[0]

@@ -37,7 +37,7 @@ def ticket_status(ticket_id: int):
 @requires("kiosk", "staff", "manager")
 def cancel(ticket_id: int):
     body = json_body()
-    return jsonify(cancel_ticket(hall(), ticket_id, actor=principal().actor, reason=field(body, "reason", str)))
+    return jsonify(cancel_ticket(hall(), ticket_id, p=principal(), reason=field(body, "reason", str)))
 
 
 @bp.post("/tickets/<int:ticket_id>/requeue")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from queue_server.api.helpers import field, hall, json_body, principal, requires
-from queue_server.errors import NotFound
+from queue_server.errors import Forbidden, NotFound
 from queue_server.ops import windows as window_ops
 from queue_server.pickups import licences
 
@@ -59,11 +59,17 @@ def put_zones(no: int):
 @bp.get("/windows/<int:no>/licence")
 @requires("staff", "manager")
 def window_licence(no: int):
-    """What the pickup desk's console shows: the licence behind the ticket being served (null if none)."""
+    """What the pickup desk's console shows: the licence behind the ticket being served (null if none).
+
+    Only the staff member signed on at that window (or a manager) reads it: it names the holder in full.
+    """
     db = hall().store.read()
-    row = db.execute("SELECT current_ticket FROM windows WHERE number = ?", [no]).fetchone()
+    row = db.execute("SELECT current_ticket, staff, state FROM windows WHERE number = ?", [no]).fetchone()
     if row is None:
         raise NotFound(f"there is no window {no}", code="unknown_window")
+    p = principal()
+    if not p.is_manager and (row[1] != p.name or row[2] == "closed"):
+        raise Forbidden(f"you are not signed on at window {no}", code="not_your_window")
     licence = None
     if row[0] is not None:
         found = list(db.query("SELECT * FROM licences WHERE ticket_id = ?", [row[0]]))

@@ -44,8 +44,10 @@ def _invalid(detail: str = "") -> Refused:
                    + (f" ({detail})" if detail else ""))
 
 
-def check_in(hall: Hall, keys: KeyStore, code: str, p: Principal, *, limit: int = MAX_WRONG_TYPED_PER_MINUTE) -> dict:
-    return guarded(hall, code, p, subject="appointment", action="check_in", limit=limit,
+def check_in(hall: Hall, keys: KeyStore, code: str, p: Principal, *, limit: int = MAX_WRONG_TYPED_PER_MINUTE,
+             address: str | None = None) -> dict:
+    """`address` is the client's network address: the wrong-code limit holds per device and per address."""
+    return guarded(hall, code, p, subject="appointment", action="check_in", limit=limit, address=address,
                    resolve=lambda c: resolve(hall, keys, c),
                    use=lambda appointment_id, typed: _check_in(hall, appointment_id, typed, p))
 

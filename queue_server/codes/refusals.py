@@ -8,6 +8,7 @@ STATUS = {
     "invalid_code": 400, "wrong_hall": 403, "expired": 410, "already_collected": 409, "not_ready": 409,
     "too_many_attempts": 429, "no_locker": 503, "locker_failed": 503, "too_early": 409, "cancelled": 409,
     "id_mismatch": 403, "wrong_method": 409, "already_checked_in": 409,
+    "not_redeemed": 409,
 }
 
 

@@ -53,12 +53,15 @@ DEVICE_ALERT_TEXT = {
     "printer_ok": ("打印机恢复", "Printer OK"),
     "camera_missing": ("扫码摄像头缺失", "Camera missing"),
     "device_error": ("设备故障", "Device error"),
+    "storage_recovered": ("数据存储曾中断", "Storage was interrupted"),
 }
 
 
 def device_alert(row: dict) -> dict:
     zh, en = DEVICE_ALERT_TEXT.get(row["kind"], (row["kind"], row["kind"]))
     level = "red" if row["kind"] in ("help", "printer_paper_out", "printer_offline") else "amber"
+    message = row.get("message") or ""
+    mzh, _, men = message.partition(" / ")  # the server's own alerts say it in both languages
     return {"kind": row["kind"], "level": level, "id": row["id"], "at": row["at"], "source": row["source"],
-            "zh": f"{zh}：{row['source']} {row.get('message') or ''}".strip(),
-            "en": f"{en}: {row['source']} {row.get('message') or ''}".strip()}
+            "zh": f"{zh}：{row['source']} {mzh}".strip(),
+            "en": f"{en}: {row['source']} {men or message}".strip()}

@@ -14,10 +14,12 @@ from queue_server.core.numbering import format_number
 from queue_server.core.ticket_states import WAITING_STATES, IllegalTransition, TicketFacts, next_state
 from queue_server.errors import BadRequest, Conflict
 from queue_server.ops.live import position, serving_windows, with_wait_words
+from queue_server.ops.ticket_access import check_may_cancel
 from queue_server.storage.rows import get_row
 
 if TYPE_CHECKING:  # the Hall imports public_ticket from here
     from queue_server.hall import Hall
+    from queue_server.ops.accounts import Principal
 
 Actor = tuple[str, str]
 
@@ -150,10 +152,13 @@ def transition(hall: Hall, row: dict, action: str, now: datetime) -> str:
         raise Conflict(str(e), code="illegal_transition", state=e.state) from None
 
 
-def cancel_ticket(hall: Hall, ticket_id: int, *, actor: Actor, reason: str | None = None) -> dict:
+def cancel_ticket(hall: Hall, ticket_id: int, *, p: Principal, reason: str | None = None) -> dict:
+    """Cancel a waiting ticket; only those `check_may_cancel` allows."""
+    actor = p.actor
     with hall.store.write() as db:
         now = hall.now()
         row = load_ticket(db, ticket_id)
+        check_may_cancel(db, row, p)
         row["state"] = transition(hall, row, "cancel", now)
         db.execute("UPDATE tickets SET state = ?, ended_at = ? WHERE id = ?", [row["state"], to_iso(now), ticket_id])
         hall.emit(db, kind="cancelled", at=now, ticket=row, actor=actor, reason=reason)

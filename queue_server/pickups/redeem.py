@@ -90,15 +90,16 @@ def check_state(hall: Hall, row: dict, now: datetime) -> None:
 
 
 def _guarded(hall: Hall, keys: KeyStore, code: str, p: Principal, action: str, limit: int,
-             use: Callable[[int, bool], dict]) -> dict:
+             use: Callable[[int, bool], dict], address: str | None) -> dict:
     return guarded(hall, code, p, subject="licence", action=action, limit=limit,
-                   resolve=lambda c: resolve(hall, keys, c), use=use)
+                   resolve=lambda c: resolve(hall, keys, c), use=use, address=address)
 
 
 def redeem(hall: Hall, keys: KeyStore, code: str, p: Principal, *, locker: LockerSource,
-           limit: int = MAX_WRONG_TYPED_PER_MINUTE) -> dict:
+           limit: int = MAX_WRONG_TYPED_PER_MINUTE, address: str | None = None) -> dict:
+    """`address` is the client's network address: the wrong-code limit holds per device and per address."""
     return _guarded(hall, keys, code, p, "redeem", limit,
-                    lambda licence_id, typed: _redeem(hall, licence_id, typed, p, locker))
+                    lambda licence_id, typed: _redeem(hall, licence_id, typed, p, locker), address)
 
 
 def _release_lapsed_ticket(hall: Hall, db: Database, row: dict, now: datetime) -> dict:
@@ -221,9 +222,9 @@ def _post_answer(hall: Hall, row: dict) -> dict:
 
 
 def confirm_post(hall: Hall, keys: KeyStore, code: str, accept: bool, p: Principal, *,
-                 limit: int = MAX_WRONG_TYPED_PER_MINUTE) -> dict:
+                 limit: int = MAX_WRONG_TYPED_PER_MINUTE, address: str | None = None) -> dict:
     return _guarded(hall, keys, code, p, "post_confirm", limit,
-                    lambda licence_id, typed: _confirm(hall, licence_id, typed, accept, p))
+                    lambda licence_id, typed: _confirm(hall, licence_id, typed, accept, p), address)
 
 
 def _confirm(hall: Hall, licence_id: int, typed: bool, accept: bool, p: Principal) -> dict:

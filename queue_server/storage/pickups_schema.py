@@ -46,3 +46,31 @@ def m001_pickups(db: Database) -> None:
         BEGIN SELECT RAISE(ABORT, 'the code audit log is append-only'); END;
         """
     )
+
+
+@migrations()
+def m002_code_attempts(db: Database) -> None:
+    # Wrong typed codes of the last minutes, per device and client address: the brute-force brake, checked and
+    # counted in one write transaction. Rows older than an hour are pruned; the audit keeps the story.
+    db["wrong_codes"].create({"id": int, "at": str, "device": str, "address": str}, pk="id", not_null={"at"})
+    db["wrong_codes"].create_index(["at"])
+    db["wrong_codes"].create_index(["device", "at"])
+    db["wrong_codes"].create_index(["address", "at"])
+    # Repeated refusals of one device (or staff member) within a minute are one audit row with a count, so a
+    # flood of wrong codes cannot flood the audit. Only `repeats` (upwards) and `last_at` may change.
+    db["code_audit"].add_column("address", str)
+    db["code_audit"].add_column("repeats", int, not_null_default=1)
+    db["code_audit"].add_column("last_at", str)
+    db.executescript(
+        """
+        DROP TRIGGER code_audit_no_update;
+        CREATE TRIGGER code_audit_no_update BEFORE UPDATE ON code_audit
+        WHEN NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.subject IS NOT OLD.subject
+          OR NEW.action IS NOT OLD.action OR NEW.outcome IS NOT OLD.outcome OR NEW.object_id IS NOT OLD.object_id
+          OR NEW.device IS NOT OLD.device OR NEW.staff IS NOT OLD.staff OR NEW.window IS NOT OLD.window
+          OR NEW.ticket_id IS NOT OLD.ticket_id OR NEW.typed IS NOT OLD.typed OR NEW.detail IS NOT OLD.detail
+          OR NEW.address IS NOT OLD.address OR NEW.repeats < OLD.repeats
+        BEGIN SELECT RAISE(ABORT, 'the code audit log is append-only (only a refusal''s repeat count grows)'); END;
+        """
+    )
+    db["code_audit"].create_index(["staff", "at"])
