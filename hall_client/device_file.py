@@ -16,12 +16,13 @@ a setting in the wrong table does not pass silently.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from queue_server.settings import device_setting
 
 KINDS = ("kiosk", "display", "buttons")
 TOKEN_ENV = "HALL_DEVICE_TOKEN"
@@ -128,7 +129,7 @@ def read_device(data: Mapping[str, Any], *, kind: str, tables: Mapping[str, Sequ
             if not isinstance(items, list):
                 raise DeviceFileError(f"{name} must be written [[{name}]], once per item")
             values[name] = [read_table(item, f"{name}[{i}]", keys) for i, item in enumerate(items)]
-        token = os.environ.get(TOKEN_ENV) or values["server"]["token"] or None
+        token = device_setting(TOKEN_ENV) or values["server"]["token"] or None
         if token_required and not token:
             name = values["device"]["name"]
             raise DeviceFileError(f"server.token is missing: register the device with `hall devices add {name} "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from kiosk.device_config import KioskConfig
+from queue_server.settings import device_setting
 
 
 def prepare_kivy(device: KioskConfig, fullscreen: bool | None = None) -> None:
@@ -18,7 +19,7 @@ def prepare_kivy(device: KioskConfig, fullscreen: bool | None = None) -> None:
     full = device.fullscreen if fullscreen is None else fullscreen
     width, height = device.size
     Config.set("kivy", "exit_on_escape", "0")
-    Config.set("kivy", "log_level", os.environ.get("KIOSK_LOG_LEVEL", "info"))
+    Config.set("kivy", "log_level", device_setting("KIOSK_LOG_LEVEL"))
     Config.set("graphics", "width", str(width))
     Config.set("graphics", "height", str(height))
     Config.set("graphics", "fullscreen", "auto" if full else "0")

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
+from queue_server.settings import device_setting
+
 REPO = Path(__file__).resolve().parents[2]
 # The photo set is the team's shared folder beside the checkout, or wherever the HALL_QR_BLACKBOX setting says.
-BLACKBOX_DIR = Path(os.environ.get("HALL_QR_BLACKBOX") or REPO.parent / "shared" / "qr-blackbox")
+BLACKBOX_DIR = Path(device_setting("HALL_QR_BLACKBOX") or REPO.parent / "shared" / "qr-blackbox")
 PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")
 
 
