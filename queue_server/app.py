@@ -15,6 +15,8 @@ from queue_server.clock import Clock, system_clock
 from queue_server.errors import HallError
 from queue_server.hall import Hall
 from queue_server.hall_config import HallConfig, load_config
+from queue_server.serving_settings import defaults as serving_defaults
+from queue_server.stream_slots import StreamSlots
 from queue_server.web_helpers import error_response
 
 API_BLUEPRINTS = (hall_info.bp, tickets.bp, windows.bp, auth.bp, board.bp, events.bp, stats.bp, alerts.bp)
@@ -37,11 +39,13 @@ def create_app(
     # Heartbeat comments keep idle streams open through proxies; a shorter period suits ones that cut sooner.
     heartbeat = float(os.environ.get("HALL_SSE_HEARTBEAT_S") or 10)
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_AS_ASCII=False, SSE_HEARTBEAT_S=heartbeat)
+    app.config.update(serving_defaults())
     app.json.ensure_ascii = False
     if settings:
         app.config.update(settings)
     hall = Hall(config=config or load_config(config_path), db_path=db_path, clock=clock)
     app.extensions["hall"] = hall
+    app.extensions["event_stream_slots"] = StreamSlots()
     for bp in API_BLUEPRINTS:
         app.register_blueprint(bp, url_prefix="/api/v1")
     _register_pages(app)

@@ -5,6 +5,11 @@ fsync before the API answers. All writes go through `Store.write()`, which
 holds one lock and one connection, so concurrent requests queue in the
 process instead of racing for SQLite's lock; other processes (the CLI) still
 serialise through BEGIN IMMEDIATE and the busy timeout.
+
+In the gevent server the lock is a gevent lock (greenlets queue on it) and
+readers stay per OS thread, so all greenlets share one read connection: SQLite
+calls never yield, and a connection per greenlet would be one per HTTP
+connection.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from queue_server.green import os_thread_local
 from queue_server.schema import migrations
 
 BUSY_TIMEOUT_MS = 10_000
@@ -43,7 +49,7 @@ class Store:
         for more in extra_migrations or []:
             more.apply(self._writer)
         self._lock = threading.Lock()
-        self._local = threading.local()
+        self._local = os_thread_local()
         self._readers: list[sqlite3.Connection] = []
         self._after_commit: list[Callable[[], None]] = []
 
