@@ -7,6 +7,8 @@
   so the application never waits on a client; a body over `max_body` is left unread (the app
   answers 413) and the connection closed.
 - Any single socket read or write waits at most `socket_s` (a client that stops reading).
+- While an event stream (text/event-stream) is sent, the socket is watched: when the client
+  closes it, the stream ends at once (not at the next heartbeat), so its per-address slot is free.
 
 Too slow: a 408 JSON answer when the client may still read it, and the connection is closed.
 """
@@ -16,12 +18,15 @@ from __future__ import annotations
 import io
 import json
 import logging
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import gevent
 from gevent import Timeout
 from gevent.pywsgi import Input, WSGIHandler
+from gevent.socket import wait_read
 
 from queue_server.serving_settings import (
     HTTP_BODY_GRACE_S,
@@ -74,6 +79,7 @@ class DeadlineHandler(WSGIHandler):
 
     _head_timer: Timeout | None = None
     _body_timer: Timeout | None = None
+    _watcher: gevent.Greenlet | None = None
     _requests_done = 0
 
     @property
@@ -148,6 +154,32 @@ class DeadlineHandler(WSGIHandler):
         env.pop("HTTP_TRANSFER_ENCODING", None)
         self.wsgi_input = Input(self.rfile, 0)  # already read: nothing left to discard after the response
         return env
+
+    def start_response(self, status, headers, exc_info=None):
+        write = super().start_response(status, headers, exc_info)
+        streams = any(k.lower() == "content-type" and v.startswith("text/event-stream") for k, v in headers)
+        if streams and self._watcher is None:
+            self._watcher = gevent.spawn(self._end_stream_when_client_leaves, gevent.getcurrent())
+        return write
+
+    def handle_one_response(self):
+        try:
+            return super().handle_one_response()
+        finally:
+            if self._watcher is not None:
+                self._watcher.kill(block=False)
+                self._watcher = None
+
+    def _end_stream_when_client_leaves(self, streaming: gevent.Greenlet) -> None:
+        """An event-stream client sends nothing more: readable means it closed (or reset) the connection."""
+        try:
+            wait_read(self.socket.fileno())
+            gone = not self.socket.recv(1, socket.MSG_PEEK)
+        except OSError:
+            gone = True
+        if gone:
+            self.close_connection = True
+            streaming.kill(block=False)  # GreenletExit in the stream: the response closes, its slot is given back
 
     @staticmethod
     def _read_body(stream, limit: int) -> bytes:
