@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -217,3 +218,30 @@ def test_sigterm_ends_open_streams_and_stops_the_server(start_server):
             assert closed and data.endswith(b"0\r\n\r\n")  # the chunked stream ended properly
     finally:
         close_all(streams)
+
+
+def test_concurrent_writes_publish_in_commit_order(start_server, seeded_template):
+    """Greenlets queue on the one writer's lock; the stream sees every ticket once, in the order of the
+    numbers the transactions gave them."""
+    proc = start_server()
+    stream, got = open_stream(proc.port)
+    token = seeded_template[1].devices["kiosk-01"]
+    n = 60
+    try:
+        with ThreadPoolExecutor(12) as pool:
+            issued = list(pool.map(lambda _: HallClient(proc.url, token, timeout=60).take_number("commerce"),
+                                   range(n)))
+        data = got
+        for _ in range(n * 4):
+            if data.count(b"event: issued") >= n:
+                break
+            data += read_until(stream, b"event: issued", timeout=5)
+        events = [json.loads(line[len("data: "):]) for block in data.decode().split("\n\n")
+                  if "event: issued" in block for line in block.split("\n") if line.startswith("data: ")]
+        ids = [int(line[len("id: "):]) for block in data.decode().split("\n\n")
+               if "event: issued" in block for line in block.split("\n") if line.startswith("id: ")]
+    finally:
+        stream.close()
+    assert len(events) == n and ids == sorted(ids) and len(set(ids)) == n
+    assert [e["ticket"]["number"] for e in events] == [f"A{i:03d}" for i in range(1, n + 1)]
+    assert sorted(t["number"] for t in issued) == [e["ticket"]["number"] for e in events]
