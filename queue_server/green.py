@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 SERVER_COMMANDS = frozenset({"server", "demo"})
 
@@ -43,3 +46,13 @@ def os_thread_local() -> threading.local:
 
         return monkey.get_original("threading", "local")()
     return threading.local()
+
+
+def off_loop(fn: Callable[..., T], *args: Any) -> T:
+    """Run a long CPU call that releases the GIL (scrypt) on a real thread when patched, so the one
+    event loop keeps serving meanwhile; a plain call otherwise."""
+    if patched():
+        import gevent
+
+        return gevent.get_hub().threadpool.apply(fn, args)
+    return fn(*args)
