@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -12,7 +14,7 @@ import pytest
 import requests
 
 from queue_server.client import HallClient
-from tests.hall_server import ServerProcess
+from tests.hall_server import ROOT, ServerProcess
 from tests.raw_clients import (
     body_of,
     connect,
@@ -245,3 +247,33 @@ def test_concurrent_writes_publish_in_commit_order(start_server, seeded_template
     assert len(events) == n and ids == sorted(ids) and len(set(ids)) == n
     assert [e["ticket"]["number"] for e in events] == [f"A{i:03d}" for i in range(1, n + 1)]
     assert sorted(t["number"] for t in issued) == [e["ticket"]["number"] for e in events]
+
+
+GREEN_STORE = """
+from gevent import monkey; monkey.patch_all()
+import sys
+import gevent
+from queue_server.database import Store
+
+store = Store(sys.argv[1])
+order = []
+
+def work(i):
+    store.read().execute("SELECT 1").fetchall()
+    with store.write() as db:
+        db.execute("CREATE TABLE IF NOT EXISTS t (i INTEGER)")
+        db.execute("INSERT INTO t VALUES (?)", [i])
+        gevent.sleep(0)  # yield inside the transaction: the others must queue on the writer's lock
+        store.after_commit(lambda: order.append(i))
+
+gevent.joinall([gevent.spawn(work, i) for i in range(50)], raise_error=True)
+rows = [r[0] for r in store.read().execute("SELECT i FROM t ORDER BY rowid").fetchall()]
+print(len(store._readers), rows == order, len(rows))
+"""
+
+
+def test_greenlets_share_one_reader_and_queue_on_the_one_writer(tmp_path):
+    out = subprocess.run([sys.executable, "-c", GREEN_STORE, str(tmp_path / "green.db")], capture_output=True,
+                         text=True, timeout=120, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["1", "True", "50"]  # one read connection; commits and callbacks in one order
