@@ -39,6 +39,7 @@ from queue_server.pages import dashboard as dashboard_page
 from queue_server.pages import page_auth
 from queue_server.pages import rating as rating_pages
 from queue_server.pickups.lockers import Locker
+from queue_server.serving.stream_slots import StreamSlots
 from queue_server.settings import server_settings
 
 # The JSON API, all under /api/v1 (the table of routes is in README.md; tests/test_routes.py keeps it exact).
@@ -86,6 +87,7 @@ def create_app(
     app.extensions["pickup_keys"] = KeyStore(key_file, hall.now())
     app.extensions["pickup_locker"] = locker
     app.extensions["appointment_rules"] = appointments.load_hall_rules(app)
+    app.extensions["event_stream_slots"] = StreamSlots()
     for bp in API_BLUEPRINTS:
         app.register_blueprint(bp, url_prefix="/api/v1")
     for bp in PAGE_BLUEPRINTS:

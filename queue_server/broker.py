@@ -40,7 +40,14 @@ class Broker:
         with self._cond:
             if self._events and self._events[0].id > last_id + 1 and last_id < self.last_id:
                 return None
-            return [e for e in self._events if e.id > last_id]
+            # From the newest end: with thousands of streams, each wakes per event and wants one or two.
+            newer = []
+            for e in reversed(self._events):
+                if e.id <= last_id:
+                    break
+                newer.append(e)
+            newer.reverse()
+            return newer
 
     def wait(self, last_id: int, timeout: float) -> bool:
         """Block until an event newer than last_id exists, the timeout passes, or the broker closes."""

@@ -15,6 +15,14 @@ from hardware import cli as hardware_cli
 from kiosk import cli as kiosk_cli
 from queue_server.hall_config import DEFAULT_CONFIG, ConfigError, load_config
 from queue_server.pickups import cli as keys_cli
+from queue_server.serving import green
+from queue_server.settings import (
+    HTTP_BODY_GRACE_S,
+    HTTP_BODY_MIN_RATE_BPS,
+    HTTP_HEAD_TIMEOUT_S,
+    HTTP_IDLE_TIMEOUT_S,
+    SSE_MAX_STREAMS_PER_CLIENT,
+)
 from simulator import cli as simulator_cli
 
 DEFAULT_DB = Path("var") / "hall.db"
@@ -67,19 +75,34 @@ def cli() -> None:
 @hall_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for the LAN).")
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=600, show_default=True, type=int, help="Worker threads (one per open stream).")
-def server(config_path: str, db_path: str, host: str, port: int, threads: int) -> None:
-    """Run the queue server (production WSGI server, cheroot)."""
+@click.option("--threads", default=600, show_default=True, type=int,
+              help="Unused since the server runs on gevent (a greenlet per connection); kept for old scripts.")
+@click.option("--max-streams-per-client", type=int, default=SSE_MAX_STREAMS_PER_CLIENT.default, show_default=True,
+              help=SSE_MAX_STREAMS_PER_CLIENT.help)
+@click.option("--head-timeout", type=float, default=HTTP_HEAD_TIMEOUT_S.default, show_default=True,
+              help=HTTP_HEAD_TIMEOUT_S.help)
+@click.option("--idle-timeout", type=float, default=HTTP_IDLE_TIMEOUT_S.default, show_default=True,
+              help=HTTP_IDLE_TIMEOUT_S.help)
+@click.option("--body-min-rate", type=float, default=HTTP_BODY_MIN_RATE_BPS.default, show_default=True,
+              help=HTTP_BODY_MIN_RATE_BPS.help)
+@click.option("--body-grace", type=float, default=HTTP_BODY_GRACE_S.default, show_default=True,
+              help=HTTP_BODY_GRACE_S.help)
+def server(config_path: str, db_path: str, host: str, port: int, threads: int, max_streams_per_client: int,
+           head_timeout: float, idle_timeout: float, body_min_rate: float, body_grace: float) -> None:
+    """Run the queue server (gevent WSGI server: a greenlet per connection, deadlines on slow clients)."""
+    green.patch_process()  # a no-op after the `hall` entry; `python -m queue_server.cli` gets it here
     from queue_server.app import DatabaseMissing, create_app
-    from queue_server.serve import serve
+    from queue_server.serving.serve import serve
 
+    settings = {"HALL_CONFIG_PATH": config_path, SSE_MAX_STREAMS_PER_CLIENT.name: max_streams_per_client,
+                HTTP_HEAD_TIMEOUT_S.name: head_timeout, HTTP_IDLE_TIMEOUT_S.name: idle_timeout,
+                HTTP_BODY_MIN_RATE_BPS.name: body_min_rate, HTTP_BODY_GRACE_S.name: body_grace}
     try:
-        app = create_app(config=_config(config_path), db_path=db_path, settings={"HALL_CONFIG_PATH": config_path},
-                         locker=hall_locker())
+        app = create_app(config=_config(config_path), db_path=db_path, settings=settings, locker=hall_locker())
     except DatabaseMissing as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"queue server on http://{host}:{port}/  (database {db_path})", err=True)
-    serve(app, host=host, port=port, threads=threads)
+    serve(app, host=host, port=port)
 
 
 @cli.command("init-db")
@@ -171,6 +194,7 @@ def devices_revoke(config_path: str, db_path: str, name: str) -> None:
 @click.option("--no-screens", is_flag=True, help="Do not open the kiosk and wall display windows.")
 def demo(config_path: str, db_path: str, host: str, port: int, no_screens: bool) -> None:
     """Set up the sample hall with demo accounts and devices, run the server (and screens)."""
+    green.patch_process()
     from queue_server.demo import run_demo
 
     run_demo(config_path=config_path, db_path=db_path, host=host, port=port,

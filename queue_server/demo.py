@@ -171,7 +171,7 @@ class DemoActivity:
 def run_demo(*, config_path: str, db_path: str, host: str, port: int, screens: bool,
              activity: bool = True) -> None:
     from queue_server.app import create_app
-    from queue_server.serve import serve
+    from queue_server.serving.serve import serve
 
     try:
         config = load_config(config_path)

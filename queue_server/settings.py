@@ -22,6 +22,27 @@ class Setting:
     scope: str = "server"  # server | device | tests
 
 
+# The serving model's limits: what one client on the hall's LAN may hold, and for how long. Each is also a
+# `hall server` option.
+SSE_MAX_STREAMS_PER_CLIENT = Setting(
+    "SSE_MAX_STREAMS_PER_CLIENT", 20,
+    "Open event streams (GET /api/v1/events) one client address may hold; beyond it the answer is 429.")
+HTTP_HEAD_TIMEOUT_S = Setting(
+    "HTTP_HEAD_TIMEOUT_S", 10.0,
+    "Seconds a client has to send a whole request head (request line and headers), else it is disconnected.")
+HTTP_IDLE_TIMEOUT_S = Setting(
+    "HTTP_IDLE_TIMEOUT_S", 30.0,
+    "Seconds an idle keep-alive connection may wait for its next request before it is closed.")
+HTTP_BODY_MIN_RATE_BPS = Setting(
+    "HTTP_BODY_MIN_RATE_BPS", 2048,
+    "Slowest accepted request body, in bytes per second (after the grace below), else it is disconnected.")
+HTTP_BODY_GRACE_S = Setting(
+    "HTTP_BODY_GRACE_S", 10.0,
+    "Seconds every request body gets on top of its size divided by the minimum rate.")
+HTTP_SOCKET_TIMEOUT_S = Setting(
+    "HTTP_SOCKET_TIMEOUT_S", 60.0,
+    "Longest a single read or write on a client connection may wait (a client that stops reading a stream).")
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("HALL_CONFIG_PATH", None, "the hall's TOML file (zones, matters, windows, rules); the CLI's --config"),
     Setting("APPOINTMENTS_CONFIG_DIR", None,
@@ -34,6 +55,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SSE_HEARTBEAT_S", 10.0, "seconds between heartbeat comments on idle event streams",
             env="HALL_SSE_HEARTBEAT_S"),
     Setting("MAX_CONTENT_LENGTH", 1024 * 1024, "largest request body in bytes (413 beyond)"),
+    SSE_MAX_STREAMS_PER_CLIENT, HTTP_HEAD_TIMEOUT_S, HTTP_IDLE_TIMEOUT_S, HTTP_BODY_MIN_RATE_BPS, HTTP_BODY_GRACE_S,
+    HTTP_SOCKET_TIMEOUT_S,
     Setting("HALL_DEVICE_TOKEN", None, "a device's token, instead of [server] token in its device file",
             env="HALL_DEVICE_TOKEN", scope="device"),
     Setting("KIOSK_LOG_LEVEL", "info", "the kiosk's Kivy log level", env="KIOSK_LOG_LEVEL", scope="device"),

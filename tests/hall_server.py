@@ -24,12 +24,13 @@ def free_port() -> int:
 
 class ServerProcess:
     def __init__(self, db_path: Path, config: Path = SAMPLE_CONFIG, port: int | None = None,
-                 env: dict | None = None, threads: int = 200):
+                 env: dict | None = None, threads: int = 200, args: tuple[str, ...] = ()):
         self.db_path = Path(db_path)
         self.config = config
         self.port = port or free_port()
         self.env = env or {}
-        self.threads = threads
+        self.threads = threads  # unused by the gevent server; still passed, as old scripts do
+        self.args = tuple(args)  # more `hall server` options
         self.proc: subprocess.Popen | None = None
         self.log_path = self.db_path.with_suffix(".server.log")
 
@@ -41,9 +42,9 @@ class ServerProcess:
         env = dict(os.environ, **self.env, PYTHONUNBUFFERED="1")
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "queue_server.cli", "server", "--config", str(self.config),
+                [sys.executable, "-m", "queue_server", "server", "--config", str(self.config),
                  "--db", str(self.db_path), "--host", "127.0.0.1", "--port", str(self.port),
-                 "--threads", str(self.threads)],
+                 "--threads", str(self.threads), *self.args],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + wait

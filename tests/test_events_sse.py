@@ -19,8 +19,9 @@ SUBSCRIBERS = 200
 def server(tmp_path, seeded_template):
     db = tmp_path / "hall.db"
     shutil.copy(seeded_template[0], db)
-    # Threads for every subscriber and the test's own calls; heartbeats every half second.
-    with ServerProcess(db, threads=SUBSCRIBERS + 60, env={"HALL_SSE_HEARTBEAT_S": "0.5"}) as proc:
+    # Every subscriber comes from 127.0.0.1: allow them all on one address; heartbeats every half second.
+    with ServerProcess(db, args=("--max-streams-per-client", str(SUBSCRIBERS + 10)),
+                       env={"HALL_SSE_HEARTBEAT_S": "0.5"}) as proc:
         yield proc, seeded_template[1]
 
 

@@ -3,7 +3,8 @@
 Each event carries its log id; a client that reconnects with Last-Event-ID
 (or ?last_event_id=) gets everything it missed, from memory or the database,
 then the live stream. A comment line every few seconds keeps proxies open and
-lets the server notice clients that went away.
+lets the server notice clients that went away. One client address holds at most
+SSE_MAX_STREAMS_PER_CLIENT streams at once; beyond that it gets 429.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import json
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
-from queue_server.api.helpers import hall
+from queue_server.api.helpers import error_response, hall
 from queue_server.broker import LiveEvent
 from queue_server.errors import BadRequest
+from queue_server.serving.stream_slots import StreamSlots
+from queue_server.settings import SSE_MAX_STREAMS_PER_CLIENT
 
 bp = Blueprint("events", __name__)
 
@@ -40,6 +43,15 @@ def events():
         except ValueError:
             raise BadRequest("Last-Event-ID must be an event id (a whole number)", code="bad_event_id") from None
     heartbeat = float(current_app.config.get("SSE_HEARTBEAT_S", 10))
+    slots: StreamSlots = current_app.extensions["event_stream_slots"]
+    limit = int(current_app.config.get(SSE_MAX_STREAMS_PER_CLIENT.name, SSE_MAX_STREAMS_PER_CLIENT.default))
+    address = request.remote_addr or "unknown"
+    if not slots.take(address, limit):
+        response = error_response(429, "too_many_streams",
+                                  f"此地址打开的实时事件流过多（最多 {limit} 个），请关闭一些后再试 / "
+                                  f"too many open event streams from this address (at most {limit})")
+        response.headers["Retry-After"] = "10"
+        return response
 
     def stream():
         nonlocal last_id
@@ -56,5 +68,7 @@ def events():
             if not h.broker.wait(last_id, heartbeat):
                 yield ": heartbeat\n\n"
 
-    return Response(stream_with_context(stream()), mimetype="text/event-stream",
-                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    response = Response(stream_with_context(stream()), mimetype="text/event-stream",
+                        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    response.call_on_close(lambda: slots.give_back(address))  # the server closes the response when the stream ends
+    return response

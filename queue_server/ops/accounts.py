@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from queue_server.clock import from_iso, to_iso
 from queue_server.errors import BadRequest, Conflict, Unauthorized
 from queue_server.hall import Hall
+from queue_server.serving.green import off_loop
 
 ROLES = ("staff", "manager")
 DEVICE_KINDS = ("kiosk", "display", "button", "backoffice")
@@ -49,14 +50,15 @@ def add_user(hall: Hall, username: str, password: str, role: str) -> None:
         raise BadRequest("user name must be 1-64 printable characters")
     if len(password) < 6:
         raise BadRequest("password must have at least 6 characters")
+    hashed = off_loop(generate_password_hash, password)  # scrypt: not under the write lock, not on the loop
     with hall.store.write() as db:
-        db["users"].upsert({"username": username, "password_hash": generate_password_hash(password),
+        db["users"].upsert({"username": username, "password_hash": hashed,
                             "role": role, "created_at": to_iso(hall.now())}, pk="username")
 
 
 def login(hall: Hall, username: str, password: str) -> dict:
     rows = list(hall.store.read().query("SELECT * FROM users WHERE username = ?", [username]))
-    if not rows or not check_password_hash(rows[0]["password_hash"], password):
+    if not rows or not off_loop(check_password_hash, rows[0]["password_hash"], password):
         raise Unauthorized("wrong user name or password", code="bad_credentials")
     token = secrets.token_urlsafe(32)
     now = hall.now()

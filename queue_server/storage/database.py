@@ -6,6 +6,11 @@ holds one lock and one connection, so concurrent requests queue in the
 process instead of racing for SQLite's lock; other processes (the CLI) still
 serialise through BEGIN IMMEDIATE and the busy timeout.
 
+In the gevent server the lock is a gevent lock (greenlets queue on it) and
+readers stay per OS thread, so all greenlets share one read connection: SQLite
+calls never yield, and a connection per greenlet would be one per HTTP
+connection.
+
 Storage faults (locked by another program, disk full, I/O error, read-only)
 become `StorageUnavailable` (503) and are noted in `health`; the next write
 that succeeds clears them. Readers wait at most READ_BUSY_TIMEOUT_MS. The file
@@ -28,6 +33,7 @@ from typing import NoReturn
 from sqlite_utils import Database
 
 from queue_server.errors import StorageUnavailable
+from queue_server.serving.green import os_thread_local
 from queue_server.storage import (
     appointments_schema,
     audit_schema,
@@ -77,7 +83,7 @@ class Store:
             migrations.apply(self._writer)
         self._identity = _identity(self.path)
         self._lock = threading.Lock()
-        self._local = threading.local()
+        self._local = os_thread_local()
         self._readers_lock = threading.Lock()  # not the writer's: a reader never waits for a write to finish
         self._readers: list[sqlite3.Connection] = []
         self._after_commit: list[Callable[[], None]] = []

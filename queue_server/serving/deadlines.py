@@ -1,0 +1,201 @@
+"""gevent's WSGI handler with deadlines, so a slow or silent client cannot hold a connection.
+
+- The request head (request line and headers) must arrive whole within `head_s`, counted from
+  the connection's opening or, on a kept-alive connection, from the next request's first byte.
+- A kept-alive connection waits at most `idle_s` for that first byte, then it is closed.
+- The body is read before the application runs, within `body_grace_s + size / body_min_rate`,
+  so the application never waits on a client; a body over `max_body` is left unread (the app
+  answers 413) and the connection closed.
+- Any single socket read or write waits at most `socket_s` (a client that stops reading).
+- While an event stream (text/event-stream) is sent, the socket is watched: when the client
+  closes it, the stream ends at once (not at the next heartbeat), so its per-address slot is free.
+
+Too slow: a 408 JSON answer when the client may still read it, and the connection is closed.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import gevent
+from gevent import Timeout
+from gevent.pywsgi import Input, WSGIHandler
+from gevent.socket import wait_read
+
+from queue_server.settings import (
+    HTTP_BODY_GRACE_S,
+    HTTP_BODY_MIN_RATE_BPS,
+    HTTP_HEAD_TIMEOUT_S,
+    HTTP_IDLE_TIMEOUT_S,
+    HTTP_SOCKET_TIMEOUT_S,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Deadlines:
+    head_s: float = HTTP_HEAD_TIMEOUT_S.default
+    idle_s: float = HTTP_IDLE_TIMEOUT_S.default
+    body_min_rate: float = HTTP_BODY_MIN_RATE_BPS.default
+    body_grace_s: float = HTTP_BODY_GRACE_S.default
+    socket_s: float = HTTP_SOCKET_TIMEOUT_S.default
+    max_body: int = 1024 * 1024
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Deadlines:
+        def get(setting):
+            return float(config.get(setting.name, setting.default))
+
+        return cls(head_s=get(HTTP_HEAD_TIMEOUT_S), idle_s=get(HTTP_IDLE_TIMEOUT_S),
+                   body_min_rate=get(HTTP_BODY_MIN_RATE_BPS), body_grace_s=get(HTTP_BODY_GRACE_S),
+                   socket_s=get(HTTP_SOCKET_TIMEOUT_S), max_body=int(config.get("MAX_CONTENT_LENGTH") or cls.max_body))
+
+    def body_budget_s(self, length: int | None) -> float:
+        return self.body_grace_s + (length if length is not None else self.max_body) / self.body_min_rate
+
+
+def _answer(status: str, code: str, message: str) -> tuple[str, bytes]:
+    body = json.dumps({"error": code, "message": message}, ensure_ascii=False).encode()
+    head = (f"HTTP/1.1 {status}\r\nContent-Type: application/json; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
+    return status.split()[0], head + body
+
+
+HEAD_TOO_SLOW = _answer("408 Request Timeout", "request_timeout",
+                        "请求头发送太慢，连接已关闭 / the request head took too long; the connection is closed")
+BODY_TOO_SLOW = _answer("408 Request Timeout", "request_timeout",
+                        "请求内容发送太慢，连接已关闭 / the request body came too slowly; the connection is closed")
+
+
+class DeadlineHandler(WSGIHandler):
+    """Set as the WSGIServer's handler_class; the server carries a `deadlines` attribute."""
+
+    _head_timer: Timeout | None = None
+    _body_timer: Timeout | None = None
+    _watcher: gevent.Greenlet | None = None
+    _requests_done = 0
+
+    @property
+    def deadlines(self) -> Deadlines:
+        return getattr(self.server, "deadlines", None) or Deadlines()
+
+    def handle(self) -> None:
+        self.socket.settimeout(self.deadlines.socket_s)
+        # Responses go out as they are written: with Nagle, a body written after its head waits for the
+        # client's delayed ACK (40 ms on Linux) on a kept-alive connection.
+        self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().handle()
+
+    def handle_one_request(self):
+        if self.rfile.closed:
+            return None
+        if self._requests_done and not self._next_request_begins():
+            return None  # idle keep-alive connection: closed without a word
+        head = Timeout(self.deadlines.head_s)
+        self._head_timer = head
+        head.start()
+        try:
+            return super().handle_one_request()
+        except Timeout as t:
+            if t is head:
+                log.info("request head from %s too slow: disconnected", self._peer())
+                return HEAD_TOO_SLOW
+            if t is self._body_timer:
+                log.info("request body from %s too slow: disconnected", self._peer())
+                return BODY_TOO_SLOW
+            raise
+        except OSError:  # the client went away mid-request
+            return None
+        finally:
+            head.close()
+            self._requests_done += 1
+
+    def _next_request_begins(self) -> bool:
+        """Wait up to the idle timeout for the first byte of the next request."""
+        try:
+            with Timeout(self.deadlines.idle_s, False):
+                return bool(self.rfile.peek(1))
+        except OSError:
+            return False
+        return False
+
+    def read_request(self, raw_requestline: str):
+        ok = super().read_request(raw_requestline)
+        if self._head_timer is not None:
+            self._head_timer.cancel()  # the head is in; the body has its own deadline
+        return ok
+
+    def get_environ(self) -> dict:
+        env = super().get_environ()
+        chunked = env.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked"
+        length = self.content_length
+        if not chunked and not length:
+            return env
+        limits = self.deadlines
+        if length is not None and length > limits.max_body:
+            # The application answers 413 without reading; nothing of the body is read or discarded.
+            self.wsgi_input = Input(self.rfile, 0)
+            self.close_connection = True
+            return env
+        self._body_timer = Timeout(limits.body_budget_s(length))
+        self._body_timer.start()
+        try:
+            body = self._read_body(env["wsgi.input"], limits.max_body + 1)
+        finally:
+            self._body_timer.close()
+        if len(body) > limits.max_body:
+            self.close_connection = True  # a chunked body over the limit: the rest stays unread
+        env["wsgi.input"] = io.BytesIO(body)
+        env["CONTENT_LENGTH"] = str(len(body))
+        env.pop("HTTP_TRANSFER_ENCODING", None)
+        self.wsgi_input = Input(self.rfile, 0)  # already read: nothing left to discard after the response
+        return env
+
+    def start_response(self, status, headers, exc_info=None):
+        write = super().start_response(status, headers, exc_info)
+        streams = any(k.lower() == "content-type" and v.startswith("text/event-stream") for k, v in headers)
+        if streams and self._watcher is None:
+            self._watcher = gevent.spawn(self._end_stream_when_client_leaves, gevent.getcurrent())
+        return write
+
+    def handle_one_response(self):
+        try:
+            return super().handle_one_response()
+        finally:
+            if self._watcher is not None:
+                self._watcher.kill(block=False)
+                self._watcher = None
+
+    def _end_stream_when_client_leaves(self, streaming: gevent.Greenlet) -> None:
+        """An event-stream client sends nothing more: readable means it closed (or reset) the connection."""
+        try:
+            wait_read(self.socket.fileno())
+            gone = not self.socket.recv(1, socket.MSG_PEEK)
+        except OSError:
+            gone = True
+        if gone:
+            self.close_connection = True
+            streaming.kill(block=False)  # GreenletExit in the stream: the response closes, its slot is given back
+
+    @staticmethod
+    def _read_body(stream, limit: int) -> bytes:
+        parts = []
+        size = 0
+        while size < limit:
+            part = stream.read(min(65536, limit - size))
+            if not part:
+                break
+            parts.append(part)
+            size += len(part)
+        return b"".join(parts)
+
+    def _peer(self) -> str:
+        address = self.client_address
+        return str(address[0]) if isinstance(address, tuple) else str(address)
