@@ -90,14 +90,18 @@ def cli() -> None:
 def server(config_path: str, db_path: str, host: str, port: int, threads: int, max_streams_per_client: int,
            head_timeout: float, idle_timeout: float, body_min_rate: float, body_grace: float) -> None:
     """Run the queue server (gevent WSGI server: a greenlet per connection, deadlines on slow clients)."""
-    green.patch_process()  # a no-op after the `hall` entry; `python -m queue_server.cli` gets it here
-    from queue_server.app import DatabaseMissing, create_app
+    from queue_server.app import DatabaseMissing, create_app, refuse_a_vanished_database
+    from queue_server.codes.keyfile import key_path_for
     from queue_server.serving.serve import serve
+    from queue_server.settings import server_settings
 
     settings = {"HALL_CONFIG_PATH": config_path, SSE_MAX_STREAMS_PER_CLIENT.name: max_streams_per_client,
                 HTTP_HEAD_TIMEOUT_S.name: head_timeout, HTTP_IDLE_TIMEOUT_S.name: idle_timeout,
                 HTTP_BODY_MIN_RATE_BPS.name: body_min_rate, HTTP_BODY_GRACE_S.name: body_grace}
     try:
+        # Checked before the process is patched for gevent, so a refusal leaves nothing half started.
+        refuse_a_vanished_database(db_path, server_settings(settings)["PICKUP_KEY_FILE"] or key_path_for(db_path))
+        green.patch_process()  # a no-op after the `hall` entry; `python -m queue_server.cli` gets it here
         app = create_app(config=_config(config_path), db_path=db_path, settings=settings, locker=hall_locker())
     except DatabaseMissing as e:
         raise click.ClickException(str(e)) from None
