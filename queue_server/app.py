@@ -7,14 +7,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from queue_server.api import alerts, auth, board, events, hall_info, stats, tickets, windows
 from queue_server.clock import Clock, system_clock
 from queue_server.errors import HallError
 from queue_server.hall import Hall
 from queue_server.hall_config import HallConfig, load_config
+from queue_server.input_checks import INT_MAX, check_text
 from queue_server.web_helpers import error_response
 
 API_BLUEPRINTS = (hall_info.bp, tickets.bp, windows.bp, auth.bp, board.bp, events.bp, stats.bp, alerts.bp)
@@ -29,11 +31,30 @@ _HTTP_MESSAGES = {
 }
 
 
+class BoundedInt(IntegerConverter):
+    """<int:...> in a path: a number SQLite can hold (up to 2^63-1), or the path matches nothing (404)."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = INT_MAX,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+def _check_url_text() -> None:
+    """Query arguments and text in the path: no NUL, at most 1,000 characters (input_checks)."""
+    for name, value in request.args.items(multi=True):
+        check_text(name, "argument name", 100)
+        check_text(value, name, 1000)
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, str):
+            check_text(value, name, 1000)
+
+
 def create_app(
     *, db_path: str | Path, config: HallConfig | None = None, config_path: str | Path | None = None,
     clock: Clock = system_clock, settings: Mapping[str, Any] | None = None,
 ) -> Flask:
     app = Flask(__name__)
+    app.url_map.converters["int"] = BoundedInt  # before any route is added
     # Heartbeat comments keep idle streams open through proxies; a shorter period suits ones that cut sooner.
     heartbeat = float(os.environ.get("HALL_SSE_HEARTBEAT_S") or 10)
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_AS_ASCII=False, SSE_HEARTBEAT_S=heartbeat)
@@ -45,6 +66,7 @@ def create_app(
     for bp in API_BLUEPRINTS:
         app.register_blueprint(bp, url_prefix="/api/v1")
     _register_pages(app)
+    app.before_request(_check_url_text)
 
     @app.errorhandler(HallError)
     def hall_error(e: HallError):

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+
+from queue_server.errors import BadRequest
 
 Clock = Callable[[], datetime]
+# Days a client may ask about: wide enough for any hall's history, narrow enough that a day plus one,
+# or its midnight in any time zone, is still a datetime (9999-12-31 + 1 day is not).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 
 
 def system_clock() -> datetime:
@@ -19,6 +24,17 @@ def to_iso(dt: datetime) -> str:
 
 def from_iso(text: str) -> datetime:
     return datetime.fromisoformat(text)
+
+
+def parse_day(text: str, name: str = "date") -> date:
+    """A day a client sent (YYYY-MM-DD, FIRST_DAY..LAST_DAY), or a BadRequest that says what to send."""
+    try:
+        day = date.fromisoformat(text)
+    except (ValueError, TypeError):
+        raise BadRequest(f"{name} must look like 2026-11-22 (YYYY-MM-DD)", code="bad_date") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise BadRequest(f"{name} must be a day from {FIRST_DAY} to {LAST_DAY}", code="bad_date")
+    return day
 
 
 class FixedClock:

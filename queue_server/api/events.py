@@ -14,6 +14,7 @@ from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from queue_server.broker import LiveEvent
 from queue_server.errors import BadRequest
+from queue_server.input_checks import INT_MAX, INT_MIN
 from queue_server.web_helpers import hall
 
 bp = Blueprint("events", __name__)
@@ -39,6 +40,8 @@ def events():
             last_id = int(raw)
         except ValueError:
             raise BadRequest("Last-Event-ID must be an event id (a whole number)", code="bad_event_id") from None
+        if not INT_MIN <= last_id <= INT_MAX:  # SQLite compares nothing larger
+            raise BadRequest(f"Last-Event-ID must be an event id up to {INT_MAX}", code="bad_event_id")
     heartbeat = float(current_app.config.get("SSE_HEARTBEAT_S", 10))
 
     def stream():

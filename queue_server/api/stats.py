@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from flask import Blueprint, Response, jsonify
 
-from flask import Blueprint, Response, jsonify, request
-
-from queue_server.errors import BadRequest
 from queue_server.stats import day_stats, stats_csv
-from queue_server.web_helpers import hall, requires
+from queue_server.web_helpers import day_arg, hall, requires
 
 bp = Blueprint("stats", __name__)
 
 
 def _day() -> str:
-    raw = request.args.get("date")
-    if not raw:
-        return hall().today()
-    try:
-        return date.fromisoformat(raw).isoformat()
-    except ValueError:
-        raise BadRequest("date must look like 2026-11-22 (YYYY-MM-DD)", code="bad_date") from None
+    return day_arg("date") or hall().today()
 
 
 @bp.get("/stats")
