@@ -9,6 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from queue_server.cell_text import safe_row
+
 GROUP_COLUMNS = (
     ("tickets", "取号 Tickets"), ("served", "办结 Served"), ("no_shows", "过号 No-shows"),
     ("no_show_rate", "过号率 No-show rate"), ("wait_mean_s", "平均等待(秒) Mean wait s"),
@@ -69,7 +71,7 @@ def stats_xlsx(stats: dict) -> bytes:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append(row)
+            ws.append(safe_row(row))  # a name or comment starting with "=" stays text
         for i, head in enumerate(heads, start=1):
             ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(head) + 4))
         ws.freeze_panes = "A2"
@@ -85,5 +87,5 @@ def stats_range_csv(stats: dict) -> str:
     for title, heads, rows in all_tables(stats):
         w.writerow(["section 表", *heads])
         for row in rows:
-            w.writerow([title, *row])
+            w.writerow([title, *safe_row(row)])
     return buf.getvalue()
