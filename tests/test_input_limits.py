@@ -226,3 +226,13 @@ def test_exports_escape_formulas_in_text_cells(w):
     texts = [c.value for ws in book for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert "'" + FORMULA_COMMENT in texts and "'" + FORMULA_NAME in texts
     assert not [c for ws in book for row in ws.iter_rows() for c in row if c.data_type == "f"]
+
+
+def test_every_text_limit_is_documented_in_the_readme():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1]: line.split("|")[2] for line in readme.splitlines() if line.startswith("| `")}
+    for name, limit in TEXT_LIMITS.items():
+        row = next((cells for names, cells in rows.items() if f"`{name}`" in names), None)
+        assert row is not None and f"{limit:,} characters" in row, name
