@@ -236,3 +236,18 @@ def test_every_text_limit_is_documented_in_the_readme():
     for name, limit in TEXT_LIMITS.items():
         row = next((cells for names, cells in rows.items() if f"`{name}`" in names), None)
         assert row is not None and f"{limit:,} characters" in row, name
+
+
+@pytest.mark.parametrize("expires", ["9999-12-31", "9999-12-31T23:59:59-12:00", "2106-02-08"])
+def test_a_licence_held_beyond_what_its_code_can_say_is_refused(w, expires):
+    body = {"case_no": "LX-9", "licence_type": "营业执照", "holder_name": "张三", "id_last4": "123X",
+            "phone_last4": "5678", "method": "desk", "expires_at": expires}
+    before = tables(w)
+    assert "3650 days" in refused(w.post("/api/v1/licences", "manager", body), 400, "bad_field")["message"]
+    assert tables(w) == before
+
+
+@pytest.mark.parametrize("reason", [[], {}, 5, ["other"]])
+def test_a_rating_reason_that_is_not_text_is_refused(w, reason):
+    r = w.client.post(rating_path(w), json={"score": 1, "reason": reason})
+    refused(r, 400, "bad_rating")

@@ -20,6 +20,7 @@ from queue_server.pickups.keyfile import KeyStore
 
 METHODS = ("desk", "locker", "post")
 DEFAULT_HOLD_DAYS = 90  # how long the hall keeps a licence for pickup when the back office gives no expiry
+MAX_HOLD_DAYS = 3650  # ten years
 FIELDS = ("case_no", "licence_type", "holder_name", "id_last4", "phone_last4", "method", "expires_at",
           "locker_door", "post_address", "ready")
 _ID_LAST4 = re.compile(r"^\d{3}[\dX]$")  # the last character of a Chinese ID number may be X
@@ -62,6 +63,9 @@ def parse_expiry(value: object, *, now: datetime, tz: ZoneInfo) -> datetime:
                          code="bad_field", field="expires_at") from None
     if at <= now:
         raise BadRequest("'expires_at' is already past", code="bad_field", field="expires_at")
+    if at - now > timedelta(days=MAX_HOLD_DAYS):  # the pickup code holds its expiry in 32 bits (to 2106)
+        raise BadRequest(f"'expires_at' may be at most {MAX_HOLD_DAYS} days ahead", code="bad_field",
+                         field="expires_at")
     return at
 
 
