@@ -32,6 +32,10 @@ def parse_day(text: str, name: str = "date") -> date:
         day = date.fromisoformat(text)
     except (ValueError, TypeError):
         raise BadRequest(f"{name} must look like 2026-11-22 (YYYY-MM-DD)", code="bad_date") from None
+    return check_day(day, name)
+
+
+def check_day(day: date, name: str = "date") -> date:
     if not FIRST_DAY <= day <= LAST_DAY:
         raise BadRequest(f"{name} must be a day from {FIRST_DAY} to {LAST_DAY}", code="bad_date")
     return day

@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from queue_server import pickup_codes
 from queue_server.appointments.config import AppointmentRules
 from queue_server.appointments.slots import find_slot, is_closed, slots_for
-from queue_server.clock import from_iso, to_iso
+from queue_server.clock import check_day, from_iso, to_iso
 from queue_server.clock import parse_day as parse_client_day
 from queue_server.errors import BadRequest, Conflict, NotFound
 from queue_server.hall import Hall
@@ -61,7 +61,7 @@ def parse_start(hall: Hall, value: object) -> datetime:
         at = datetime.fromisoformat(value)
     except ValueError:
         raise BadRequest(f"'slot_start' {value!r} is not like 2026-11-24T09:30", code="bad_field") from None
-    parse_client_day(at.date().isoformat(), "'slot_start'")  # within the days a hall can reckon with
+    check_day(at.date(), "'slot_start'")  # within the days a hall can reckon with
     return at if at.tzinfo else at.replace(tzinfo=hall.config.tz)
 
 
