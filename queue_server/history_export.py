@@ -6,6 +6,7 @@ import csv
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -62,6 +63,11 @@ def all_tables(stats: dict) -> list[tuple[str, list[str], list[list]]]:
     return out
 
 
+def _xlsx_row(row: list) -> list:
+    """Formulas escaped; control characters a worksheet cannot hold (a comment may carry one) left out."""
+    return [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in safe_row(row)]
+
+
 def stats_xlsx(stats: dict) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
@@ -71,7 +77,7 @@ def stats_xlsx(stats: dict) -> bytes:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append(safe_row(row))  # a name or comment starting with "=" stays text
+            ws.append(_xlsx_row(row))  # a name or comment starting with "=" stays text
         for i, head in enumerate(heads, start=1):
             ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(head) + 4))
         ws.freeze_panes = "A2"

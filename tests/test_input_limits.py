@@ -251,3 +251,20 @@ def test_a_licence_held_beyond_what_its_code_can_say_is_refused(w, expires):
 def test_a_rating_reason_that_is_not_text_is_refused(w, reason):
     r = w.client.post(rating_path(w), json={"score": 1, "reason": reason})
     refused(r, 400, "bad_rating")
+
+
+def test_a_control_character_in_a_comment_does_not_break_the_xlsx_export(w):
+    from openpyxl import load_workbook
+
+    assert w.post("/api/v1/windows/1/open", "staff").status_code == 200
+    ticket = w.post("/api/v1/tickets", "kiosk-01", {"zone": "commerce"}).get_json()
+    for action in ("call-next", "start", "finish"):
+        assert w.post(f"/api/v1/windows/1/{action}", "staff").status_code == 200
+    link = w.get(f"/api/v1/tickets/{ticket['id']}/rating-link", "manager").get_json()
+    r = w.client.post(f"/api/v1/ratings/t/{link['token']}", json={"score": 1, "reason": "other",
+                                                                  "comment": "太慢\x0b了\x1b"})
+    assert r.status_code == 201, r.get_json()
+    r = w.get("/api/v1/stats/export.xlsx", "manager")
+    assert r.status_code == 200
+    book = load_workbook(io.BytesIO(r.get_data()))
+    assert "太慢了" in [c.value for row in book["差评 Bad ratings"].iter_rows() for c in row]
