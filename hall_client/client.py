@@ -17,6 +17,8 @@ from typing import Any
 import requests
 import sseclient
 
+from queue_server.core.input_checks import TEXT_LIMITS
+
 log = logging.getLogger(__name__)
 
 
@@ -105,6 +107,8 @@ class HallClient:
         return self.post(f"/tickets/{ticket_id}/cancel", {"reason": reason} if reason else {})
 
     def alert(self, kind: str, message: str = "", data: dict | None = None) -> dict:
+        # a device's error text can be long; the server takes TEXT_LIMITS["message"] characters
+        message = message[:TEXT_LIMITS["message"]]
         return self.post("/alerts", {"kind": kind, "message": message, "data": data or {}})
 
     def redeem_pickup(self, code: str) -> dict:

@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from queue_server.api import (
     alerts,
@@ -30,6 +31,7 @@ from queue_server.api import (
 from queue_server.api.helpers import error_response
 from queue_server.clock import Clock, system_clock
 from queue_server.codes.keyfile import KeyStore, key_path_for
+from queue_server.core.input_checks import INT_MAX, check_text
 from queue_server.errors import HallError
 from queue_server.hall import Hall
 from queue_server.hall_config import HallConfig, load_config
@@ -71,12 +73,31 @@ def refuse_a_vanished_database(db_path: str | Path, key_file: str | Path) -> Non
             f"database from its backup; to start an empty hall on purpose, move {key_file} away first.")
 
 
+class BoundedInt(IntegerConverter):
+    """<int:...> in a path: a number SQLite can hold (up to 2^63-1), or the path matches nothing (404)."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = INT_MAX,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+def _check_url_text() -> None:
+    """Query arguments and text in the path: no NUL, at most 1,000 characters (input_checks)."""
+    for name, value in request.args.items(multi=True):
+        check_text(name, "argument name", 100)
+        check_text(value, name, 1000)
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, str):
+            check_text(value, name, 1000)
+
+
 def create_app(
     *, db_path: str | Path, config: HallConfig | None = None, config_path: str | Path | None = None,
     clock: Clock = system_clock, settings: Mapping[str, Any] | None = None, locker: Locker | None = None,
 ) -> Flask:
     """The queue server. `locker` is the pickup locker's adapter (hardware.locker), None in a hall with none."""
     app = Flask(__name__, static_folder=None)  # each page blueprint serves its own files
+    app.url_map.converters["int"] = BoundedInt  # before any route is added
     app.config.update(JSON_AS_ASCII=False)
     app.config.update(server_settings(settings))
     app.json.ensure_ascii = False
@@ -94,6 +115,7 @@ def create_app(
         app.register_blueprint(bp)
     audit_hook.init_app(app)
     storage_errors.init_app(app)
+    app.before_request(_check_url_text)
 
     @app.errorhandler(HallError)
     def hall_error(e: HallError):

@@ -35,6 +35,10 @@ class Conflict(HallError):
     status, code = 409, "conflict"
 
 
+class TooLarge(HallError):
+    status, code = 413, "body_too_large"
+
+
 class TooManyRequests(HallError):
     status, code = 429, "too_many_requests"
 

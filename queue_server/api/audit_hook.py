@@ -4,7 +4,10 @@ so actions added later are covered too; passwords never reach the log."""
 from __future__ import annotations
 
 from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
 
+from queue_server.api.helpers import json_body
+from queue_server.errors import HallError
 from queue_server.hall import Hall
 from queue_server.ops.audit import AUDITED_READS, record
 
@@ -15,6 +18,16 @@ def _manager_login(response: Response) -> str | None:
         return None
     data = response.get_json(silent=True) or {}
     return data.get("username") if data.get("role") == "manager" else None
+
+
+def _checked_body() -> object:
+    """The JSON body as json_body() checks it; None when there is none or it was refused."""
+    if "json_body" in g or not request.is_json:
+        return g.get("json_body")
+    try:
+        return json_body()
+    except (HallError, HTTPException):
+        return None
 
 
 def _should_audit(response: Response) -> bool:
@@ -39,7 +52,7 @@ def init_app(app: Flask) -> None:
             return response
         if not _should_audit(response):
             return response
-        body = request.get_json(silent=True) if request.is_json else None
+        body = _checked_body()
         p = g.principal
         try:
             with hall.store.write() as db:

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from queue_server.api.helpers import error_response, hall
 from queue_server.broker import LiveEvent
+from queue_server.core.input_checks import INT_MAX, INT_MIN
 from queue_server.errors import BadRequest
 from queue_server.serving.stream_slots import StreamSlots
 from queue_server.settings import SSE_MAX_STREAMS_PER_CLIENT
@@ -42,6 +43,8 @@ def events():
             last_id = int(raw)
         except ValueError:
             raise BadRequest("Last-Event-ID must be an event id (a whole number)", code="bad_event_id") from None
+        if not INT_MIN <= last_id <= INT_MAX:  # SQLite compares nothing larger
+            raise BadRequest(f"Last-Event-ID must be an event id up to {INT_MAX}", code="bad_event_id")
     heartbeat = float(current_app.config.get("SSE_HEARTBEAT_S", 10))
     slots: StreamSlots = current_app.extensions["event_stream_slots"]
     limit = int(current_app.config.get(SSE_MAX_STREAMS_PER_CLIENT.name, SSE_MAX_STREAMS_PER_CLIENT.default))

@@ -26,11 +26,11 @@ from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from queue_server.api.helpers import field, hall, json_body, principal, requires
+from queue_server.api.helpers import body_bytes, day_arg, field, hall, json_body, principal, requires
 from queue_server.clock import to_iso
 from queue_server.codes.audit_log import between, history
 from queue_server.codes.keyfile import KeyStore
-from queue_server.errors import BadRequest
+from queue_server.errors import BadRequest, TooLarge
 from queue_server.ops.accounts import Principal
 from queue_server.pickups import handover as handover_ops
 from queue_server.pickups import licences, notice, redeem
@@ -66,12 +66,12 @@ def create_licence():
 @requires(*BACK_OFFICE)
 def import_licences():
     upload = request.files.get("file")
-    data = upload.read(MAX_CSV_BYTES + 1) if upload else request.get_data()
+    data = upload.read(MAX_CSV_BYTES + 1) if upload else body_bytes()
     if not data:
         raise BadRequest("send the CSV as the request body (Content-Type: text/csv) or as a form file 'file'",
                          code="bad_csv")
     if len(data) > MAX_CSV_BYTES:
-        raise BadRequest("the CSV file is too large; split it", code="bad_csv")
+        raise TooLarge(f"the CSV file is too large (limit {MAX_CSV_BYTES // 1024} KB); split it", code="bad_csv")
     report = licences.import_csv(hall(), keys(), data, principal().actor)
     return jsonify(report), 201 if report["created"] and not report["rejected"] else 200
 
@@ -182,11 +182,8 @@ def confirm():
 @requires("manager")
 def code_audit():
     h = hall()
-    text = request.args.get("date")
-    try:
-        day = date.fromisoformat(text) if text else h.now().astimezone(h.config.tz).date()
-    except ValueError:
-        raise BadRequest(f"date {text!r} is not like 2026-11-23", code="bad_date") from None
+    text = day_arg("date")
+    day = date.fromisoformat(text) if text else h.now().astimezone(h.config.tz).date()
     start = datetime.combine(day, time(0), h.config.tz)
     entries = between(h.store.read(), to_iso(start), to_iso(start + timedelta(days=1)))
     return jsonify({"date": day.isoformat(), "entries": entries})

@@ -9,12 +9,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, jsonify, request
 
-from queue_server.api.helpers import hall, requires
-from queue_server.errors import BadRequest
+from queue_server.api.helpers import day_arg, hall, requires
 from queue_server.ops.exports import stats_range_csv, stats_xlsx
 from queue_server.ops.history import day_range, range_stats
 from queue_server.ops.stats import day_stats, stats_csv
@@ -24,13 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _day() -> str:
-    raw = request.args.get("date")
-    if not raw:
-        return hall().today()
-    try:
-        return date.fromisoformat(raw).isoformat()
-    except ValueError:
-        raise BadRequest("date must look like 2026-11-22 (YYYY-MM-DD)", code="bad_date") from None
+    return day_arg("date") or hall().today()
 
 
 @bp.get("/stats")

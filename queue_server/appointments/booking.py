@@ -9,7 +9,8 @@ from sqlite_utils import Database
 
 from queue_server.appointments.config import AppointmentRules
 from queue_server.appointments.slots import find_slot, is_closed, slots_for
-from queue_server.clock import from_iso, to_iso
+from queue_server.clock import check_day, from_iso, to_iso
+from queue_server.clock import parse_day as parse_client_day
 from queue_server.codes.keyfile import KeyStore
 from queue_server.core import signed_codes
 from queue_server.errors import BadRequest, Conflict
@@ -22,10 +23,7 @@ TAKEN = ("booked", "checked_in")  # states that hold a place in a slot
 def parse_day(hall: Hall, text: str | None) -> date:
     if not text:
         return hall.now().astimezone(hall.config.tz).date()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise BadRequest(f"date {text!r} is not like 2026-11-23", code="bad_date") from None
+    return parse_client_day(text, "date")
 
 
 def check_zone(hall: Hall, rules: AppointmentRules, zone: str | None) -> str:
@@ -64,6 +62,7 @@ def parse_start(hall: Hall, value: object) -> datetime:
         at = datetime.fromisoformat(value)
     except ValueError:
         raise BadRequest(f"'slot_start' {value!r} is not like 2026-11-24T09:30", code="bad_field") from None
+    check_day(at.date(), "'slot_start'")  # within the days a hall can reckon with
     return at if at.tzinfo else at.replace(tzinfo=hall.config.tz)
 
 

@@ -51,7 +51,7 @@ def check_rating(score: object, reason: object, comment: object) -> tuple[int, s
     if isinstance(score, bool) or not isinstance(score, int) or score not in SCORES:
         raise ValueError("score must be a whole number from 1 (非常不满意 very dissatisfied) "
                          "to 5 (非常满意 very satisfied)")
-    if reason is not None and reason not in REASONS:
+    if reason is not None and (not isinstance(reason, str) or reason not in REASONS):
         raise ValueError(f"reason must be one of {', '.join(REASONS)}")
     if is_bad(score) and reason is None:
         raise ValueError("a bad rating needs a reason: " + ", ".join(REASONS))

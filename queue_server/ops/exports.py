@@ -6,8 +6,11 @@ import csv
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from queue_server.core.cell_text import safe_row
 
 GROUP_COLUMNS = (
     ("tickets", "取号 Tickets"), ("served", "办结 Served"), ("no_shows", "过号 No-shows"),
@@ -60,6 +63,11 @@ def all_tables(stats: dict) -> list[tuple[str, list[str], list[list]]]:
     return out
 
 
+def _xlsx_row(row: list) -> list:
+    """Formulas escaped; control characters a worksheet cannot hold (a comment may carry one) left out."""
+    return [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in safe_row(row)]
+
+
 def stats_xlsx(stats: dict) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
@@ -69,7 +77,7 @@ def stats_xlsx(stats: dict) -> bytes:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append(row)
+            ws.append(_xlsx_row(row))  # a name or comment starting with "=" stays text
         for i, head in enumerate(heads, start=1):
             ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(head) + 4))
         ws.freeze_panes = "A2"
@@ -85,5 +93,5 @@ def stats_range_csv(stats: dict) -> str:
     for title, heads, rows in all_tables(stats):
         w.writerow(["section 表", *heads])
         for row in rows:
-            w.writerow([title, *row])
+            w.writerow([title, *safe_row(row)])
     return buf.getvalue()

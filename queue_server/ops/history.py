@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
-from queue_server.clock import from_iso
+from queue_server.clock import from_iso, parse_day
 from queue_server.core.rating_scale import is_bad, satisfaction
 from queue_server.errors import BadRequest
 from queue_server.hall import Hall
@@ -19,18 +19,11 @@ from queue_server.ops.stats import percentile
 MAX_RANGE_DAYS = 366
 
 
-def _parse_day(raw: str, name: str) -> date:
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise BadRequest(f"{name} must look like 2026-11-22 (YYYY-MM-DD)", code="bad_date") from None
-
-
 def day_range(hall: Hall, first: str | None, last: str | None) -> tuple[str, str]:
     """(from, to) as ISO days; today when missing; a clear 400 when reversed or too long."""
     today = date.fromisoformat(hall.today())
-    a = _parse_day(first, "from") if first else (today if not last else _parse_day(last, "to"))
-    b = _parse_day(last, "to") if last else (a if first else today)
+    a = parse_day(first, "from") if first else (today if not last else parse_day(last, "to"))
+    b = parse_day(last, "to") if last else (a if first else today)
     if b < a:
         raise BadRequest("to must be on or after from", code="bad_range")
     if (b - a).days >= MAX_RANGE_DAYS:

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from queue_server.clock import from_iso
+from queue_server.core.cell_text import safe_cell
 from queue_server.hall import Hall
 
 COLUMNS = ("dimension", "key", "tickets", "served", "no_shows", "no_show_rate",
@@ -92,5 +93,5 @@ def stats_csv(stats: dict) -> str:
     w = csv.DictWriter(buf, fieldnames=COLUMNS)
     w.writeheader()
     for row in stats_rows(stats):
-        w.writerow(row)
+        w.writerow({k: safe_cell(v) for k, v in row.items()})  # no cell read as a formula
     return buf.getvalue()

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import sqlite3
+from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,7 @@ from queue_server.storage.rows import get_row
 
 METHODS = ("desk", "locker", "post")
 DEFAULT_HOLD_DAYS = 90  # how long the hall keeps a licence for pickup when the back office gives no expiry
+MAX_HOLD_DAYS = 3650  # ten years
 FIELDS = ("case_no", "licence_type", "holder_name", "id_last4", "phone_last4", "method", "expires_at",
           "locker_door", "post_address", "ready")
 _ID_LAST4 = re.compile(r"^\d{3}[\dX]$")  # the last character of a Chinese ID number may be X
@@ -62,6 +64,9 @@ def parse_expiry(value: object, *, now: datetime, tz: ZoneInfo) -> datetime:
                          code="bad_field", field="expires_at") from None
     if at <= now:
         raise BadRequest("'expires_at' is already past", code="bad_field", field="expires_at")
+    if at - now > timedelta(days=MAX_HOLD_DAYS):  # the pickup code holds its expiry in 32 bits (to 2106)
+        raise BadRequest(f"'expires_at' may be at most {MAX_HOLD_DAYS} days ahead", code="bad_field",
+                         field="expires_at")
     return at
 
 
@@ -164,10 +169,23 @@ def _decode_csv(data: bytes) -> str:
     raise BadRequest("the CSV file is neither UTF-8 nor GB18030 text", code="bad_csv")
 
 
+def _records(reader) -> Iterator[list[str]]:
+    """The reader's records; a file the csv module cannot read (a cell over its size limit) is a 400."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            raise BadRequest(f"line {reader.line_num} of the CSV cannot be read ({e}); check its quotes",
+                             code="bad_csv") from None
+
+
 def import_csv(hall: Hall, keys: KeyStore, data: bytes, actor: tuple[str, str]) -> dict:
     """Register every good row; report each bad one by its line number. Good rows are kept either way."""
     reader = csv.reader(io.StringIO(_decode_csv(data), newline=""))
-    header = [h.strip() for h in next(reader, [])]
+    records = _records(reader)
+    header = [h.strip() for h in next(records, [])]
     missing = [f for f in ("case_no", "licence_type", "holder_name", "id_last4", "phone_last4") if f not in header]
     if missing:
         raise BadRequest(f"the CSV header lacks {', '.join(missing)}; the first line must name the columns "
@@ -179,7 +197,7 @@ def import_csv(hall: Hall, keys: KeyStore, data: bytes, actor: tuple[str, str]) 
     now = hall.now()
     created, errors, rows = [], [], []
     line_no = reader.line_num + 1  # the line the next record starts on (a quoted cell may span lines)
-    for cells in reader:
+    for cells in records:
         start, line_no = line_no, reader.line_num + 1
         if not any(c.strip() for c in cells):
             continue  # blank lines are not errors

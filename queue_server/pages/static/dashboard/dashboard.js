@@ -298,7 +298,8 @@ async function loadAudit() {
   const r = await Hall.api("GET", "/api/v1/audit");
   if (!r.ok) { say(Hall.errorText(r)); return; }
   $("no-audit").classList.toggle("hidden", r.data.entries.length > 0);
-  const pairs = (o) => (o ? Object.entries(o).map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(" · ") : "");
+  // an entry cut by an older version is plain text, shown as it is
+  const pairs = (o) => (typeof o === "string" ? o : o ? Object.entries(o).map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(" · ") : "");
   $("audit-table").tBodies[0].innerHTML = r.data.entries.map((e) => {
     const label = AUDIT_LABELS[e.action] || "";
     const what = e.target && e.target.action ? ` · ${e.target.action}` : "";
