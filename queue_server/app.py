@@ -21,12 +21,15 @@ from queue_server.api import (
     pickups,
     ratings,
     rebalance,
+    session_cookie,
     stats,
     supervision,
     tickets,
+    users,
     windows,
 )
 from queue_server.api.helpers import error_response
+from queue_server.api.login_guard import LoginGuard
 from queue_server.clock import Clock, system_clock
 from queue_server.codes.keyfile import KeyStore, key_path_for
 from queue_server.errors import HallError
@@ -43,7 +46,7 @@ from queue_server.settings import server_settings
 # The JSON API, all under /api/v1 (the table of routes is in README.md; tests/test_routes.py keeps it exact).
 API_BLUEPRINTS = (
     hall_info.bp, tickets.bp, windows.bp, auth.bp, board.bp, events.bp, stats.bp, alerts.bp,
-    console.bp, supervision.bp, rebalance.bp, pickups.bp, appointments.bp, ratings.bp,
+    console.bp, supervision.bp, rebalance.bp, pickups.bp, appointments.bp, ratings.bp, users.bp,
 )
 # The web pages and their static files.
 PAGE_BLUEPRINTS = (page_auth.assets, board_pages.bp, console_page.bp, dashboard_page.bp, rating_pages.bp)
@@ -70,16 +73,21 @@ def create_app(
     app.extensions["pickup_keys"] = KeyStore(app.config["PICKUP_KEY_FILE"] or key_path_for(hall.store.path),
                                              hall.now())
     app.extensions["pickup_locker"] = locker
+    app.extensions["login_guard"] = LoginGuard(app.config, lambda: hall.now().timestamp())
     app.extensions["appointment_rules"] = appointments.load_hall_rules(app)
     for bp in API_BLUEPRINTS:
         app.register_blueprint(bp, url_prefix="/api/v1")
     for bp in PAGE_BLUEPRINTS:
         app.register_blueprint(bp)
     audit_hook.init_app(app)
+    session_cookie.init_app(app)
 
     @app.errorhandler(HallError)
     def hall_error(e: HallError):
-        return error_response(e.status, e.code, e.message, **e.details)
+        response = error_response(e.status, e.code, e.message, **e.details)
+        if e.details.get("retry_after_s"):
+            response.headers["Retry-After"] = str(int(e.details["retry_after_s"]))
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):

@@ -37,3 +37,7 @@ class Conflict(HallError):
 
 class TooManyRequests(HallError):
     status, code = 429, "too_many_requests"
+
+
+class ServiceUnavailable(HallError):
+    status, code = 503, "unavailable"

@@ -9,6 +9,7 @@ serialise through BEGIN IMMEDIATE and the busy timeout.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -30,6 +31,25 @@ MIGRATION_SETS = (schema.migrations, pickups_schema.migrations, appointments_sch
                   ratings_schema.migrations, audit_schema.migrations)
 
 BUSY_TIMEOUT_MS = 10_000
+PRIVATE = 0o600
+
+
+def make_private(db_path: str) -> None:
+    """The database and its -wal/-shm files: readable by the service's user only.
+
+    A new database file is born 0600 (SQLite gives its -wal and -shm the database file's mode); files
+    left wider by an older version or a copy are narrowed at start-up.
+    """
+    try:
+        os.close(os.open(db_path, os.O_RDWR | os.O_CREAT | os.O_EXCL, PRIVATE))
+    except FileExistsError:
+        pass
+    for path in (db_path, db_path + "-wal", db_path + "-shm"):
+        try:
+            if os.stat(path).st_mode & 0o077:
+                os.chmod(path, PRIVATE)
+        except FileNotFoundError:
+            continue
 
 
 def _connect(path: str) -> sqlite3.Connection:
@@ -46,9 +66,13 @@ class Store:
     def __init__(self, path: str | Path):
         self.path = str(path)
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        if self.path != ":memory:":
+            make_private(self.path)
         self._write_conn = _connect(self.path)
         self._write_conn.execute("PRAGMA journal_mode=WAL")
         self._writer = Database(self._write_conn)
+        if self.path != ":memory:":
+            make_private(self.path)  # the -wal and -shm files exist now
         for migrations in MIGRATION_SETS:
             migrations.apply(self._writer)
         self._lock = threading.Lock()
