@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from hall_client.client import ApiError, HallClient
 from queue_server.app import create_app
 from queue_server.clock import FixedClock
 from queue_server.core.login_limits import SlidingWindow, lock_seconds
@@ -133,3 +134,21 @@ def test_password_checks_at_once_are_bounded(tmp_path, clock):
     finally:
         guard.checks.release()
     assert login(c, "li", "li-pass-1").status_code == 200
+
+
+def test_the_client_waits_and_retries_while_the_server_is_busy(monkeypatch):
+    from hall_client import client as client_module
+
+    answers = [ApiError(503, "login_busy", "busy", {"retry_after_s": 2}), {"token": "tok"}]
+    slept = []
+
+    def post(path, body=None):
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(client_module.time, "sleep", slept.append)
+    c = HallClient("http://127.0.0.1:9")
+    monkeypatch.setattr(c, "post", post)
+    assert c.login("li", "li-pass-1") == "tok" and slept == [2.0]
