@@ -10,6 +10,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.staff_pin import is_pin_hash
+
 DEFAULT_DEVICE = Path(__file__).resolve().parent.parent / "config" / "devices" / "kiosk-01.toml"
 ORIENTATIONS = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
 
@@ -32,7 +34,7 @@ class KioskConfig:
     zones: tuple[str, ...]  # zone codes on the home screen, in order; empty = every front zone
     language: str
     large_text: bool
-    staff_pin: str
+    staff_pin_hash: str  # the staff exit PIN's salted hash (kiosk/staff_pin.py); the PIN itself is nowhere on disk
     hall_name_zh: str = ""
     hall_name_en: str = ""
     idle_home_s: float = 60.0
@@ -80,9 +82,13 @@ def parse_device(data: dict) -> KioskConfig:
     language = str(_get(screen, "language", str, "screen", "zh"))
     if language not in ("zh", "en"):
         raise DeviceConfigError(f"screen.language must be zh or en, not {language!r}")
-    pin = str(_get(staff, "exit_pin", str, "staff"))
-    if not (pin.isdigit() and 4 <= len(pin) <= 12):
-        raise DeviceConfigError("staff.exit_pin must be 4 to 12 digits (as a string, e.g. \"2580\")")
+    if "exit_pin" in staff:
+        raise DeviceConfigError("staff.exit_pin (a PIN in plain text) is not read any more: replace it with the "
+                                "exit_pin_hash line that `hall devices pin` prints")
+    pin_hash = str(_get(staff, "exit_pin_hash", str, "staff", ""))
+    if not is_pin_hash(pin_hash):
+        raise DeviceConfigError("staff.exit_pin_hash is missing or damaged: `hall devices add NAME --kind kiosk` "
+                                "(or `hall devices pin`) makes a staff exit PIN and prints the line to paste")
     paper = int(_get(printer, "paper_mm", int, "printer", 80))
     if paper not in (58, 80):
         raise DeviceConfigError(f"printer.paper_mm must be 58 or 80, not {paper}")
@@ -102,7 +108,7 @@ def parse_device(data: dict) -> KioskConfig:
         zones=zones,
         language=language,
         large_text=bool(_get(screen, "large_text", bool, "screen", False)),
-        staff_pin=pin,
+        staff_pin_hash=pin_hash,
         hall_name_zh=str(_get(kiosk, "hall_name_zh", str, "kiosk", "")),
         hall_name_en=str(_get(kiosk, "hall_name_en", str, "kiosk", "")),
         idle_home_s=float(_get(idle, "home_after_s", float, "idle", 60.0)),

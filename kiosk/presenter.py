@@ -18,6 +18,7 @@ from hall_client.client import ApiError, ServerUnreachable
 from hardware.printer_errors import PaperOut, PrinterError
 from kiosk.device_config import KioskConfig
 from kiosk.search import search
+from kiosk.staff_pin import PinLock
 from kiosk.texts import TEXT, Text, both
 from kiosk.ticket_info import find, materials_lines, ticket_layout
 
@@ -113,6 +114,7 @@ class KioskPresenter:
         # Staff exit
         self.pin_entry = ""
         self.pin_wrong = False
+        self.pin_lock = PinLock(config.staff_pin_hash, clock)
         self._title_taps: list[float] = []
         # Timers
         self.last_touch = clock()
@@ -227,6 +229,8 @@ class KioskPresenter:
             self.go_home()
         elif self.screen == "home" and idle >= self.config.idle_board_s:
             self._go("board")
+        if self.screen == "pin":
+            self.changed()  # the PIN lock's countdown
         if not self.ready and now >= self._next_retry and not self._loading:
             self._next_retry = now + self.config.retry_s
             self.load_hall()
@@ -658,7 +662,7 @@ class KioskPresenter:
         if key == "delete":
             self.pin_entry = self.pin_entry[:-1]
         elif key == "ok":
-            if self.pin_entry == self.config.staff_pin:
+            if self.pin_lock.try_pin(self.pin_entry):  # wrong tries lock the keypad a while
                 self.pin_entry = ""
                 self.on_exit()
                 return

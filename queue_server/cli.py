@@ -202,7 +202,7 @@ def devices() -> None:
 @click.option("--kind", type=click.Choice(["kiosk", "display", "button", "backoffice"]), required=True)
 @click.option("--window", type=int, default=None, help="The window a button box belongs to.")
 def devices_add(config_path: str, db_path: str, name: str, kind: str, window: int | None) -> None:
-    """Register a device and print its new token (shown once)."""
+    """Register a device and print its new token (shown once); a kiosk also gets a staff exit PIN."""
     from queue_server.errors import HallError
     from queue_server.ops import accounts
 
@@ -213,6 +213,24 @@ def devices_add(config_path: str, db_path: str, name: str, kind: str, window: in
         raise click.ClickException(e.message) from None
     finally:
         hall.close()
+    if kind == "kiosk":
+        _echo_new_pin()
+
+
+def _echo_new_pin() -> None:
+    """A new staff exit PIN for a kiosk: shown once; only its hash goes into the device file."""
+    from kiosk.staff_pin import hash_pin, new_pin
+
+    pin = new_pin()
+    click.echo(f"staff exit PIN (shown only now; give it to the hall's staff): {pin}")
+    click.echo("put this line under [staff] in the kiosk's device file:")
+    click.echo(f'exit_pin_hash = "{hash_pin(pin)}"')
+
+
+@devices.command("pin")
+def devices_pin() -> None:
+    """Make a new staff exit PIN for a kiosk: prints the PIN once and the hash line for its device file."""
+    _echo_new_pin()
 
 
 @devices.command("revoke")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
 
 from hall_client.client import ApiError, ServerUnreachable
 from hardware.printer_errors import PaperOut, PrinterOffline
-from kiosk.device_config import DeviceConfigError, load_device, parse_device
+from kiosk.device_config import DEFAULT_DEVICE, DeviceConfigError, load_device, parse_device
 from kiosk.presenter import KioskPresenter
 from kiosk.runner import InlineRunner
 from kiosk.search import matches, search
+from kiosk.staff_pin import hash_pin
 from kiosk.ticket_info import materials_lines, serving_windows, ticket_layout
 
 MATTER = {"code": "A01", "zone": "commerce", "name_zh": "企业设立登记", "name_en": "Register a company",
@@ -115,10 +118,13 @@ class FakePrinter:
         return f"/tmp/ticket-{layout.number}.png"
 
 
+PIN_HASH = hash_pin("2580", iterations=1000)  # the test kiosk's staff exit PIN (a fast hash for tests)
+
+
 def config(**screen):
     data = {"kiosk": {"name": "kiosk-01"}, "server": {"url": "http://127.0.0.1:8000", "token": "t", "retry_s": 3},
             "printer": {"spec": "network:127.0.0.1:9100"}, "camera": {"source": "0"},
-            "screen": {"zones": ["commerce", "public"], **screen}, "staff": {"exit_pin": "2580"},
+            "screen": {"zones": ["commerce", "public"], **screen}, "staff": {"exit_pin_hash": PIN_HASH},
             "idle": {"home_after_s": 60, "board_after_s": 180}}
     return parse_device(data)
 
@@ -459,22 +465,53 @@ def test_ticket_layout_and_windows():
     assert materials_lines([{"zh": "申请书", "en": "Form"}]) == ["1. 申请书", "   Form"]
 
 
-def test_device_file_in_the_repo_is_valid():
-    device = load_device()
-    assert device.orientation in ("portrait", "landscape") and device.staff_pin.isdigit()
+def test_device_file_in_the_repo_ships_no_pin(monkeypatch):
+    monkeypatch.delenv("HALL_DEVICE_TOKEN", raising=False)
+    data = tomllib.loads(DEFAULT_DEVICE.read_text(encoding="utf-8"))
+    assert data["staff"] == {"exit_pin_hash": ""}
+    with pytest.raises(DeviceConfigError, match="hall devices add"):
+        load_device()
+    data["staff"]["exit_pin_hash"] = PIN_HASH  # what `hall devices add` prints: then the file is valid
+    device = parse_device(data)
+    assert device.orientation in ("portrait", "landscape") and device.staff_pin_hash == PIN_HASH
+
+
+def test_five_wrong_pins_lock_the_keypad_for_a_growing_time(kiosk):
+    exits = []
+    kiosk.on_exit = lambda: exits.append(True)
+    kiosk.request_exit()
+
+    def enter(pin):
+        for key in pin:
+            kiosk.pin_key(key)
+        kiosk.pin_key("ok")
+
+    for _ in range(5):
+        enter("1111")
+    assert kiosk.pin_lock.locked_for() == 30
+    enter("2580")  # even the right PIN waits out the lock
+    assert not exits
+    kiosk.clock_fake.now += 30
+    enter("1111")
+    assert kiosk.pin_lock.locked_for() == 60
+    kiosk.clock_fake.now += 60
+    enter("2580")
+    assert exits == [True] and kiosk.pin_lock.wrong == 0
 
 
 @pytest.mark.parametrize("change, message", [
     ({"server": {"url": "ftp://x", "token": "t"}}, "server.url"),
     ({"server": {"url": "http://x"}}, "server.token"),
-    ({"staff": {"exit_pin": "12"}}, "exit_pin"),
+    ({"staff": {"exit_pin": "2580"}}, "exit_pin .a PIN in plain text. is not read"),
+    ({"staff": {}}, "exit_pin_hash is missing"),
+    ({"staff": {"exit_pin_hash": "2580"}}, "exit_pin_hash is missing or damaged"),
     ({"screen": {"orientation": "sideways"}}, "orientation"),
     ({"printer": {"paper_mm": 70}}, "paper_mm"),
     ({"screen": {"zones": "commerce"}}, "screen.zones"),
 ])
 def test_device_file_errors_name_the_key(change, message, monkeypatch):
     monkeypatch.delenv("HALL_DEVICE_TOKEN", raising=False)
-    data = {"server": {"url": "http://x", "token": "t"}, "staff": {"exit_pin": "2580"}}
+    data = {"server": {"url": "http://x", "token": "t"}, "staff": {"exit_pin_hash": PIN_HASH}}
     data.update(change)
     with pytest.raises(DeviceConfigError, match=message):
         parse_device(data)
