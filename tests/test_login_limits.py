@@ -116,7 +116,8 @@ def test_unknown_names_cost_the_same_check_and_lock_the_same_way(tmp_path, clock
     monkeypatch.setattr(accounts, "check_password_hash", lambda h, p: checked.append(h) or real(h, p))
     known, unknown = login(c, "li", "wrong-guess"), login(c, "nobody", "wrong-guess")
     assert known.status_code == unknown.status_code == 401 and known.json == unknown.json
-    assert len(checked) == 2 and checked[1].startswith("scrypt:")  # the unknown name ran a real scrypt check
+    assert len(checked) == 2 and checked[1] == accounts.DUMMY_HASH  # the unknown name ran a real scrypt check
+    assert checked[0].split("$")[0] == checked[1].split("$")[0]  # with the same parameters as a real account
     for _ in range(4):
         login(c, "nobody", "wrong-guess")
     r = login(c, "nobody", "wrong-guess")
@@ -152,3 +153,13 @@ def test_the_client_waits_and_retries_while_the_server_is_busy(monkeypatch):
     c = HallClient("http://127.0.0.1:9")
     monkeypatch.setattr(c, "post", post)
     assert c.login("li", "li-pass-1") == "tok" and slept == [2.0]
+
+
+def test_over_long_names_and_passwords_are_refused_before_counting(tmp_path, clock):
+    app = make_app(tmp_path, clock, LOGIN_PER_ADDRESS_PER_MINUTE=2)
+    c = app.test_client(use_cookies=False)
+    for user, password in (("x" * 65, "x"), ("li", "x" * 1025), ("x" * 100_000, "x")):
+        r = login(c, user, password)
+        assert r.status_code == 400 and r.json["error"] == "bad_field"
+    assert len(app.extensions["login_guard"].per_user._events) == 0
+    assert login(c, "li", "li-pass-1").status_code == 200

@@ -18,6 +18,7 @@ def login():
     body = json_body()
     username = field(body, "username", str, required=True)
     password = field(body, "password", str, required=True)
+    accounts.check_login_input(username, password)
     guard: LoginGuard = current_app.extensions["login_guard"]
     guard.admit(request.remote_addr or "?", username)
     with guard.password_check():

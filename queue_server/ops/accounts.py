@@ -8,7 +8,6 @@ one with a known name; a changed password or a disabled account ends that user's
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -49,13 +48,15 @@ def _digest(token: str) -> str:
 def _check_password_rules(password: str) -> None:
     if len(password) < 6:
         raise BadRequest("password must have at least 6 characters", code="weak_password")
+    if len(password) > MAX_PASSWORD:
+        raise BadRequest(f"password must have at most {MAX_PASSWORD} characters", code="bad_field")
 
 
 def add_user(hall: Hall, username: str, password: str, role: str) -> None:
     if role not in ROLES:
         raise BadRequest(f"role must be one of {', '.join(ROLES)}")
-    if not username or not username.isprintable() or len(username) > 64:
-        raise BadRequest("user name must be 1-64 printable characters")
+    if not username or not username.isprintable() or len(username) > MAX_NAME:
+        raise BadRequest(f"user name must be 1-{MAX_NAME} printable characters")
     _check_password_rules(password)
     with hall.store.write() as db:
         db["users"].upsert({"username": username, "password_hash": generate_password_hash(password),
@@ -63,10 +64,19 @@ def add_user(hall: Hall, username: str, password: str, role: str) -> None:
         db.execute("DELETE FROM sessions WHERE username = ?", [username])  # a reset password ends old sessions
 
 
-@functools.cache
-def _dummy_hash() -> str:
-    """What an unknown name's password is checked against: the same scrypt work as a real account."""
-    return generate_password_hash(secrets.token_urlsafe(16))
+# What an unknown name's password is checked against, so it costs the same scrypt work as a real account
+# (werkzeug's default parameters, as every stored hash; the password behind it was random and is gone).
+DUMMY_HASH = ("scrypt:32768:8:1$TSGxgi03zYXZL7B3$7f9350cb2588aa736a9ad5d7b605453dd9bd5a2fc91f3292397c8623e32f1d5a8"
+              "7df291f23aadfcb8d643a233adcbc2148181fa2fecc326e8c146d58e3268e48")
+MAX_NAME = 64
+MAX_PASSWORD = 1024
+
+
+def check_login_input(username: str, password: str) -> None:
+    """Refuse over-long input before any counting or hashing (a name is kept in the rate windows)."""
+    if len(username) > MAX_NAME or len(password) > MAX_PASSWORD:
+        raise BadRequest(f"user name (at most {MAX_NAME} characters) or password (at most {MAX_PASSWORD}) too long",
+                         code="bad_field")
 
 
 def login(hall: Hall, username: str, password: str) -> dict:
@@ -77,7 +87,7 @@ def login(hall: Hall, username: str, password: str) -> dict:
                               "hall manager to unlock it", code="account_locked", retry_after_s=wait)
     rows = list(hall.store.read().query("SELECT * FROM users WHERE username = ?", [username]))
     user = rows[0] if rows else None
-    right = check_password_hash(user["password_hash"] if user else _dummy_hash(), password)
+    right = check_password_hash(user["password_hash"] if user else DUMMY_HASH, password)
     if not (right and user):
         with hall.store.write() as db:
             login_lockouts.record_failure(db, username, now)
