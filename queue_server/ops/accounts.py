@@ -23,6 +23,12 @@ from queue_server.ops import login_lockouts
 ROLES = ("staff", "manager")
 DEVICE_KINDS = ("kiosk", "display", "button", "backoffice")
 SESSION_HOURS = 14
+MAX_NAME = 64
+MAX_PASSWORD = 1024
+# What an unknown name's password is checked against, so it costs the same scrypt work as a real account
+# (werkzeug's default parameters, as every stored hash; the password behind it was random and is gone).
+DUMMY_HASH = ("scrypt:32768:8:1$TSGxgi03zYXZL7B3$7f9350cb2588aa736a9ad5d7b605453dd9bd5a2fc91f3292397c8623e32f1d5a8"
+              "7df291f23aadfcb8d643a233adcbc2148181fa2fecc326e8c146d58e3268e48")
 
 
 @dataclass(frozen=True)
@@ -62,14 +68,6 @@ def add_user(hall: Hall, username: str, password: str, role: str) -> None:
         db["users"].upsert({"username": username, "password_hash": generate_password_hash(password),
                             "role": role, "created_at": to_iso(hall.now())}, pk="username")
         db.execute("DELETE FROM sessions WHERE username = ?", [username])  # a reset password ends old sessions
-
-
-# What an unknown name's password is checked against, so it costs the same scrypt work as a real account
-# (werkzeug's default parameters, as every stored hash; the password behind it was random and is gone).
-DUMMY_HASH = ("scrypt:32768:8:1$TSGxgi03zYXZL7B3$7f9350cb2588aa736a9ad5d7b605453dd9bd5a2fc91f3292397c8623e32f1d5a8"
-              "7df291f23aadfcb8d643a233adcbc2148181fa2fecc326e8c146d58e3268e48")
-MAX_NAME = 64
-MAX_PASSWORD = 1024
 
 
 def check_login_input(username: str, password: str) -> None:
