@@ -16,7 +16,7 @@ from queue_server.api.session_cookie import csrf_token
 from queue_server.app import create_app
 from queue_server.ops import accounts
 from tests.hall_server import free_port
-from tests.web_pages import Api, page_errors, sign_in
+from tests.web_pages import Api, page_errors, shot, sign_in
 
 STATIC = Path(__file__).resolve().parents[1] / "queue_server" / "pages" / "static"
 
@@ -125,3 +125,18 @@ def test_a_page_on_another_port_cannot_act_for_the_signed_in_staff(server, brows
     assert not errors
     context.close()
     assert requests.get(server.url + "/api/v1/health", timeout=5).ok
+
+
+def test_the_sign_in_form_says_when_a_name_is_locked(server, browser):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    errors = page_errors(page)
+    for _ in range(5):
+        sign_in(page, server.url, "/console", "staff4", "not-the-password")
+        expect(page.locator("#login-error")).to_contain_text("Wrong user name or password")
+    sign_in(page, server.url, "/console", "staff4", server.seeded.staff["staff4"])
+    expect(page.locator("#login-error")).to_contain_text("尝试过于频繁，请稍后再试")
+    expect(page.locator("#login-error")).to_contain_text(re.compile(r"try again in \d+ s"))
+    shot(page, "console_login_locked")
+    assert not errors
+    context.close()
