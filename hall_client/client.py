@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -124,8 +125,17 @@ class HallClient:
         return self.post("/appointments/check-in", {"code": code})
 
     # ---- staff, buttons ----
-    def login(self, username: str, password: str) -> str:
-        self.token = self.post("/login", {"username": username, "password": password})["token"]
+    def login(self, username: str, password: str, busy_retries: int = 5) -> str:
+        """Sign in; while the server is busy checking other passwords (503) wait as it says and try again."""
+        for attempt in range(busy_retries + 1):
+            try:
+                self.token = self.post("/login", {"username": username, "password": password})["token"]
+                break
+            except ApiError as e:
+                if e.status != 503 or attempt == busy_retries:
+                    raise
+                time.sleep(float(e.body.get("retry_after_s") or 1))
+        self._session.cookies.clear()  # the pages' session cookie: this client sends its bearer token
         return self.token
 
     def open_window(self, no: int) -> dict:

@@ -10,7 +10,7 @@
 
 Each kind adds its own tables ([screen], [printer], [display], [voice], [[keypad]], [serial]…), declared as
 `Key`s and checked by the same code: a wrong file stops start-up with one plain line naming the file and the
-key (`kiosk-01.toml: staff.exit_pin must be 4 to 12 digits …`). Unknown keys are refused too, so a typo or
+key (`kiosk-01.toml: printer.paper_mm must be 58 or 80`). Unknown keys are refused too, so a typo or
 a setting in the wrong table does not pass silently.
 """
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hall_client.device_file import DeviceFileError, Key, read_device, read_toml
+from kiosk.staff_pin import is_pin_hash
 
 DEFAULT_DEVICE = Path(__file__).resolve().parent.parent / "config" / "devices" / "kiosk-01.toml"
 SAMPLE = "config/devices/kiosk-01.toml"
@@ -45,8 +46,9 @@ TABLES: dict[str, tuple[Key, ...]] = {
     ),
     "idle": (Key("home_after_s", float, 60.0, _positive, "be seconds above 0"),
              Key("board_after_s", float, 180.0, _positive, "be seconds above 0")),
-    "staff": (Key("exit_pin", str, check=lambda v: v.isdigit() and 4 <= len(v) <= 12,
-                  must='be 4 to 12 digits (as a string, e.g. "2580")'),),
+    "staff": (Key("exit_pin_hash", str, check=is_pin_hash,
+                  must="be the line that `hall devices add NAME --kind kiosk` (or `hall devices pin`) prints: "
+                       "it makes a staff exit PIN"),),
 }
 
 
@@ -64,7 +66,7 @@ class KioskConfig:
     zones: tuple[str, ...]  # zone codes on the home screen, in order; empty = every front zone
     language: str
     large_text: bool
-    staff_pin: str
+    staff_pin_hash: str  # the staff exit PIN's salted hash (kiosk/staff_pin.py); the PIN itself is nowhere on disk
     hall_name_zh: str = ""
     hall_name_en: str = ""
     idle_home_s: float = 60.0
@@ -76,6 +78,9 @@ class KioskConfig:
 
 def parse_device(data: dict, source: str = "device file") -> KioskConfig:
     """Validate a parsed device file. The token may come from $HALL_DEVICE_TOKEN instead."""
+    if "exit_pin" in data.get("staff", {}):
+        raise DeviceConfigError(f"{source}: staff.exit_pin (a PIN in plain text) is not read any more: replace it "
+                                "with the exit_pin_hash line that `hall devices pin` prints")
     d = read_device(data, kind="kiosk", tables=TABLES, token_required=True, source=source)
     t = d.tables
     screen = t["screen"]
@@ -85,7 +90,7 @@ def parse_device(data: dict, source: str = "device file") -> KioskConfig:
         printer=t["printer"]["spec"], paper_mm=t["printer"]["paper_mm"], camera=t["camera"]["source"],
         orientation=screen["orientation"], fullscreen=screen["fullscreen"], size=(int(size[0]), int(size[1])),
         zones=tuple(screen["zones"]), language=screen["language"], large_text=screen["large_text"],
-        staff_pin=t["staff"]["exit_pin"],
+        staff_pin_hash=t["staff"]["exit_pin_hash"],
         hall_name_zh=t["kiosk"]["hall_name_zh"], hall_name_en=t["kiosk"]["hall_name_en"],
         idle_home_s=t["idle"]["home_after_s"], idle_board_s=t["idle"]["board_after_s"],
         retry_s=t["server"]["retry_s"], board_poll_s=t["server"]["board_poll_s"],

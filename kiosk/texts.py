@@ -91,6 +91,7 @@ TEXT: dict[str, Text] = {
     "pin_title": ("工作人员退出", "Staff exit"),
     "pin_hint": ("请输入工作人员密码", "Enter the staff PIN"),
     "pin_wrong": ("密码错误", "Wrong PIN"),
+    "pin_locked": ("错误次数过多，请 {s} 秒后再试", "Too many wrong PINs: wait {s} s"),
     "cancel": ("取消", "Cancel"),
     "error_generic": ("暂时无法办理，请到咨询服务区", "This did not work; please ask at the enquiries desk"),
     "server_said": ("服务器答复：{m}", "The server said: {m}"),

@@ -22,13 +22,16 @@ from queue_server.api import (
     pickups,
     ratings,
     rebalance,
+    session_cookie,
     stats,
     storage_errors,
     supervision,
     tickets,
+    users,
     windows,
 )
 from queue_server.api.helpers import error_response
+from queue_server.api.login_guard import LoginGuard
 from queue_server.clock import Clock, system_clock
 from queue_server.codes.keyfile import KeyStore, key_path_for
 from queue_server.core.input_checks import INT_MAX, check_text
@@ -47,7 +50,7 @@ from queue_server.settings import server_settings
 # The JSON API, all under /api/v1 (the table of routes is in README.md; tests/test_routes.py keeps it exact).
 API_BLUEPRINTS = (
     hall_info.bp, tickets.bp, windows.bp, auth.bp, board.bp, events.bp, stats.bp, alerts.bp,
-    console.bp, supervision.bp, rebalance.bp, pickups.bp, appointments.bp, ratings.bp,
+    console.bp, supervision.bp, rebalance.bp, pickups.bp, appointments.bp, ratings.bp, users.bp,
 )
 # The web pages and their static files.
 PAGE_BLUEPRINTS = (page_auth.assets, board_pages.bp, console_page.bp, dashboard_page.bp, rating_pages.bp)
@@ -107,6 +110,7 @@ def create_app(
     app.extensions["hall"] = hall
     app.extensions["pickup_keys"] = KeyStore(key_file, hall.now())
     app.extensions["pickup_locker"] = locker
+    app.extensions["login_guard"] = LoginGuard(app.config, lambda: hall.now().timestamp())
     app.extensions["appointment_rules"] = appointments.load_hall_rules(app)
     app.extensions["event_stream_slots"] = StreamSlots()
     for bp in API_BLUEPRINTS:
@@ -116,10 +120,14 @@ def create_app(
     audit_hook.init_app(app)
     storage_errors.init_app(app)
     app.before_request(_check_url_text)
+    session_cookie.init_app(app)
 
     @app.errorhandler(HallError)
     def hall_error(e: HallError):
-        return error_response(e.status, e.code, e.message, **e.details)
+        response = error_response(e.status, e.code, e.message, **e.details)
+        if e.details.get("retry_after_s"):
+            response.headers["Retry-After"] = str(int(e.details["retry_after_s"]))
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):

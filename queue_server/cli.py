@@ -131,27 +131,98 @@ def users() -> None:
     """Staff and manager accounts."""
 
 
+def _read_password() -> str:
+    """A password from the terminal (asked twice, not shown) or the first line of standard input."""
+    if sys.stdin.isatty():
+        return click.prompt("password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _account_action(config_path: str, db_path: str, action: Callable) -> object:
+    """Run `action(hall)`; a HallError becomes a plain message and exit status 1."""
+    from queue_server.errors import HallError
+
+    hall = open_hall(config_path, db_path)
+    try:
+        return action(hall)
+    except HallError as e:
+        raise click.ClickException(e.message) from None
+    finally:
+        hall.close()
+
+
 @users.command("add")
 @hall_options
 @click.argument("name")
 @click.option("--role", type=click.Choice(["staff", "manager"]), required=True)
 def users_add(config_path: str, db_path: str, name: str, role: str) -> None:
     """Add or reset an account; the password is read from standard input."""
-    from queue_server.errors import HallError
     from queue_server.ops import accounts
 
-    if sys.stdin.isatty():
-        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\n")
-    hall = open_hall(config_path, db_path)
-    try:
-        accounts.add_user(hall, name, password, role)
-    except HallError as e:
-        raise click.ClickException(e.message) from None
-    finally:
-        hall.close()
+    password = _read_password()
+    _account_action(config_path, db_path, lambda hall: accounts.add_user(hall, name, password, role))
     click.echo(f"{role} {name} saved")
+
+
+@users.command("list")
+@hall_options
+def users_list(config_path: str, db_path: str) -> None:
+    """Every account: role, state (disabled, locked after wrong passwords) and open sessions."""
+    from queue_server.ops import accounts
+
+    rows = _account_action(config_path, db_path, accounts.list_users)
+    for r in rows:
+        state = "disabled" if r["disabled_at"] else "active"
+        if r["locked_for_s"]:
+            state += f", locked {r['locked_for_s']} s"
+        elif r["failures"]:
+            state += f", {r['failures']} wrong password(s)"
+        click.echo(f"{r['username']}\t{r['role']}\t{state}\t{r['sessions']} session(s)")
+
+
+@users.command("passwd")
+@hall_options
+@click.argument("name")
+def users_passwd(config_path: str, db_path: str, name: str) -> None:
+    """Set a new password (read from standard input); every session of the user ends."""
+    from queue_server.ops import accounts
+
+    password = _read_password()
+    ended = _account_action(config_path, db_path, lambda hall: accounts.set_password(hall, name, password))
+    click.echo(f"password of {name} changed; {ended} session(s) ended")
+
+
+@users.command("disable")
+@hall_options
+@click.argument("name")
+def users_disable(config_path: str, db_path: str, name: str) -> None:
+    """Stop an account from signing in; every session of the user ends at once."""
+    from queue_server.ops import accounts
+
+    ended = _account_action(config_path, db_path, lambda hall: accounts.set_disabled(hall, name, True))
+    click.echo(f"{name} disabled; {ended} session(s) ended")
+
+
+@users.command("enable")
+@hall_options
+@click.argument("name")
+def users_enable(config_path: str, db_path: str, name: str) -> None:
+    """Let a disabled account sign in again."""
+    from queue_server.ops import accounts
+
+    _account_action(config_path, db_path, lambda hall: accounts.set_disabled(hall, name, False))
+    click.echo(f"{name} enabled")
+
+
+@users.command("unlock")
+@hall_options
+@click.argument("name")
+def users_unlock(config_path: str, db_path: str, name: str) -> None:
+    """Lift the lock on a user name after repeated wrong passwords."""
+    from queue_server.ops import login_lockouts
+
+    was = _account_action(config_path, db_path, lambda hall: login_lockouts.unlock(hall, name))
+    click.echo(f"{name} unlocked" if was else f"{name} was not locked")
 
 
 @cli.group()
@@ -165,7 +236,7 @@ def devices() -> None:
 @click.option("--kind", type=click.Choice(["kiosk", "display", "button", "backoffice"]), required=True)
 @click.option("--window", type=int, default=None, help="The window a button box belongs to.")
 def devices_add(config_path: str, db_path: str, name: str, kind: str, window: int | None) -> None:
-    """Register a device and print its new token (shown once)."""
+    """Register a device and print its new token (shown once); a kiosk also gets a staff exit PIN."""
     from queue_server.errors import HallError
     from queue_server.ops import accounts
 
@@ -176,6 +247,24 @@ def devices_add(config_path: str, db_path: str, name: str, kind: str, window: in
         raise click.ClickException(e.message) from None
     finally:
         hall.close()
+    if kind == "kiosk":
+        _echo_new_pin()
+
+
+def _echo_new_pin() -> None:
+    """A new staff exit PIN for a kiosk: shown once; only its hash goes into the device file."""
+    from kiosk.staff_pin import hash_pin, new_pin
+
+    pin = new_pin()
+    click.echo(f"staff exit PIN (shown only now; give it to the hall's staff): {pin}")
+    click.echo("put this line under [staff] in the kiosk's device file:")
+    click.echo(f'exit_pin_hash = "{hash_pin(pin)}"')
+
+
+@devices.command("pin")
+def devices_pin() -> None:
+    """Make a new staff exit PIN for a kiosk: prints the PIN once and the hash line for its device file."""
+    _echo_new_pin()
 
 
 @devices.command("revoke")

@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from hall_client.client import ApiError, HallClient
+from kiosk.staff_pin import hash_pin, new_pin
 from queue_server.errors import HallError
 from queue_server.hall import Hall
 from queue_server.hall_config import HallConfig, load_config
@@ -35,7 +36,8 @@ BOT_PERIOD_S = 12.0  # one bot action roughly this often: lively, not frantic
 
 def prepare(config: HallConfig, db_path: str, demo_dir: Path, server_url: str, *,
             camera: str = "none") -> tuple[dict[str, Path], dict[str, str]]:
-    """Accounts and devices of the demo; returns the device files written and the tokens in them."""
+    """Accounts and devices of the demo; returns the device files written and the tokens in them
+    (and "kiosk_pin": the kiosk's staff exit PIN of this run, whose hash is in its file)."""
     demo_dir.mkdir(parents=True, exist_ok=True)
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     hall = Hall(config=config, db_path=db_path)
@@ -47,6 +49,7 @@ def prepare(config: HallConfig, db_path: str, demo_dir: Path, server_url: str, *
         for name, kind in (("demo-kiosk", "kiosk"), ("demo-display", "display")):
             accounts.revoke_device(hall, name)  # a fresh token each run: the old files are rewritten
             tokens[kind] = accounts.add_device(hall, name, kind)
+        tokens["kiosk_pin"] = new_pin()
     finally:
         hall.close()
     files = {
@@ -54,7 +57,8 @@ def prepare(config: HallConfig, db_path: str, demo_dir: Path, server_url: str, *
         "display": demo_dir / "display.toml",
     }
     files["kiosk"].write_text(KIOSK_FILE.format(url=server_url, token=tokens["kiosk"], camera=camera,
-                                                printer=f"file:{(demo_dir / 'last-ticket.bin').resolve()}"),
+                                                printer=f"file:{(demo_dir / 'last-ticket.bin').resolve()}",
+                                                pin_hash=hash_pin(tokens["kiosk_pin"])),
                               encoding="utf-8")
     files["display"].write_text(DISPLAY_FILE.format(url=server_url, token=tokens["display"]), encoding="utf-8")
     return files, tokens
@@ -84,7 +88,7 @@ fullscreen = false
 language = "zh"
 
 [staff]
-exit_pin = "2580"
+exit_pin_hash = "{pin_hash}"   # the PIN of this run is in the demo's banner
 """
 
 DISPLAY_FILE = """\
@@ -195,7 +199,7 @@ def run_demo(*, config_path: str, db_path: str, host: str, port: int, screens: b
                 bot_windows = sorted(bot.bots)
             except ApiError as e:
                 click.echo(f"demo activity did not start: {e.message}", err=True)
-        click.echo(_banner(url, files, screens, bot_windows), err=True)
+        click.echo(_banner(url, files, screens, bot_windows, tokens["kiosk_pin"]), err=True)
         if screens:
             hall_cmd = [sys.executable, "-m", "queue_server.cli"]
             for what in ("kiosk", "display"):
@@ -216,7 +220,7 @@ def run_demo(*, config_path: str, db_path: str, host: str, port: int, screens: b
                 child.kill()
 
 
-def _banner(url: str, files: dict[str, Path], screens: bool, bot_windows: list[int]) -> str:
+def _banner(url: str, files: dict[str, Path], screens: bool, bot_windows: list[int], kiosk_pin: str) -> str:
     lines = [
         "",
         "  济南市历下区政务服务中心 demo is running (Ctrl+C stops it)",
@@ -226,6 +230,7 @@ def _banner(url: str, files: dict[str, Path], screens: bool, bot_windows: list[i
         f"  评价器   Rating pad         {url}/rate/window/5",
         f"  窗口屏   Window screen      {url}/window/1/screen",
         f"  API                         {url}/api/v1/hall",
+        f"  Kiosk staff exit PIN        {kiosk_pin}   (tap the hall name five times, or Esc)",
     ]
     if bot_windows:
         lines.append(f"  Windows {', '.join(map(str, bot_windows))} are worked by demo staff (demo01…), "

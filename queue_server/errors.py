@@ -55,3 +55,7 @@ class StorageUnavailable(HallError):
         super().__init__(message, kind=kind)
         self.kind = kind
         self.retry_after_s = retry_after_s
+
+
+class ServiceUnavailable(HallError):
+    status, code = 503, "unavailable"

@@ -25,6 +25,7 @@ os.environ.setdefault("KIVY_NO_ARGS", "1")
 
 from kiosk.device_config import load_device  # noqa: E402
 from kiosk.launch import prepare_kivy  # noqa: E402
+from tests.kiosk_driver_helpers import STAFF_PIN  # noqa: E402
 
 
 class Until:
@@ -471,6 +472,7 @@ class Driver:
         yield from self.tap(self.app.sm.current_screen)
         yield self.screen_is("home")
         self.results["woke"] = self.p.screen
+        self.p.config = replace(self.p.config, idle_home_s=60.0, idle_board_s=180.0)  # idle tests are done
         # Staff exit: five taps on the hall name, a wrong PIN, then the right one.
         title = self.bar().ids.title
         for _ in range(5):
@@ -484,7 +486,17 @@ class Driver:
         yield 0.3
         self.results["pin_wrong"] = self.p.pin_wrong
         yield from both("pin")
-        for key in self.app.device.staff_pin:
+        for _ in range(4):  # five wrong PINs in a row lock the keypad; the screen says for how long
+            for key in "0000":
+                yield from self.tap_key(keypad, key)
+            yield from self.tap_key(keypad, "ok")
+        yield 0.3
+        self.results["pin_locked"] = [self.p.screen, self.p.pin_lock.wrong, self.p.pin_lock.locked_for()]
+        wrong = self.app.sm.current_screen.ids.wrong
+        self.results["pin_locked_text"] = [wrong.zh, wrong.en]
+        yield from both("pin-locked")
+        self.p.pin_lock.locked_until = 0.0  # the driver does not wait out the lock
+        for key in STAFF_PIN:
             yield from self.tap_key(keypad, key)
         self.results["exited_by_pin"] = True
         self.exiting = True  # the right PIN stops the app: that is the end of this scenario

@@ -8,8 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kiosk.staff_pin import hash_pin
+
 ROOT = Path(__file__).resolve().parent.parent
 DRIVER = ROOT / "tests" / "kiosk_driver.py"
+STAFF_PIN = "2580"  # the test kiosks' staff exit PIN; their device files hold only its hash
 
 
 def device_file(path: Path, url: str, token: str, printer: str = "none", camera: str = "none",
@@ -45,7 +48,7 @@ home_after_s = {idle_home_s}
 board_after_s = {idle_board_s}
 
 [staff]
-exit_pin = "2580"
+exit_pin_hash = "{hash_pin(STAFF_PIN, iterations=1000)}"
 """, encoding="utf-8")
     return path
 

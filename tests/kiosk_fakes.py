@@ -11,6 +11,7 @@ from kiosk.presenter import KioskPresenter
 from kiosk.presenter.connection import Connection
 from kiosk.presenter.shared import Shared
 from kiosk.runner import InlineRunner
+from kiosk.staff_pin import hash_pin
 
 MATTER = {"code": "A01", "zone": "commerce", "name_zh": "企业设立登记", "name_en": "Register a company",
           "common": True, "legal_days": 15, "promised_days": 1, "fee_zh": "不收费", "fee_en": "Free",
@@ -143,11 +144,14 @@ class FakeCamera:
         return self.frame if self.running else None
 
 
+PIN_HASH = hash_pin("2580", iterations=1000)  # the test kiosk's staff exit PIN (a fast hash for tests)
+
+
 def config(**screen) -> KioskConfig:
     data = {"device": {"name": "kiosk-01", "kind": "kiosk"},
             "server": {"url": "http://127.0.0.1:8000", "token": "t", "retry_s": 3},
             "printer": {"spec": "network:127.0.0.1:9100"}, "camera": {"source": "0"},
-            "screen": {"zones": ["commerce", "public"], **screen}, "staff": {"exit_pin": "2580"},
+            "screen": {"zones": ["commerce", "public"], **screen}, "staff": {"exit_pin_hash": PIN_HASH},
             "idle": {"home_after_s": 60, "board_after_s": 180}}
     return parse_device(data)
 

@@ -18,5 +18,6 @@ def test_a_wrong_device_file_says_what_to_fix(tmp_path):
                    '[staff]\nexit_pin = "12"\n')
     result = CliRunner().invoke(cli, ["kiosk", "--device", str(bad)])
     assert result.exit_code == 1
-    assert "staff.exit_pin must be 4 to 12 digits" in result.output
+    assert "staff.exit_pin (a PIN in plain text) is not read any more" in result.output
+    assert "`hall devices pin`" in result.output
     assert "Traceback" not in result.output

@@ -9,7 +9,7 @@ from tests.kiosk_driver_helpers import device_file, run_driver
 from tests.printer_double import PrinterDouble
 
 SCREENS = ["home", "matters", "guide", "bundles", "guide-bundle", "priority-reasons", "priority-zones",
-           "scan-checkin", "ticket", "board", "pin"]
+           "scan-checkin", "ticket", "board", "pin", "pin-locked"]
 
 
 @pytest.mark.parametrize("orientation", ["portrait", "landscape"])
@@ -28,3 +28,6 @@ def test_every_screen_in_both_languages(xvfb, live_server, tmp_path, artifacts, 
     assert results["woke"] == "home"
     assert results["idle_home_after"] < results["idle_board_after"]
     assert results["pin_wrong"] and results["exited_by_pin"]
+    screen, wrong, locked_s = results["pin_locked"]
+    assert screen == "pin" and wrong == 5 and 0 < locked_s <= 30
+    assert "秒后再试" in results["pin_locked_text"][0] and "wait" in results["pin_locked_text"][1]

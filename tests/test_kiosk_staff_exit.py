@@ -68,3 +68,25 @@ def test_the_presenter_forwards_the_exit():
         kiosk.pin_key(key)
     kiosk.pin_key("ok")
     assert exits == [True] and kiosk.staff_exit.on_exit is kiosk.on_exit
+
+
+def test_five_wrong_pins_lock_the_keypad_for_a_growing_time():
+    door, exits = staff_exit()
+    door.request_exit()
+
+    def enter(pin):
+        for key in pin:
+            door.pin_key(key)
+        door.pin_key("ok")
+
+    for _ in range(5):
+        enter("1111")
+    assert door.pin_lock.locked_for() == 30
+    enter("2580")  # even the right PIN waits out the lock
+    assert not exits
+    door.shared.clock.now += 30
+    enter("1111")
+    assert door.pin_lock.locked_for() == 60
+    door.shared.clock.now += 60
+    enter("2580")
+    assert exits == [True] and door.pin_lock.wrong == 0

@@ -99,7 +99,7 @@ class KioskPresenter:
 
     # ---- staff: help and the exit PIN -------------------------------------------------------------
     ask_help = In("alerts")
-    pin_entry, pin_wrong, on_exit = In("staff_exit"), In("staff_exit"), In("staff_exit")
+    pin_entry, pin_wrong, on_exit, pin_lock = In("staff_exit"), In("staff_exit"), In("staff_exit"), In("staff_exit")
     title_tapped, request_exit, pin_key = In("staff_exit"), In("staff_exit"), In("staff_exit")
 
     # ---- what spans several parts -----------------------------------------------------------------
@@ -112,6 +112,7 @@ class KioskPresenter:
         self.shared.fade_notice(now)
         self.navigation.idle(now)
         self.connection.poll(now)
+        self.staff_exit.tick()
 
     def go_home(self) -> None:
         """Home, with every flow's state cleared (the next citizen starts afresh)."""

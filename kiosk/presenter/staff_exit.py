@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kiosk.presenter.shared import Shared
+from kiosk.staff_pin import PinLock
 
 EXIT_TAPS = 5  # taps on the hall name, within EXIT_TAP_WINDOW_S, open the staff exit
 EXIT_TAP_WINDOW_S = 4.0
@@ -17,6 +18,7 @@ class StaffExit:
         self.on_exit: Callable[[], None] = lambda: None  # the app stops when the right PIN is entered
         self.pin_entry = ""
         self.pin_wrong = False
+        self.pin_lock = PinLock(shared.config.staff_pin_hash, shared.clock)
         self._title_taps: list[float] = []
 
     def clear(self) -> None:
@@ -35,11 +37,15 @@ class StaffExit:
         self.clear()
         self.shared.go("pin")
 
+    def tick(self) -> None:
+        if self.shared.screen == "pin":
+            self.shared.changed()  # the PIN lock's countdown
+
     def pin_key(self, key: str) -> None:
         if key == "delete":
             self.pin_entry = self.pin_entry[:-1]
         elif key == "ok":
-            if self.pin_entry == self.shared.config.staff_pin:
+            if self.pin_lock.try_pin(self.pin_entry):  # wrong tries lock the keypad a while
                 self.pin_entry = ""
                 self.on_exit()
                 return

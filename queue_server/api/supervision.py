@@ -2,7 +2,7 @@
 
     GET  /api/v1/supervision/live            windows, zones, alerts, today's satisfaction, open follow-ups
     GET  /api/v1/audit?from=&to=             the audit log
-    GET  /api/v1/users                       user names and roles (to assign follow-ups)
+    GET  /api/v1/users                       accounts: role, disabled, failures, lock, sessions (api/users.py acts)
 All manager only.
 """
 
@@ -18,7 +18,7 @@ from queue_server.clock import from_iso, to_iso
 from queue_server.core.rating_scale import satisfaction
 from queue_server.errors import StorageUnavailable
 from queue_server.hall import Hall
-from queue_server.ops import audit
+from queue_server.ops import accounts, audit
 from queue_server.ops import windows as window_ops
 from queue_server.ops.live import zone_queues
 from queue_server.ops.supervision_alerts import NO_SHOW_LOOKBACK_S, CallCounts, computed_alerts, device_alert
@@ -117,4 +117,4 @@ def audit_log():
 @bp.get("/users")
 @requires("manager")
 def users():
-    return jsonify(list(hall().store.read().query("SELECT username, role FROM users ORDER BY role, username")))
+    return jsonify(accounts.list_users(hall()))

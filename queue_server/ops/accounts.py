@@ -2,6 +2,8 @@
 
 Passwords are stored as werkzeug scrypt hashes; session and device tokens are
 random and stored only as SHA-256 digests, so a copied database holds no usable token.
+A sign-in with an unknown name checks the password against a dummy hash, so it takes as long as
+one with a known name; a changed password or a disabled account ends that user's sessions at once.
 """
 
 from __future__ import annotations
@@ -14,13 +16,20 @@ from datetime import timedelta
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from queue_server.clock import from_iso, to_iso
-from queue_server.errors import BadRequest, Conflict, Unauthorized
+from queue_server.errors import BadRequest, Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized
 from queue_server.hall import Hall
+from queue_server.ops import login_lockouts
 from queue_server.serving.green import off_loop
 
 ROLES = ("staff", "manager")
 DEVICE_KINDS = ("kiosk", "display", "button", "backoffice")
 SESSION_HOURS = 14
+MAX_NAME = 64
+MAX_PASSWORD = 1024
+# What an unknown name's password is checked against, so it costs the same scrypt work as a real account
+# (werkzeug's default parameters, as every stored hash; the password behind it was random and is gone).
+DUMMY_HASH = ("scrypt:32768:8:1$TSGxgi03zYXZL7B3$7f9350cb2588aa736a9ad5d7b605453dd9bd5a2fc91f3292397c8623e32f1d5a8"
+              "7df291f23aadfcb8d643a233adcbc2148181fa2fecc326e8c146d58e3268e48")
 
 
 @dataclass(frozen=True)
@@ -43,34 +52,109 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _check_password_rules(password: str) -> None:
+    if len(password) < 6:
+        raise BadRequest("password must have at least 6 characters", code="weak_password")
+    if len(password) > MAX_PASSWORD:
+        raise BadRequest(f"password must have at most {MAX_PASSWORD} characters", code="bad_field")
+
+
 def add_user(hall: Hall, username: str, password: str, role: str) -> None:
     if role not in ROLES:
         raise BadRequest(f"role must be one of {', '.join(ROLES)}")
-    if not username or not username.isprintable() or len(username) > 64:
-        raise BadRequest("user name must be 1-64 printable characters")
-    if len(password) < 6:
-        raise BadRequest("password must have at least 6 characters")
+    if not username or not username.isprintable() or len(username) > MAX_NAME:
+        raise BadRequest(f"user name must be 1-{MAX_NAME} printable characters")
+    _check_password_rules(password)
     hashed = off_loop(generate_password_hash, password)  # scrypt: not under the write lock, not on the loop
     with hall.store.write() as db:
         db["users"].upsert({"username": username, "password_hash": hashed,
                             "role": role, "created_at": to_iso(hall.now())}, pk="username")
+        db.execute("DELETE FROM sessions WHERE username = ?", [username])  # a reset password ends old sessions
+
+
+def check_login_input(username: str, password: str) -> None:
+    """Refuse over-long input before any counting or hashing (a name is kept in the rate windows)."""
+    if len(username) > MAX_NAME or len(password) > MAX_PASSWORD:
+        raise BadRequest(f"user name (at most {MAX_NAME} characters) or password (at most {MAX_PASSWORD}) too long",
+                         code="bad_field")
 
 
 def login(hall: Hall, username: str, password: str) -> dict:
-    rows = list(hall.store.read().query("SELECT * FROM users WHERE username = ?", [username]))
-    if not rows or not off_loop(check_password_hash, rows[0]["password_hash"], password):
-        raise Unauthorized("wrong user name or password", code="bad_credentials")
-    token = secrets.token_urlsafe(32)
     now = hall.now()
+    wait = login_lockouts.locked_for(hall.store.read(), username, now)
+    if wait:
+        raise TooManyRequests(f"too many wrong passwords for this user name; try again in {wait} s, or ask the "
+                              "hall manager to unlock it", code="account_locked", retry_after_s=wait)
+    rows = list(hall.store.read().query("SELECT * FROM users WHERE username = ?", [username]))
+    user = rows[0] if rows else None
+    right = off_loop(check_password_hash, user["password_hash"] if user else DUMMY_HASH, password)
+    if not (right and user):
+        with hall.store.write() as db:
+            login_lockouts.record_failure(db, username, now)
+        raise Unauthorized("wrong user name or password", code="bad_credentials")
+    if user.get("disabled_at"):
+        raise Forbidden("this account is disabled; ask the hall manager", code="account_disabled")
+    token = secrets.token_urlsafe(32)
     with hall.store.write() as db:
+        login_lockouts.clear(db, username)
         db["sessions"].insert({"token_hash": _digest(token), "username": username, "created_at": to_iso(now),
                                "expires_at": to_iso(now + timedelta(hours=SESSION_HOURS))})
-    return {"token": token, "username": username, "role": rows[0]["role"]}
+    return {"token": token, "username": username, "role": user["role"]}
 
 
 def logout(hall: Hall, token: str) -> None:
     with hall.store.write() as db:
         db.execute("DELETE FROM sessions WHERE token_hash = ?", [_digest(token)])
+
+
+def _user(db, username: str) -> dict:
+    rows = list(db.query("SELECT * FROM users WHERE username = ?", [username]))
+    if not rows:
+        raise NotFound(f"there is no user {username!r}", code="user_not_found")
+    return rows[0]
+
+
+def list_users(hall: Hall) -> list[dict]:
+    """Every account with its state: disabled, failures in a row, seconds left of a lock, open sessions."""
+    db = hall.store.read()
+    now = hall.now()
+    locks = login_lockouts.lock_states(db, now)
+    sessions = dict(db.execute("SELECT username, count(*) FROM sessions WHERE expires_at > ? GROUP BY username",
+                               [to_iso(now)]).fetchall())
+    out = []
+    for r in db.query("SELECT username, role, created_at, disabled_at FROM users ORDER BY role, username"):
+        lock = locks.get(r["username"], {})
+        out.append({**r, "failures": lock.get("failures", 0), "locked_for_s": lock.get("locked_for_s", 0),
+                    "sessions": sessions.get(r["username"], 0)})
+    return out
+
+
+def set_password(hall: Hall, username: str, password: str) -> int:
+    """A new password; every session of the user ends. Returns how many ended."""
+    _check_password_rules(password)
+    new_hash = off_loop(generate_password_hash, password)
+    with hall.store.write() as db:
+        _user(db, username)
+        db.execute("UPDATE users SET password_hash = ? WHERE username = ?", [new_hash, username])
+        login_lockouts.clear(db, username)
+        return db.execute("DELETE FROM sessions WHERE username = ?", [username]).rowcount
+
+
+def set_disabled(hall: Hall, username: str, disabled: bool) -> int:
+    """Disable (every session ends at once) or enable an account; returns how many sessions ended."""
+    with hall.store.write() as db:
+        user = _user(db, username)
+        if not disabled:
+            db.execute("UPDATE users SET disabled_at = NULL WHERE username = ?", [username])
+            return 0
+        others = db.execute("SELECT count(*) FROM users WHERE role = 'manager' AND disabled_at IS NULL"
+                            " AND username != ?", [username]).fetchone()[0]
+        if user["role"] == "manager" and not user["disabled_at"] and others == 0:
+            raise Conflict("this is the only manager account left; add another manager first",
+                           code="last_manager")
+        db.execute("UPDATE users SET disabled_at = coalesce(disabled_at, ?) WHERE username = ?",
+                   [to_iso(hall.now()), username])
+        return db.execute("DELETE FROM sessions WHERE username = ?", [username]).rowcount
 
 
 def add_device(hall: Hall, name: str, kind: str, window: int | None = None) -> str:
@@ -99,7 +183,7 @@ def authenticate(hall: Hall, token: str) -> Principal:
     db = hall.store.read()
     rows = list(db.query(
         "SELECT s.username, s.expires_at, u.role FROM sessions s JOIN users u USING (username)"
-        " WHERE s.token_hash = ?", [digest],
+        " WHERE s.token_hash = ? AND u.disabled_at IS NULL", [digest],
     ))
     if rows:
         if from_iso(rows[0]["expires_at"]) < hall.now():

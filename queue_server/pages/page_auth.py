@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Blueprint, render_template
 
 from queue_server.api.helpers import bearer_token, hall
+from queue_server.api.session_cookie import page_csrf_token
 from queue_server.errors import HallError
 from queue_server.ops.accounts import Principal, authenticate
 
@@ -19,7 +20,7 @@ assets = Blueprint("hall_pages", __name__, static_folder=str(HERE / "static"), s
 
 
 def page_principal() -> Principal | None:
-    """The signed-in user of a page request (cookie hall_token), or None."""
+    """The signed-in user of a page request (the HttpOnly cookie hall_token), or None."""
     token = bearer_token()
     if not token:
         return None
@@ -31,7 +32,8 @@ def page_principal() -> Principal | None:
 
 def render_page(template: str, *, status: int = 200, **context):
     cfg = hall().config
-    body = render_template(template, hall_name_zh=cfg.name_zh, hall_name_en=cfg.name_en, **context)
+    body = render_template(template, hall_name_zh=cfg.name_zh, hall_name_en=cfg.name_en,
+                           csrf_token=page_csrf_token(), **context)
     return body, status, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
                           "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer"}
 

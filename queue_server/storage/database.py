@@ -51,6 +51,25 @@ BUSY_TIMEOUT_MS = 10_000  # the writer waits this long for another process (the 
 FAULT_BUSY_TIMEOUT_MS = 250  # … but only this long while the database is known to be locked: answer 503 fast
 READ_BUSY_TIMEOUT_MS = 1_000  # a reader never waits longer (WAL readers normally do not wait at all)
 log = logging.getLogger(__name__)
+PRIVATE = 0o600
+
+
+def make_private(db_path: str) -> None:
+    """The database and its -wal/-shm files: readable by the service's user only.
+
+    A new database file is born 0600 (SQLite gives its -wal and -shm the database file's mode); files
+    left wider by an older version or a copy are narrowed at start-up.
+    """
+    try:
+        os.close(os.open(db_path, os.O_RDWR | os.O_CREAT | os.O_EXCL, PRIVATE))
+    except FileExistsError:
+        pass
+    for path in (db_path, db_path + "-wal", db_path + "-shm"):
+        try:
+            if os.stat(path).st_mode & 0o077:
+                os.chmod(path, PRIVATE)
+        except FileNotFoundError:
+            continue
 
 
 def _connect(path: str, busy_ms: int) -> sqlite3.Connection:
@@ -75,10 +94,14 @@ class Store:
     def __init__(self, path: str | Path):
         self.path = str(path)
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        if self.path != ":memory:":
+            make_private(self.path)
         self.health = StorageHealth()
         self._write_conn = _connect(self.path, BUSY_TIMEOUT_MS)
         self._write_conn.execute("PRAGMA journal_mode=WAL")
         self._writer = Database(self._write_conn)
+        if self.path != ":memory:":
+            make_private(self.path)  # the -wal and -shm files exist now
         for migrations in MIGRATION_SETS:
             migrations.apply(self._writer)
         self._identity = _identity(self.path)

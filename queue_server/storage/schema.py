@@ -77,3 +77,16 @@ def m002_recent_services_index(db: Database) -> None:
     # Wait estimates read each zone's latest finished services on every ticket: an index keeps
     # that a few page reads however many years of tickets the table holds.
     db["tickets"].create_index(["zone", "state", "finished_at"], if_not_exists=True)
+
+
+@migrations()
+def m003_account_security(db: Database) -> None:
+    # A disabled account cannot sign in; its sessions end when it is disabled.
+    db["users"].add_column("disabled_at", str)
+    # Consecutive wrong passwords per user name (known or not, so a lock does not tell which names exist),
+    # and until when the name is locked. Kept in the database so a restart does not unlock anyone.
+    db["login_lockouts"].create(
+        {"username": str, "failures": int, "locked_until": str, "last_failure_at": str}, pk="username",
+        not_null={"failures", "last_failure_at"}, defaults={"failures": 0},
+    )
+    db["sessions"].create_index(["username"], if_not_exists=True)

@@ -1,20 +1,21 @@
-// Shared by the console, rating, dashboard and board pages: API calls, the session cookie, live events, formatting.
+// Shared by the console, rating, dashboard and board pages: API calls, live events, formatting.
+// The session is an HttpOnly cookie that the server sets at sign-in and clears at sign-out; no script
+// here can read it. Writes carry the page's CSRF token (meta csrf-token) as X-CSRF-Token.
 "use strict";
 const Hall = {
-  setToken(token) {
-    document.cookie = `hall_token=${encodeURIComponent(token)}; path=/; max-age=${14 * 3600}; SameSite=Strict`;
-  },
-  clearToken() {
-    document.cookie = "hall_token=; path=/; max-age=0; SameSite=Strict";
-  },
   async logout() {
     await Hall.api("POST", "/api/v1/logout");
-    Hall.clearToken();
     location.reload();
+  },
+  csrf() {
+    const meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : null;
   },
   // fetch wrapper: never throws; answers {ok, status, data}
   async api(method, path, body, headers) {
     const opts = {method, headers: Object.assign({}, headers || {}), credentials: "same-origin"};
+    const csrf = Hall.csrf();
+    if (csrf && method !== "GET") opts.headers["X-CSRF-Token"] = csrf;
     if (body !== undefined) {
       opts.headers["Content-Type"] = "application/json";
       opts.body = JSON.stringify(body);
@@ -33,7 +34,8 @@ const Hall = {
   errorText(r) {
     if (r.status === 0) return "无法连接服务器，请检查网络。Cannot reach the server; check the network.";
     const why = (r.data && r.data.message) || `Error ${r.status}`;
-    const zh = {401: "请先登录", 403: "无权进行此操作", 404: "未找到", 409: "当前状态不允许此操作"}[r.status] || "操作未完成";
+    const zh = {401: "请先登录", 403: "无权进行此操作", 404: "未找到", 409: "当前状态不允许此操作",
+                429: "尝试过于频繁，请稍后再试", 503: "服务器繁忙，请稍后再试"}[r.status] || "操作未完成";
     return `${zh}：${why}`;
   },
   // Server-sent events; the browser reconnects by itself (resuming with Last-Event-ID). onEvent(kind, data, id).

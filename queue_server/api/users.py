@@ -1,0 +1,43 @@
+"""The manager's account actions (the dashboard's accounts panel uses them); all manager only.
+
+    POST /api/v1/users/{name}/disable     the account cannot sign in; its sessions end at once
+    POST /api/v1/users/{name}/enable
+    POST /api/v1/users/{name}/password    {"password"}: a new password; the user's sessions end at once
+    POST /api/v1/users/{name}/unlock      lift a lock after repeated wrong passwords
+The list with each account's state is GET /api/v1/users (api/supervision.py).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from queue_server.api.helpers import field, hall, json_body, requires
+from queue_server.ops import accounts, login_lockouts
+
+bp = Blueprint("users", __name__)
+
+
+@bp.post("/users/<name>/disable")
+@requires("manager")
+def disable(name: str):
+    return jsonify({"username": name, "disabled": True, "sessions_ended": accounts.set_disabled(hall(), name, True)})
+
+
+@bp.post("/users/<name>/enable")
+@requires("manager")
+def enable(name: str):
+    accounts.set_disabled(hall(), name, False)
+    return jsonify({"username": name, "disabled": False})
+
+
+@bp.post("/users/<name>/password")
+@requires("manager")
+def password(name: str):
+    new = field(json_body(), "password", str, required=True)
+    return jsonify({"username": name, "sessions_ended": accounts.set_password(hall(), name, new)})
+
+
+@bp.post("/users/<name>/unlock")
+@requires("manager")
+def unlock(name: str):
+    return jsonify({"username": name, "was_locked": login_lockouts.unlock(hall(), name)})
