@@ -45,7 +45,8 @@ def test_adding_a_kiosk_prints_its_pin_once_and_a_hash_for_the_device_file(tmp_p
     line = next(x for x in lines if x.startswith("exit_pin_hash = "))
     pin_hash = line.split('"')[1]
     assert pin not in line and verify_pin(pin, pin_hash)
-    device = parse_device({"server": {"url": "http://x", "token": "t"}, "staff": {"exit_pin_hash": pin_hash}})
+    device = parse_device({"device": {"name": "kiosk-09", "kind": "kiosk"}, "server": {"url": "http://x", "token": "t"},
+                           "staff": {"exit_pin_hash": pin_hash}})
     assert device.staff_pin_hash == pin_hash
     display = CliRunner().invoke(cli, ["devices", "add", "d-1", "--kind", "display", "--db", str(tmp_path / "h.db")])
     assert display.exit_code == 0 and "PIN" not in display.output

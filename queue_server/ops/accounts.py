@@ -25,7 +25,7 @@ ROLES = ("staff", "manager")
 DEVICE_KINDS = ("kiosk", "display", "button", "backoffice")
 SESSION_HOURS = 14
 MAX_NAME = 64
-MAX_PASSWORD = 1024
+MAX_PASSWORD = 256  # as the API's input check (core/input_checks.py)
 # What an unknown name's password is checked against, so it costs the same scrypt work as a real account
 # (werkzeug's default parameters, as every stored hash; the password behind it was random and is gone).
 DUMMY_HASH = ("scrypt:32768:8:1$TSGxgi03zYXZL7B3$7f9350cb2588aa736a9ad5d7b605453dd9bd5a2fc91f3292397c8623e32f1d5a8"
