@@ -6,51 +6,14 @@ import os
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from queue_server.hall import Hall
-from queue_server.hall_config import load_config
-from queue_server.ops import accounts
-from tests.hall_server import ServerProcess
+from queue_server.testing.seeding import Seeded, seed
+from tests.support.live_server import serve_copy
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-
-
-@dataclass
-class Seeded:
-    """Accounts and device tokens created in a test database before its server starts."""
-
-    manager: tuple[str, str] = ("boss", "boss-pass-1")
-    staff: dict[str, str] = field(default_factory=dict)  # username -> password
-    devices: dict[str, str] = field(default_factory=dict)  # device name -> token
-
-
-def seed(db_path: Path, n_staff: int = 4, buttons: tuple[int, ...] = (1,)) -> Seeded:
-    hall = Hall(config=load_config(), db_path=db_path)
-    s = Seeded()
-    accounts.add_user(hall, *s.manager, "manager")
-    for i in range(1, n_staff + 1):
-        s.staff[f"staff{i}"] = f"pass-{i}-word"
-        accounts.add_user(hall, f"staff{i}", s.staff[f"staff{i}"], "staff")
-    s.devices["kiosk-01"] = accounts.add_device(hall, "kiosk-01", "kiosk")
-    s.devices["display-01"] = accounts.add_device(hall, "display-01", "display")
-    for w in buttons:
-        s.devices[f"button-{w}"] = accounts.add_device(hall, f"button-{w}", "button", window=w)
-    hall.close()
-    return s
-
-
-@dataclass
-class LiveServer:
-    proc: ServerProcess
-    seeded: Seeded
-
-    @property
-    def url(self) -> str:
-        return self.proc.url
 
 
 @pytest.fixture(scope="session")
@@ -63,10 +26,7 @@ def seeded_template(tmp_path_factory) -> tuple[Path, Seeded]:
 @pytest.fixture
 def live_server(tmp_path, seeded_template):
     """A fresh server process with its own database (4 staff, a manager, a kiosk, a display, button 1)."""
-    db = tmp_path / "hall.db"
-    shutil.copy(seeded_template[0], db)
-    with ServerProcess(db) as proc:
-        yield LiveServer(proc, seeded_template[1])
+    yield from serve_copy(tmp_path, seeded_template)
 
 
 @pytest.fixture(scope="session")
@@ -104,7 +64,7 @@ def xvfb():
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, seeded_template):
     """One real server per test module (pages and API tests that share a hall's day)."""
-    from tests.web_pages import module_server
+    from tests.support.web_pages import module_server
 
     yield from module_server(tmp_path_factory, seeded_template)
 
@@ -112,6 +72,6 @@ def server(tmp_path_factory, seeded_template):
 @pytest.fixture(scope="module")
 def browser():
     """Headless Debian chromium, one per test module."""
-    from tests.web_pages import module_browser
+    from tests.support.web_pages import module_browser
 
     yield from module_browser()

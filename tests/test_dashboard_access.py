@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.web_pages import Api
+from tests.support.web_pages import Api
 
 MANAGER_CALLS = [
     ("GET", "/api/v1/supervision/live", None),

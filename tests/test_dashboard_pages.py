@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.web_pages import Api, page_errors, serve_one, shot, sign_in
+from tests.support.web_pages import Api, page_errors, serve_one, shot, sign_in
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import requests
 
 from hall_client.client import HallClient
 from kiosk.device_config import load_device
-from tests.hall_server import free_port
+from queue_server.testing.server_process import free_port
 
 
 def start_demo(workdir: Path, port: int, *args: str, env: dict | None = None) -> subprocess.Popen:

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from hall_client.client import HallClient
-from tests.hall_server import ServerProcess
+from queue_server.testing.server_process import ServerProcess
 
 SUBSCRIBERS = 200
 

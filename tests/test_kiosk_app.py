@@ -1,6 +1,6 @@
 """The real kiosk under Xvfb against a real server, driven by touches (one subprocess per app run).
 
-tests/kiosk_driver.py runs inside each subprocess; screenshots land in tests/artifacts/kiosk/.
+kiosk/testing/driver.py runs inside each subprocess; screenshots land in tests/artifacts/kiosk/.
 """
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from __future__ import annotations
 import time
 
 from hall_client.client import HallClient
+from hardware.testing.printer_double import PrinterDouble
 from hardware.testing.qr_video import QrScene, write_video
-from tests.kiosk_driver_helpers import device_file, finish_driver, run_driver, start_driver
-from tests.printer_double import PrinterDouble
+from kiosk.testing.driver_process import device_file, finish_driver, run_driver, start_driver
 
 
 def kiosk_token(live_server) -> str:

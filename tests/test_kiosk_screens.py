@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.kiosk_driver_helpers import device_file, run_driver
-from tests.printer_double import PrinterDouble
+from hardware.testing.printer_double import PrinterDouble
+from kiosk.testing.driver_process import device_file, run_driver
 
 SCREENS = ["home", "matters", "guide", "bundles", "guide-bundle", "priority-reasons", "priority-zones",
            "scan-checkin", "ticket", "board", "pin"]

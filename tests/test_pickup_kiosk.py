@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 
 import requests
 
+from hardware.testing.printer_double import PrinterDouble
 from hardware.testing.qr_video import QrScene, write_video
-from tests import kiosk_driver_helpers as kiosk_helpers
-from tests.kiosk_driver_helpers import device_file, finish_driver
-from tests.printer_double import PrinterDouble
+from kiosk.testing import driver_process as kiosk_helpers
+from kiosk.testing.driver_process import device_file, finish_driver
 
-DRIVER = kiosk_helpers.ROOT / "tests" / "pickup_kiosk_driver.py"
+DRIVER = kiosk_helpers.ROOT / "tests" / "support" / "pickup_kiosk_driver.py"
 
 
 def _next_weekday_morning() -> str:

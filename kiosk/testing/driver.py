@@ -1,6 +1,6 @@
 """Drive the real kiosk app in this process: real window (Xvfb), real touches, real server.
 
-    python tests/kiosk_driver.py --device kiosk.toml --scenario matter --out DIR [--handshake DIR]
+    python kiosk/testing/driver.py --device kiosk.toml --scenario matter --out DIR [--handshake DIR]
 
 Each scenario is a generator of steps run on Kivy's clock: it taps widgets with real touch
 events (kivy.tests.common.UnitTestTouch goes through the window like a finger), waits for the
@@ -19,7 +19,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 

@@ -1,4 +1,4 @@
-"""Talks to tests/display_driver.py (a Kivy board in its own process) for tests and the benchmark."""
+"""Talks to display/testing/driver.py (a Kivy board in its own process) for tests and the benchmark."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
-DRIVER = Path(__file__).resolve().parent / "display_driver.py"
+DRIVER = Path(__file__).resolve().parent / "driver.py"
 
 
 class BoardDriver:
@@ -18,7 +18,7 @@ class BoardDriver:
         self.proc = subprocess.Popen(
             [sys.executable, str(DRIVER), "--server", server, *extra],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env=dict(os.environ, BOARD_DRIVER_LOG="1", **(env or {})), cwd=DRIVER.parent.parent,
+            env=dict(os.environ, BOARD_DRIVER_LOG="1", **(env or {})), cwd=DRIVER.parents[2],
         )
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._stderr: list[str] = []

@@ -1,4 +1,4 @@
-"""Helpers for the kiosk tests: a device file for a test server and one app run in a subprocess."""
+"""A device file for a test server and one kiosk app run in a subprocess by the driver (tests and benchmarks)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DRIVER = ROOT / "tests" / "kiosk_driver.py"
+ROOT = Path(__file__).resolve().parents[2]
+DRIVER = Path(__file__).resolve().parent / "driver.py"
 
 
 def device_file(path: Path, url: str, token: str, printer: str = "none", camera: str = "none",

@@ -1,6 +1,6 @@
-"""The kiosk driver (tests/kiosk_driver.py) with the pickup and appointment scenarios of the 统一出件 tests.
+"""The kiosk driver (kiosk/testing/driver.py) with the pickup and appointment scenarios of the 统一出件 tests.
 
-    python tests/pickup_kiosk_driver.py --device kiosk.toml --scenario pickup --out DIR
+    python tests/support/pickup_kiosk_driver.py --device kiosk.toml --scenario pickup --out DIR
 
 `pickup`: tap 领取证照, the camera (a video file) reads the pickup QR, the kiosk shows and prints the
 pickup ticket; then 预约签到 with the appointment code typed by a USB scanner (keyboard wedge).
@@ -13,9 +13,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import tests.kiosk_driver as kd  # noqa: E402
+import kiosk.testing.driver as kd  # noqa: E402
 
 
 class PickupDriver(kd.Driver):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,19 +9,16 @@ from pathlib import Path
 import requests
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.conftest import LiveServer, Seeded
-from tests.hall_server import ServerProcess
+from queue_server.testing.seeding import Seeded
+from tests.support.live_server import LiveServer, serve_copy
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-WEB_ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "web"
+WEB_ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "web"
 
 
 def module_server(tmp_path_factory, seeded_template: tuple[Path, Seeded]) -> Iterator[LiveServer]:
-    db = tmp_path_factory.mktemp("web") / "hall.db"
-    shutil.copy(seeded_template[0], db)
-    with ServerProcess(db) as proc:
-        yield LiveServer(proc, seeded_template[1])
+    yield from serve_copy(tmp_path_factory.mktemp("web"), seeded_template)
 
 
 def module_browser() -> Iterator[Browser]:
