@@ -1,4 +1,5 @@
-"""Shared fixtures: a real server on loopback with seeded accounts, and a virtual screen."""
+"""Shared fixtures: the app in process (`app`, `client`), a real server on loopback when the process matters
+(`live_server`, `server`), both on a copy of one seeded database (`seeded`), a virtual screen and a browser."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
+from queue_server.app import create_app
 from queue_server.testing.seeding import Seeded, seed
 from tests.support.live_server import serve_copy
 
@@ -21,6 +25,39 @@ def seeded_template(tmp_path_factory) -> tuple[Path, Seeded]:
     """One seeded database per test session; each test gets its own copy (password hashing is slow)."""
     db = tmp_path_factory.mktemp("template") / "hall.db"
     return db, seed(db)
+
+
+@pytest.fixture(scope="session")
+def seeded(seeded_template) -> Seeded:
+    """The accounts and device tokens every test database starts with (see queue_server.testing.seeding)."""
+    return seeded_template[1]
+
+
+def app_on_copy(folder: Path, seeded_template: tuple[Path, Seeded]) -> Flask:
+    db = folder / "hall.db"
+    shutil.copy(seeded_template[0], db)
+    return create_app(db_path=db)
+
+
+@pytest.fixture
+def app(tmp_path, seeded_template) -> Iterator[Flask]:
+    """The queue server in this process on its own copy of the seeded database (as flaskr's `app`)."""
+    app = app_on_copy(tmp_path, seeded_template)
+    yield app
+    app.extensions["hall"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def module_app(tmp_path_factory, seeded_template) -> Iterator[Flask]:
+    """One in-process app per test module, for tests that share a hall's day (distinct windows and zones)."""
+    app = app_on_copy(tmp_path_factory.mktemp("app"), seeded_template)
+    yield app
+    app.extensions["hall"].close()
 
 
 @pytest.fixture

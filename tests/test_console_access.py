@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.web_pages import Api
+from tests.support.api import Api
 
 ACTIONS = ["call-next", "recall", "start", "finish", "no-show", "transfer", "pause", "resume", "close"]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.support.web_pages import Api
+from tests.support.api import Api
 
 MANAGER_CALLS = [
     ("GET", "/api/v1/supervision/live", None),
