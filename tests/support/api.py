@@ -58,10 +58,13 @@ class Api:
         if isinstance(self.target, str):
             return requests.request(method, self.target + path, json=body, data=data, params=query, headers=headers,
                                     cookies=cookies, timeout=10)
-        if cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
-        r = self.target.open(path, method=method, json=body, data=data, query_string=query, headers=headers)
-        return Reply(r.status_code, r.headers, r.get_data())
+        client = self.target
+        if cookies:  # the test client sends its own cookie jar only: a fresh client with these cookies
+            client = client.application.test_client()
+            for name, value in cookies.items():
+                client.set_cookie(name, value)
+        with client.open(path, method=method, json=body, data=data, query_string=query, headers=headers) as r:
+            return Reply(r.status_code, r.headers, r.get_data())
 
     def ok(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
         """The decoded answer of a call that must succeed; ApiError (status, code, message) if it does not."""
