@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,16 +77,20 @@ def xvfb():
     """A virtual X screen (Xvfb) for Kivy windows; yields the DISPLAY value."""
     if not shutil.which("Xvfb"):
         raise RuntimeError("Xvfb is missing: run ./hall setup (Debian package xvfb)")
-    for n in range(90, 140):
-        if not os.path.exists(f"/tmp/.X11-unix/X{n}") and not os.path.exists(f"/tmp/.X{n}-lock"):
-            break
-    display = f":{n}"
-    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1920x1920x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        if os.path.exists(f"/tmp/.X11-unix/X{n}"):
-            break
-        time.sleep(0.05)
+    # Xvfb picks a free display itself and writes its number to the pipe once it accepts clients:
+    # no race with another test run for a display number, no guess at how long it takes to start.
+    read_end, write_end = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1920x1920x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_end,))
+    os.close(write_end)
+    with os.fdopen(read_end) as ready:
+        if not select.select([ready], [], [], 120)[0]:
+            proc.kill()
+            raise RuntimeError("Xvfb did not start")
+        number = ready.readline().strip()
+    if not number:
+        raise RuntimeError(f"Xvfb exited with {proc.wait()}")
+    display = f":{number}"
     old = os.environ.get("DISPLAY")
     os.environ["DISPLAY"] = display
     yield display
