@@ -23,7 +23,7 @@ class PickupDriver(kd.Driver):
         yield from self.ready()
         yield from self.tap(self.find("pickup"))
         yield self.screen_is("scan")
-        self.shot("pickup-scan")
+        yield from self.shot("pickup-scan")
         yield self.until("the camera's pickup code answered",
                          lambda: self.p.screen == "ticket" or (self.p.scan_result is not None
                                                                and not self.p.scan_result.ok), 30)
@@ -31,7 +31,7 @@ class PickupDriver(kd.Driver):
         self.results["camera_scan"] = {"code": r.code, "ok": r.ok, "zh": r.zh, "en": r.en, "status": r.status}
         yield from self.ticket_taken()
         self.record_ticket()
-        self.shot("pickup-ticket")
+        yield from self.shot("pickup-ticket")
         self.p.go_home()
         yield self.screen_is("home")
         yield 0.8  # the home screen slides in and redraws its tiles
@@ -52,7 +52,7 @@ class PickupDriver(kd.Driver):
         yield 0.4
         r = self.p.scan_result
         self.results["checkin_scan"] = {"code": r.code, "ok": r.ok, "zh": r.zh, "en": r.en, "status": r.status}
-        self.shot("checkin-answer")
+        yield from self.shot("checkin-answer")
 
 
 if __name__ == "__main__":
