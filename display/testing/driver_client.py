@@ -52,12 +52,13 @@ class BoardDriver:
         return json.loads(line)
 
     def send(self, op: str, timeout: float = 30, **args) -> dict:
-        self.proc.stdin.write(json.dumps({"op": op, **args}) + "\n")
+        self.proc.stdin.write(json.dumps({"op": op, "timeout": timeout, **args}) + "\n")
         self.proc.stdin.flush()
         return self._result(timeout + 10)
 
-    def wait(self, timeout: float = 20, **until) -> dict:
-        return self.send("wait", timeout=timeout, until=until)
+    def wait(self, timeout: float = 60, **until) -> dict:
+        """Until the board shows `until`; the timeout only reports a hang (a busy machine is slow)."""
+        return self.send("wait", timeout=max(timeout, 60), until=until)
 
     def close(self) -> None:
         if self.proc.poll() is None:

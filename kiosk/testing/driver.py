@@ -28,8 +28,11 @@ from kiosk.launch import prepare_kivy  # noqa: E402
 
 
 class Until:
+    """A condition the scenario waits for. The timeout only reports a hang: at least a minute, since a
+    busy machine may give the app a few frames a second and a slow frame must not fail a test."""
+
     def __init__(self, what: str, check: Callable[[], bool], timeout: float = 15.0) -> None:
-        self.what, self.check, self.deadline = what, check, time.monotonic() + timeout
+        self.what, self.check, self.deadline = what, check, time.monotonic() + max(timeout, 60.0)
 
 
 class Driver:

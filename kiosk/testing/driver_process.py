@@ -50,7 +50,8 @@ exit_pin = "2580"
 
 
 def start_driver(device: Path, scenario: str, out: Path, kivy_home: Path, handshake: Path | None = None,
-                 timeout: float = 120) -> subprocess.Popen:
+                 timeout: float = 240) -> subprocess.Popen:
+    """The driver in its own process; `timeout` only stops a scenario that hangs (a busy machine is slow)."""
     out.mkdir(parents=True, exist_ok=True)
     kivy_home.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, KIVY_NO_ARGS="1", KIVY_HOME=str(kivy_home),
@@ -66,7 +67,7 @@ def start_driver(device: Path, scenario: str, out: Path, kivy_home: Path, handsh
     return proc
 
 
-def finish_driver(proc: subprocess.Popen, out: Path, timeout: float = 150) -> dict:
+def finish_driver(proc: subprocess.Popen, out: Path, timeout: float = 270) -> dict:
     try:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -82,5 +83,5 @@ def finish_driver(proc: subprocess.Popen, out: Path, timeout: float = 150) -> di
     return results
 
 
-def run_driver(device: Path, scenario: str, out: Path, kivy_home: Path, timeout: float = 120) -> dict:
+def run_driver(device: Path, scenario: str, out: Path, kivy_home: Path, timeout: float = 240) -> dict:
     return finish_driver(start_driver(device, scenario, out, kivy_home, timeout=timeout), out, timeout + 30)
