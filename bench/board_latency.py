@@ -30,13 +30,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from display.testing.driver_client import BoardDriver  # noqa: E402
 from hall_client.client import ApiError, HallClient  # noqa: E402
 from queue_server.hall import Hall  # noqa: E402
 from queue_server.hall_config import load_config  # noqa: E402
 from queue_server.ops import accounts  # noqa: E402
 from queue_server.ops.stats import percentile  # noqa: E402  (nearest rank, as the server's statistics)
-from tests.display_driver_client import BoardDriver  # noqa: E402
-from tests.hall_server import ServerProcess  # noqa: E402
+from queue_server.testing.server_process import ServerProcess  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 

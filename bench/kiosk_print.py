@@ -3,8 +3,8 @@
     .venv/bin/python bench/kiosk_print.py [--tickets 100] [--starts 3]
 
 Runs the real kiosk app (under Xvfb, started here if there is no DISPLAY) against a real server
-on loopback and the printer double (tests/printer_double.py), driven by real touch events
-(tests/kiosk_driver.py). Latency = from the finger lifting off "取号 / Take a number" to the
+on loopback and the printer double (hardware/testing/printer_double.py), driven by real touch events
+(kiosk/testing/driver.py). Latency = from the finger lifting off "取号 / Take a number" to the
 paper cut command (the ticket's last byte) arriving at the printer socket. Cold start = from
 launching the kiosk process to the home screen showing live, enabled zone tiles.
 Prints the figures; asserts nothing.
@@ -27,10 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import seed  # noqa: E402
-from tests.hall_server import ServerProcess  # noqa: E402
-from tests.kiosk_driver_helpers import device_file, finish_driver, start_driver  # noqa: E402
-from tests.printer_double import PrinterDouble  # noqa: E402
+from hardware.testing.printer_double import PrinterDouble  # noqa: E402
+from kiosk.testing.driver_process import device_file, finish_driver, start_driver  # noqa: E402
+from queue_server.testing.seeding import seed  # noqa: E402
+from queue_server.testing.server_process import ServerProcess  # noqa: E402
 
 
 class TimedPrinter(PrinterDouble):

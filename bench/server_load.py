@@ -35,7 +35,7 @@ from queue_server.hall import Hall  # noqa: E402
 from queue_server.hall_config import load_config  # noqa: E402
 from queue_server.ops import accounts  # noqa: E402
 from queue_server.ops.stats import percentile  # noqa: E402  (nearest rank, as the server's statistics)
-from tests.hall_server import ServerProcess  # noqa: E402
+from queue_server.testing.server_process import ServerProcess  # noqa: E402
 
 FRONT_ZONES = ["commerce", "public", "economy", "social", "construction", "special"]
 

@@ -23,5 +23,6 @@ Call-next buttons:
 Field diagnostics:
     cli                `hall printer test`, `hall scan`, `hall say`
 Test doubles and data (hardware.testing): qr_video (camera), input_events (keypad),
-qr_blackbox (real photos). The printer double lives in tests/printer_double.py.
+qr_blackbox (real photos), printer_double + escpos_decoder (ESC/POS printer on a socket),
+locker_board (locker relay board on a pseudo-terminal).
 """

@@ -13,7 +13,7 @@ Example session:  > OPEN A12   < OK A12   > STATE A12   < DOOR A12 OPEN   > OPEN
 
 The server opens doors through the small `Locker` interface; `open_locker(spec)` turns the
 configured spec ("serial:/dev/ttyUSB0[:BAUD]" or "none") into one. The test double is a
-pseudo-terminal board (tests/locker_board.py).
+pseudo-terminal board (hardware/testing/locker_board.py).
 """
 
 from __future__ import annotations

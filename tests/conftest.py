@@ -1,56 +1,23 @@
-"""Shared fixtures: a real server on loopback with seeded accounts, and a virtual screen."""
+"""Shared fixtures: the app in process (`app`, `client`), a real server on loopback when the process matters
+(`live_server`, `server`), both on a copy of one seeded database (`seeded`), a virtual screen and a browser."""
 
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
-import time
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
-from queue_server.hall import Hall
-from queue_server.hall_config import load_config
-from queue_server.ops import accounts
-from tests.hall_server import ServerProcess
+from queue_server.app import create_app
+from queue_server.testing.seeding import Seeded, seed
+from tests.support.live_server import serve_copy
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-
-
-@dataclass
-class Seeded:
-    """Accounts and device tokens created in a test database before its server starts."""
-
-    manager: tuple[str, str] = ("boss", "boss-pass-1")
-    staff: dict[str, str] = field(default_factory=dict)  # username -> password
-    devices: dict[str, str] = field(default_factory=dict)  # device name -> token
-
-
-def seed(db_path: Path, n_staff: int = 4, buttons: tuple[int, ...] = (1,)) -> Seeded:
-    hall = Hall(config=load_config(), db_path=db_path)
-    s = Seeded()
-    accounts.add_user(hall, *s.manager, "manager")
-    for i in range(1, n_staff + 1):
-        s.staff[f"staff{i}"] = f"pass-{i}-word"
-        accounts.add_user(hall, f"staff{i}", s.staff[f"staff{i}"], "staff")
-    s.devices["kiosk-01"] = accounts.add_device(hall, "kiosk-01", "kiosk")
-    s.devices["display-01"] = accounts.add_device(hall, "display-01", "display")
-    for w in buttons:
-        s.devices[f"button-{w}"] = accounts.add_device(hall, f"button-{w}", "button", window=w)
-    hall.close()
-    return s
-
-
-@dataclass
-class LiveServer:
-    proc: ServerProcess
-    seeded: Seeded
-
-    @property
-    def url(self) -> str:
-        return self.proc.url
 
 
 @pytest.fixture(scope="session")
@@ -60,13 +27,43 @@ def seeded_template(tmp_path_factory) -> tuple[Path, Seeded]:
     return db, seed(db)
 
 
+@pytest.fixture(scope="session")
+def seeded(seeded_template) -> Seeded:
+    """The accounts and device tokens every test database starts with (see queue_server.testing.seeding)."""
+    return seeded_template[1]
+
+
+def app_on_copy(folder: Path, seeded_template: tuple[Path, Seeded]) -> Flask:
+    db = folder / "hall.db"
+    shutil.copy(seeded_template[0], db)
+    return create_app(db_path=db)
+
+
+@pytest.fixture
+def app(tmp_path, seeded_template) -> Iterator[Flask]:
+    """The queue server in this process on its own copy of the seeded database (as flaskr's `app`)."""
+    app = app_on_copy(tmp_path, seeded_template)
+    yield app
+    app.extensions["hall"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def module_app(tmp_path_factory, seeded_template) -> Iterator[Flask]:
+    """One in-process app per test module, for tests that share a hall's day (distinct windows and zones)."""
+    app = app_on_copy(tmp_path_factory.mktemp("app"), seeded_template)
+    yield app
+    app.extensions["hall"].close()
+
+
 @pytest.fixture
 def live_server(tmp_path, seeded_template):
     """A fresh server process with its own database (4 staff, a manager, a kiosk, a display, button 1)."""
-    db = tmp_path / "hall.db"
-    shutil.copy(seeded_template[0], db)
-    with ServerProcess(db) as proc:
-        yield LiveServer(proc, seeded_template[1])
+    yield from serve_copy(tmp_path, seeded_template)
 
 
 @pytest.fixture(scope="session")
@@ -80,16 +77,20 @@ def xvfb():
     """A virtual X screen (Xvfb) for Kivy windows; yields the DISPLAY value."""
     if not shutil.which("Xvfb"):
         raise RuntimeError("Xvfb is missing: run ./hall setup (Debian package xvfb)")
-    for n in range(90, 140):
-        if not os.path.exists(f"/tmp/.X11-unix/X{n}") and not os.path.exists(f"/tmp/.X{n}-lock"):
-            break
-    display = f":{n}"
-    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1920x1920x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        if os.path.exists(f"/tmp/.X11-unix/X{n}"):
-            break
-        time.sleep(0.05)
+    # Xvfb picks a free display itself and writes its number to the pipe once it accepts clients:
+    # no race with another test run for a display number, no guess at how long it takes to start.
+    read_end, write_end = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1920x1920x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_end,))
+    os.close(write_end)
+    with os.fdopen(read_end) as ready:
+        if not select.select([ready], [], [], 120)[0]:
+            proc.kill()
+            raise RuntimeError("Xvfb did not start")
+        number = ready.readline().strip()
+    if not number:
+        raise RuntimeError(f"Xvfb exited with {proc.wait()}")
+    display = f":{number}"
     old = os.environ.get("DISPLAY")
     os.environ["DISPLAY"] = display
     yield display
@@ -104,7 +105,7 @@ def xvfb():
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, seeded_template):
     """One real server per test module (pages and API tests that share a hall's day)."""
-    from tests.web_pages import module_server
+    from tests.support.web_pages import module_server
 
     yield from module_server(tmp_path_factory, seeded_template)
 
@@ -112,6 +113,6 @@ def server(tmp_path_factory, seeded_template):
 @pytest.fixture(scope="module")
 def browser():
     """Headless Debian chromium, one per test module."""
-    from tests.web_pages import module_browser
+    from tests.support.web_pages import module_browser
 
     yield from module_browser()

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.pickup_helpers import make_hallway
+from tests.support.pickup_helpers import make_hallway
 
 EXAMPLES_PER_ROUTE = 120
 RANDOM = bool(os.environ.get("HALL_FUZZ_RANDOM"))  # the suite replays the same inputs; set this to explore

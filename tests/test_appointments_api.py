@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from queue_server.core import signed_codes
-from tests.pickup_helpers import make_hallway
+from tests.support.pickup_helpers import make_hallway
 
 # Monday 23 Nov 2026, 08:00 in Jinan; slot 10:30-11:00 local = 02:30 UTC
 EARLY_MORNING = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)

@@ -15,7 +15,7 @@ import pytest
 
 from hall_client.client import HallClient
 from hardware.button_box import ButtonsFileError, load_buttons_file
-from tests.hall_server import ROOT
+from queue_server.testing.server_process import ROOT
 
 
 def exchange(controller: int, line: bytes, timeout: float = 10) -> str:

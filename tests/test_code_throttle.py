@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from tests.pickup_helpers import make_hallway
+from tests.support.pickup_helpers import make_hallway
 
 THREADS, EACH = 24, 8
 

@@ -10,8 +10,8 @@ from hall_client.client import HallClient
 from queue_server.hall import Hall
 from queue_server.hall_config import load_config
 from queue_server.ops import accounts
-from tests.conftest import seed
-from tests.hall_server import ServerProcess
+from queue_server.testing.seeding import seed
+from queue_server.testing.server_process import ServerProcess
 
 WINDOWS = 40
 TICKETS = 1000

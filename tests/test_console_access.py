@@ -5,21 +5,21 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web_pages import Api
+from tests.support.api import Api
 
 ACTIONS = ["call-next", "recall", "start", "finish", "no-show", "transfer", "pause", "resume", "close"]
 
 
 @pytest.fixture(scope="module")
-def apis(server):
-    s = server.seeded
-    staff1 = Api.login(server.url, "staff1", s.staff["staff1"])
-    staff2 = Api.login(server.url, "staff2", s.staff["staff2"])
+def apis(module_app, seeded):
+    s, client = seeded, module_app.test_client()
+    staff1 = Api.login(client, "staff1", s.staff["staff1"])
+    staff2 = Api.login(client, "staff2", s.staff["staff2"])
     staff1.ok("POST", "/api/v1/windows/39/open")
     staff2.ok("POST", "/api/v1/windows/40/open")
-    return {"staff1": staff1, "staff2": staff2, "boss": Api.login(server.url, *s.manager),
-            "kiosk": Api(server.url, s.devices["kiosk-01"]), "button": Api(server.url, s.devices["button-1"]),
-            "anon": Api(server.url)}
+    return {"staff1": staff1, "staff2": staff2, "boss": Api.login(client, *s.manager),
+            "kiosk": Api(client, s.devices["kiosk-01"]), "button": Api(client, s.devices["button-1"]),
+            "anon": Api(client)}
 
 
 @pytest.mark.parametrize("action", ACTIONS)

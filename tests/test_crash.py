@@ -6,8 +6,8 @@ import time
 
 import requests
 
-from tests.conftest import seed
-from tests.hall_server import ServerProcess
+from queue_server.testing.seeding import seed
+from queue_server.testing.server_process import ServerProcess
 
 
 def test_acknowledged_tickets_survive_sigkill(tmp_path):

@@ -4,9 +4,8 @@ every manager action lands in the audit log."""
 from __future__ import annotations
 
 import pytest
-import requests
 
-from tests.web_pages import Api
+from tests.support.api import Api
 
 MANAGER_CALLS = [
     ("GET", "/api/v1/supervision/live", None),
@@ -25,11 +24,11 @@ MANAGER_CALLS = [
 
 
 @pytest.fixture(scope="module")
-def apis(server):
-    s = server.seeded
-    return {"boss": Api.login(server.url, *s.manager), "staff": Api.login(server.url, "staff1", s.staff["staff1"]),
-            "kiosk": Api(server.url, s.devices["kiosk-01"]), "button": Api(server.url, s.devices["button-1"]),
-            "anon": Api(server.url)}
+def apis(module_app, seeded):
+    s, client = seeded, module_app.test_client()
+    return {"boss": Api.login(client, *s.manager), "staff": Api.login(client, "staff1", s.staff["staff1"]),
+            "kiosk": Api(client, s.devices["kiosk-01"]), "button": Api(client, s.devices["button-1"]),
+            "anon": Api(client)}
 
 
 @pytest.mark.parametrize("method, path, body", MANAGER_CALLS)
@@ -53,21 +52,21 @@ def test_followup_actions_are_manager_only(apis):
     ("/dashboard", 401, 403, 200), ("/console", 401, 200, 200), ("/rate/window/1", 200, 200, 200),
     ("/rate/window/999", 404, 404, 404), ("/rate/t/not-a-token", 404, 404, 404),
 ])
-def test_pages_by_role(server, apis, path, anon, staff, boss):
+def test_pages_by_role(module_app, apis, path, anon, staff, boss):
     for who, status in (("anon", anon), ("staff", staff), ("boss", boss)):
         cookies = {"hall_token": apis[who].token} if apis[who].token else {}
-        r = requests.get(server.url + path, cookies=cookies, timeout=5)
+        r = Api(module_app.test_client()).call("GET", path, cookies=cookies)
         assert r.status_code == status, (who, path)
         assert r.headers["Content-Type"].startswith("text/html")
-    login = requests.get(server.url + "/dashboard", timeout=5).text
+    login = Api(module_app.test_client()).call("GET", "/dashboard").text
     assert 'id="login-form"' in login and "监督管理" in login and "Supervision" in login
 
 
-def test_static_assets_are_local(server):
-    r = requests.get(server.url + "/pages-static/vendor/chart.umd.min.js", timeout=5)
+def test_static_assets_are_local(module_app):
+    r = Api(module_app.test_client()).call("GET", "/pages-static/vendor/chart.umd.min.js")
     assert r.status_code == 200 and "Chart.js v4" in r.text[:200]
-    page = requests.get(server.url + "/dashboard", timeout=5).text
-    assert "http://" not in page.replace(server.url, "") and "https://" not in page
+    page = Api(module_app.test_client()).call("GET", "/dashboard").text
+    assert "http://" not in page.replace("http://localhost", "") and "https://" not in page
 
 
 def test_manager_actions_are_audited(apis):

@@ -10,7 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.web_pages import Api, page_errors, serve_one, shot, sign_in
+from tests.support.api import Api, serve_one
+from tests.support.web_pages import page_errors, shot, sign_in
 
 
 @pytest.fixture(scope="module")

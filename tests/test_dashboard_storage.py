@@ -6,8 +6,8 @@ from __future__ import annotations
 import requests
 from playwright.sync_api import expect
 
-from tests.db_lock import locked_by_another_process
-from tests.web_pages import page_errors, shot, sign_in
+from tests.support.db_lock import locked_by_another_process
+from tests.support.web_pages import page_errors, shot, sign_in
 
 
 def test_a_locked_database_is_a_red_alert_on_the_dashboard_until_it_is_free(server, browser):

@@ -13,7 +13,7 @@ import requests
 
 from hall_client.client import HallClient
 from kiosk.device_config import load_device
-from tests.hall_server import free_port
+from queue_server.testing.server_process import free_port
 
 
 def start_demo(workdir: Path, port: int, *args: str, env: dict | None = None) -> subprocess.Popen:
@@ -79,6 +79,10 @@ def test_demo_runs_the_sample_hall_with_working_accounts_and_devices(tmp_path):
         assert stop(proc) == 0
 
 
+def log_text(path: Path) -> str:
+    return path.read_text(errors="replace") if path.exists() else ""
+
+
 def processes_mentioning(text: str) -> dict[int, str]:
     """pid -> command line of the live processes whose command line contains `text`."""
     found = {}
@@ -103,8 +107,10 @@ def test_demo_with_a_screen_opens_a_kiosk_and_a_wall_display(tmp_path, xvfb):
         wait_for(lambda: len(processes_mentioning(devices)) == 2, "kiosk and display processes", tmp_path)
         screens = processes_mentioning(devices)
         assert sorted(c.split(" --device")[0].rsplit(" ", 1)[1] for c in screens.values()) == ["display", "kiosk"]
-        # Both screens keep running (a bad device file or a crash would end them at once).
-        time.sleep(8)
+        # Both screens come up and follow the server's event stream, and are still the same processes
+        # (a bad device file or a crash would end them at once).
+        wait_for(lambda: all("/api/v1/events" in log_text(Path(devices) / f"{w}.log") for w in ("kiosk", "display")),
+                 "kiosk and display following the event stream", tmp_path, timeout=90)
         assert processes_mentioning(devices).keys() == screens.keys(), \
             [(tmp_path / "var" / "demo" / f"{w}.log").read_text()[-2000:] for w in ("kiosk", "display")]
     finally:

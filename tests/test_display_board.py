@@ -1,8 +1,8 @@
 """The Kivy wall board under Xvfb against a real server: shows and speaks calls, survives a server restart."""
 
+from display.testing.driver_client import BoardDriver
 from hall_client.client import HallClient
 from hardware.announcement_text import announcement_texts
-from tests.display_driver_client import BoardDriver
 
 
 def staff_at_window(live_server, window: int, who: str = "staff1") -> HallClient:

@@ -12,8 +12,8 @@ from PIL import Image
 from hardware.cli import COMMANDS, main
 from hardware.qr_decode import decode_frame
 from hardware.speech_wav import RATE, read_wav
+from hardware.testing.printer_double import PrinterDouble
 from hardware.testing.qr_video import QrScene, write_video
-from tests.printer_double import PrinterDouble
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,6 +12,8 @@ import pytest
 from hardware.printer_connection import parse_printer_spec
 from hardware.printer_status import PrinterStatus, status_from_replies
 from hardware.qr_decode import decode_frame
+from hardware.testing.escpos_decoder import decode, parse, raster_image, status_queries
+from hardware.testing.printer_double import PrinterDouble
 from hardware.ticket_escpos import FS_KANJI_OFF, FS_KANJI_ON, printable_in_font
 from hardware.ticket_layout import TicketLayout, sample_ticket, wait_texts, wrap_columns
 from hardware.ticket_printer import (
@@ -21,8 +23,6 @@ from hardware.ticket_printer import (
     PrinterOffline,
     open_printer,
 )
-from tests.escpos_decoder import decode, parse, raster_image, status_queries
-from tests.printer_double import PrinterDouble
 
 
 def ticket(**changes) -> TicketLayout:

@@ -12,7 +12,7 @@ import pytest
 
 from queue_server.core.input_checks import TEXT_LIMITS
 from queue_server.ops import accounts
-from tests.pickup_helpers import make_hallway
+from tests.support.pickup_helpers import make_hallway
 
 TOO_BIG = 2**63  # one past SQLite's largest integer
 

@@ -1,16 +1,24 @@
 """The real kiosk under Xvfb against a real server, driven by touches (one subprocess per app run).
 
-tests/kiosk_driver.py runs inside each subprocess; screenshots land in tests/artifacts/kiosk/.
+kiosk/testing/driver.py runs inside each subprocess; screenshots land in tests/artifacts/kiosk/.
 """
 
 from __future__ import annotations
 
 import time
 
+import pytest
+
 from hall_client.client import HallClient
+from hardware.testing.printer_double import PrinterDouble
 from hardware.testing.qr_video import QrScene, write_video
-from tests.kiosk_driver_helpers import device_file, finish_driver, run_driver, start_driver
-from tests.printer_double import PrinterDouble
+from kiosk.testing.driver_process import device_file, finish_driver, run_driver, start_driver
+
+
+@pytest.fixture(scope="module")
+def live_server(server):
+    """One server for this module's kiosk runs: each reads back only the tickets and alerts it made."""
+    return server
 
 
 def kiosk_token(live_server) -> str:
@@ -78,7 +86,7 @@ def test_server_down_pauses_ticketing_then_recovers(xvfb, live_server, tmp_path,
         device = device_file(tmp_path / "kiosk.toml", live_server.url, kiosk_token(live_server), printer.spec)
         out = artifacts / "kiosk" / "server-down"
         proc = start_driver(device, "server_down", out, tmp_path / "kivy", handshake=handshake)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240  # a guard against a hung app, not a time the app must keep
         while not (handshake / "stop-server").exists() and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.1)
         live_server.proc.stop()

@@ -9,7 +9,7 @@ from kiosk.presenter.connection import Connection
 from kiosk.presenter.guide import days_text, guide_of, slip
 from kiosk.search import matches, search
 from kiosk.texts import TEXT
-from tests.kiosk_fakes import HALL, MATTER, connected, shared, started_kiosk
+from tests.support.kiosk_fakes import HALL, MATTER, connected, shared, started_kiosk
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from hall_client.client import ApiError, ServerUnreachable
 from kiosk.presenter.connection import Connection
-from tests.kiosk_fakes import connected, shared
+from tests.support.kiosk_fakes import connected, shared
 
 
 def test_loading_gives_the_hall_and_the_board():

@@ -7,7 +7,7 @@ import tomllib
 import pytest
 
 from kiosk.device_config import DEFAULT_DEVICE, DeviceConfigError, load_device, parse_device
-from tests.kiosk_fakes import PIN_HASH
+from tests.support.kiosk_fakes import PIN_HASH
 
 
 def test_device_file_in_the_repo_ships_no_pin(monkeypatch):

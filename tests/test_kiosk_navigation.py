@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.presenter.navigation import Navigation
-from tests.kiosk_fakes import shared, started_kiosk
+from tests.support.kiosk_fakes import shared, started_kiosk
 
 
 def test_idle_goes_home_then_to_the_board_and_a_touch_wakes():

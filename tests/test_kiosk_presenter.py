@@ -12,7 +12,7 @@ from pathlib import Path
 
 import kiosk.presenter
 from kiosk.presenter.facade import In, KioskPresenter
-from tests.kiosk_fakes import FakeCamera, started_kiosk
+from tests.support.kiosk_fakes import FakeCamera, started_kiosk
 
 PRESENTER_DIR = Path(kiosk.presenter.__file__).parent
 

@@ -8,7 +8,7 @@ import pytest
 from hall_client.client import ApiError
 from kiosk.presenter.scan_flow import ScanFlow, split_bilingual, ticket_in
 from kiosk.presenter.staff_alerts import StaffAlerts
-from tests.kiosk_fakes import FakeCamera, connected, shared, started_kiosk
+from tests.support.kiosk_fakes import FakeCamera, connected, shared, started_kiosk
 
 
 @pytest.fixture

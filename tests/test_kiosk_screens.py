@@ -5,8 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.kiosk_driver_helpers import device_file, run_driver
-from tests.printer_double import PrinterDouble
+from hardware.testing.printer_double import PrinterDouble
+from kiosk.testing.driver_process import device_file, run_driver
+
+
+@pytest.fixture(scope="module")
+def live_server(server):
+    """One server for both orientations: each run takes its own ticket and reads back only that."""
+    return server
+
 
 SCREENS = ["home", "matters", "guide", "bundles", "guide-bundle", "priority-reasons", "priority-zones",
            "scan-checkin", "ticket", "board", "pin", "pin-locked"]
@@ -18,7 +25,7 @@ def test_every_screen_in_both_languages(xvfb, live_server, tmp_path, artifacts, 
         device = device_file(tmp_path / "kiosk.toml", live_server.url, live_server.seeded.devices["kiosk-01"],
                              printer.spec, orientation=orientation)
         out = artifacts / "kiosk" / f"screens-{orientation}"
-        results = run_driver(device, "screens", out, tmp_path / "kivy", timeout=150)
+        results = run_driver(device, "screens", out, tmp_path / "kivy", timeout=260)
     names = {p.rsplit("/", 1)[-1] for p in results["shots"]}
     for screen in SCREENS:
         for lang in ("zh", "en"):

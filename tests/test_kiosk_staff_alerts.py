@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hardware.printer_errors import PaperOut, PrinterOffline
 from kiosk.presenter.staff_alerts import StaffAlerts
-from tests.kiosk_fakes import connected, shared, started_kiosk
+from tests.support.kiosk_fakes import connected, shared, started_kiosk
 
 
 def alerts() -> StaffAlerts:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.presenter.staff_exit import StaffExit
-from tests.kiosk_fakes import shared
+from tests.support.kiosk_fakes import shared
 
 
 def staff_exit() -> tuple[StaffExit, list[bool]]:
@@ -58,7 +58,7 @@ def test_asking_again_starts_with_an_empty_pin():
 
 
 def test_the_presenter_forwards_the_exit():
-    from tests.kiosk_fakes import started_kiosk
+    from tests.support.kiosk_fakes import started_kiosk
 
     kiosk = started_kiosk()
     exits = []

@@ -12,7 +12,7 @@ from kiosk.presenter.staff_alerts import StaffAlerts
 from kiosk.presenter.tickets import TicketFlow
 from kiosk.texts import TEXT
 from kiosk.ticket_info import materials_lines, serving_windows, ticket_layout
-from tests.kiosk_fakes import HALL, connected, shared, started_kiosk
+from tests.support.kiosk_fakes import HALL, connected, shared, started_kiosk
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from tests.pickup_helpers import make_hallway
+from tests.support.pickup_helpers import make_hallway
 
 
 @pytest.fixture

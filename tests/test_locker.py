@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hardware.locker import LockerError, SerialLocker, check_door, open_locker
-from tests.locker_board import PtyLockerBoard
+from hardware.testing.locker_board import PtyLockerBoard
 
 
 def test_open_door_and_state():
@@ -81,7 +81,7 @@ def test_server_opens_the_door_through_the_configured_locker(seeded_template, tm
 
     import requests
 
-    from tests.hall_server import ServerProcess
+    from queue_server.testing.server_process import ServerProcess
 
     db = tmp_path / "hall.db"
     shutil.copy(seeded_template[0], db)

@@ -9,10 +9,10 @@ import stat
 import pytest
 
 from hardware.locker import open_locker
+from hardware.testing.locker_board import PtyLockerBoard
 from queue_server.codes import keyfile
 from queue_server.core import signed_codes
-from tests.locker_board import PtyLockerBoard
-from tests.pickup_helpers import make_hallway
+from tests.support.pickup_helpers import make_hallway
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pickup_helpers import make_hallway
+from tests.support.pickup_helpers import make_hallway
 
 HEADER = "case_no,licence_type,holder_name,id_last4,phone_last4,method,expires_at,locker_door,post_address\n"
 

@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 
 import requests
 
+from hardware.testing.printer_double import PrinterDouble
 from hardware.testing.qr_video import QrScene, write_video
-from tests import kiosk_driver_helpers as kiosk_helpers
-from tests.kiosk_driver_helpers import device_file, finish_driver
-from tests.printer_double import PrinterDouble
+from kiosk.testing import driver_process as kiosk_helpers
+from kiosk.testing.driver_process import device_file, finish_driver
 
-DRIVER = kiosk_helpers.ROOT / "tests" / "pickup_kiosk_driver.py"
+DRIVER = kiosk_helpers.ROOT / "tests" / "support" / "pickup_kiosk_driver.py"
 
 
 def _next_weekday_morning() -> str:
@@ -45,7 +45,7 @@ def test_scan_pickup_qr_prints_the_pickup_ticket(xvfb, live_server, tmp_path, ar
     with PrinterDouble() as printer:
         device = device_file(tmp_path / "kiosk.toml", live_server.url, live_server.seeded.devices["kiosk-01"],
                              printer.spec, camera=str(video))
-        results = finish_driver(kiosk_helpers.start_driver(device, "pickup", out, tmp_path / "kivy"), out, 150)
+        results = finish_driver(kiosk_helpers.start_driver(device, "pickup", out, tmp_path / "kivy"), out)
         assert printer.wait_for_cut(5)
         printed = printer.text
     assert results["camera_scan"]["ok"] is True and results["camera_scan"]["code"] == lic["pickup_qr"]

@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image
 
 from hardware.qr_decode import decode_frame
-from tests.pickup_helpers import make_hallway
+from tests.support.pickup_helpers import make_hallway
 
 
 def test_png_notice_has_a_scannable_qr_and_the_code(tmp_path, artifacts):

@@ -1,24 +1,23 @@
-"""好差评 API against a real server: pad ratings, phone ratings by signed link, once per ticket, follow-ups."""
+"""好差评 API in process: pad ratings, phone ratings by signed link, once per ticket, follow-ups."""
 
 from __future__ import annotations
 
 import pytest
-import requests
 
-from tests.web_pages import Api, serve_one
+from tests.support.api import Api, serve_one
 
 
 @pytest.fixture(scope="module")
-def apis(server):
-    s = server.seeded
-    kiosk = Api(server.url, s.devices["kiosk-01"])
-    pad = Api(server.url, s.devices["button-1"])
-    staff1 = Api.login(server.url, "staff1", s.staff["staff1"])
-    staff2 = Api.login(server.url, "staff2", s.staff["staff2"])
-    boss = Api.login(server.url, *s.manager)
+def apis(module_app, seeded):
+    s, client = seeded, module_app.test_client()
+    kiosk = Api(client, s.devices["kiosk-01"])
+    pad = Api(client, s.devices["button-1"])
+    staff1 = Api.login(client, "staff1", s.staff["staff1"])
+    staff2 = Api.login(client, "staff2", s.staff["staff2"])
+    boss = Api.login(client, *s.manager)
     staff1.ok("POST", "/api/v1/windows/1/open")
     staff2.ok("POST", "/api/v1/windows/2/open")
-    return {"kiosk": kiosk, "pad": pad, "staff1": staff1, "staff2": staff2, "boss": boss, "public": Api(server.url)}
+    return {"kiosk": kiosk, "pad": pad, "staff1": staff1, "staff2": staff2, "boss": boss, "public": Api(client)}
 
 
 def test_pad_offers_the_ticket_just_finished_and_rates_it_once(apis):
@@ -110,8 +109,8 @@ def test_bad_rating_opens_a_followup_the_manager_assigns_notes_and_closes(apis):
     assert listed["summary"]["ratings"] >= 2 and listed["summary"]["bad"] >= 1
 
 
-def test_ratings_list_and_scale(apis, server):
-    scale = requests.get(server.url + "/api/v1/ratings/scale", timeout=5).json()
+def test_ratings_list_and_scale(apis):
+    scale = apis["public"].ok("GET", "/api/v1/ratings/scale")
     assert [lv["zh"] for lv in scale["levels"]] == ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]
     assert [r["code"] for r in scale["reasons"]] == ["attitude", "efficiency", "come_back", "fees", "other"]
     assert apis["staff1"].call("GET", "/api/v1/ratings").status_code == 403

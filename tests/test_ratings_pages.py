@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.web_pages import Api, page_errors, serve_one, shot
+from tests.support.api import Api, serve_one
+from tests.support.web_pages import page_errors, shot
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ import pytest
 import requests
 
 from hall_client.client import HallClient
-from tests.hall_server import ROOT, ServerProcess
-from tests.raw_clients import (
+from queue_server.testing.server_process import ROOT, ServerProcess
+from tests.support.raw_clients import (
     body_of,
     connect,
     loopback_address,

@@ -16,8 +16,8 @@ from queue_server.app import DatabaseMissing, create_app
 from queue_server.cli import cli
 from queue_server.storage import database
 from queue_server.storage.health import fault_kind
-from tests.db_lock import locked_by_another_process
-from tests.pickup_helpers import make_hallway
+from tests.support.db_lock import locked_by_another_process
+from tests.support.pickup_helpers import make_hallway
 
 
 def take(hw, who: str = "kiosk-01"):

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from hall_client.client import HallClient
-from tests.hall_server import SAMPLE_CONFIG, ServerProcess
+from queue_server.testing.server_process import SAMPLE_CONFIG, ServerProcess
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 LANDSCAPE = {"width": 1920, "height": 1080}

@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 from queue_server.api.session_cookie import csrf_token
 from queue_server.app import create_app
 from queue_server.ops import accounts
-from tests.hall_server import free_port
-from tests.web_pages import Api, page_errors, shot, sign_in
+from queue_server.testing.server_process import free_port
+from tests.support.web_pages import Api, page_errors, shot, sign_in
 
 STATIC = Path(__file__).resolve().parents[1] / "queue_server" / "pages" / "static"
 

@@ -1,4 +1,4 @@
-"""A small ESC/POS reader for tests: bytes a printer received -> text with markers.
+"""A small ESC/POS reader for tests and the printer double: bytes a printer received -> text with markers.
 
 `decode(data)` gives the printed text (GB18030 decoded) with [QR:payload], [IMAGE:WxH],
 [BARCODE:data] and [CUT] markers; `parse(data)` gives the tokens and how many bytes formed complete commands

@@ -1,4 +1,4 @@
-"""Helpers for the kiosk tests: a device file for a test server and one app run in a subprocess."""
+"""A device file for a test server and one kiosk app run in a subprocess by the driver (tests and benchmarks)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 from kiosk.staff_pin import hash_pin
 
-ROOT = Path(__file__).resolve().parent.parent
-DRIVER = ROOT / "tests" / "kiosk_driver.py"
+ROOT = Path(__file__).resolve().parents[2]
+DRIVER = Path(__file__).resolve().parent / "driver.py"
 STAFF_PIN = "2580"  # the test kiosks' staff exit PIN; their device files hold only its hash
 
 
@@ -54,7 +54,8 @@ exit_pin_hash = "{hash_pin(STAFF_PIN, iterations=1000)}"
 
 
 def start_driver(device: Path, scenario: str, out: Path, kivy_home: Path, handshake: Path | None = None,
-                 timeout: float = 120) -> subprocess.Popen:
+                 timeout: float = 240) -> subprocess.Popen:
+    """The driver in its own process; `timeout` only stops a scenario that hangs (a busy machine is slow)."""
     out.mkdir(parents=True, exist_ok=True)
     kivy_home.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, KIVY_NO_ARGS="1", KIVY_HOME=str(kivy_home),
@@ -70,7 +71,7 @@ def start_driver(device: Path, scenario: str, out: Path, kivy_home: Path, handsh
     return proc
 
 
-def finish_driver(proc: subprocess.Popen, out: Path, timeout: float = 150) -> dict:
+def finish_driver(proc: subprocess.Popen, out: Path, timeout: float = 270) -> dict:
     try:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -86,5 +87,5 @@ def finish_driver(proc: subprocess.Popen, out: Path, timeout: float = 150) -> di
     return results
 
 
-def run_driver(device: Path, scenario: str, out: Path, kivy_home: Path, timeout: float = 120) -> dict:
+def run_driver(device: Path, scenario: str, out: Path, kivy_home: Path, timeout: float = 240) -> dict:
     return finish_driver(start_driver(device, scenario, out, kivy_home, timeout=timeout), out, timeout + 30)

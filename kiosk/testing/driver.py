@@ -1,6 +1,6 @@
 """Drive the real kiosk app in this process: real window (Xvfb), real touches, real server.
 
-    python tests/kiosk_driver.py --device kiosk.toml --scenario matter --out DIR [--handshake DIR]
+    python kiosk/testing/driver.py --device kiosk.toml --scenario matter --out DIR [--handshake DIR]
 
 Each scenario is a generator of steps run on Kivy's clock: it taps widgets with real touch
 events (kivy.tests.common.UnitTestTouch goes through the window like a finger), waits for the
@@ -19,18 +19,21 @@ import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 
 from kiosk.device_config import load_device  # noqa: E402
 from kiosk.launch import prepare_kivy  # noqa: E402
-from tests.kiosk_driver_helpers import STAFF_PIN  # noqa: E402
+from kiosk.testing.driver_process import STAFF_PIN  # noqa: E402
 
 
 class Until:
+    """A condition the scenario waits for. The timeout only reports a hang: at least a minute, since a
+    busy machine may give the app a few frames a second and a slow frame must not fail a test."""
+
     def __init__(self, what: str, check: Callable[[], bool], timeout: float = 15.0) -> None:
-        self.what, self.check, self.deadline = what, check, time.monotonic() + timeout
+        self.what, self.check, self.deadline = what, check, time.monotonic() + max(timeout, 60.0)
 
 
 class Driver:
@@ -88,7 +91,7 @@ class Driver:
         self.results["error"] = message
         self.write()
         try:
-            self.shot("failure")
+            self.capture("failure")
         except Exception:
             self.results["error"] += "\n(and the failure screenshot failed: " + traceback.format_exc() + ")"
         self.finish()
@@ -107,8 +110,26 @@ class Driver:
         (self.out / "results.json").write_text(json.dumps(self.results, ensure_ascii=False, indent=1,
                                                           default=str))
 
-    def shot(self, name: str) -> None:
-        """A screenshot of the window, and a check that no visible label overflows its box."""
+    def shot(self, name: str) -> Iterator:
+        """Once the layout has settled: a screenshot of the window, and a check that no visible label
+        overflows its box (`yield from self.shot(name)`)."""
+        yield self.settled()
+        self.capture(name)
+
+    def settled(self, frames: int = 3, timeout: float = 15.0) -> Until:
+        """The current screen's geometry (positions, sizes, text sizes, opacity) the same on `frames`
+        frames in a row: layouts, text fitting and transitions have finished, however slow the machine."""
+        seen: list = []
+
+        def check() -> bool:
+            # the screen shows the presenter's state (its sync runs on the next frame), then stops moving
+            synced = (self.app.sm.current, self.app.lang, self.app.large) == (self.p.screen, self.p.lang, self.p.large)
+            seen.append(geometry(self.app) if synced else None)
+            return synced and len(seen) >= frames and all(g == seen[-1] for g in seen[-frames:])
+
+        return Until("the layout to settle", check, timeout)
+
+    def capture(self, name: str) -> None:
         from kivy.core.window import Window
 
         made = Window.screenshot(name=str(self.out / f"_{name}.png"))
@@ -135,9 +156,11 @@ class Driver:
         return next(w for w in self.app.sm.current_screen.walk(restrict=True) if isinstance(w, TopBar))
 
     def tap(self, widget) -> Iterator:
-        """A finger on the widget's centre for 0.1 s (a scroll view waits to tell taps from swipes)."""
+        """A finger on the widget's centre for 0.1 s (a scroll view waits to tell taps from swipes), once
+        the layout has settled: a button that moves under the finger does not count the tap."""
         from kivy.tests.common import UnitTestTouch
 
+        yield self.settled()
         x, y = widget.to_window(*widget.center)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
@@ -193,7 +216,7 @@ class Driver:
         yield from self.ticket_taken()
         self.record_ticket()
         self.results["taps_to_ticket"] = len(self.results["taps"])
-        self.shot("ticket-printed")
+        yield from self.shot("ticket-printed")
         # Search by pinyin initials on the matters screen.
         yield from self.tap(self.bar().ids.home)
         yield self.screen_is("home")
@@ -207,7 +230,7 @@ class Driver:
         self.results["search"] = {"query": self.p.query, "before": before,
                                   "after": [m["name_zh"] for m in self.p.matters()]}
         yield 0.2
-        self.shot("matters-search")
+        yield from self.shot("matters-search")
 
     def scenario_bundle(self) -> Iterator:
         yield from self.ready()
@@ -234,7 +257,7 @@ class Driver:
         self.record_ticket()
         self.results["taps_to_ticket"] = len(self.results["taps"])
         self.results["priority_text"] = self.app.screen("ticket").ids.priority.text
-        self.shot("ticket-priority")
+        yield from self.shot("ticket-priority")
 
     def scenario_server_down(self) -> Iterator:
         yield from self.ready()
@@ -244,7 +267,7 @@ class Driver:
         tile = next(w for w in self.app.screen("home").ids.tiles.children if getattr(w, "value", "") == "commerce")
         self.results["paused"] = {"tile_disabled": tile.disabled, "ready": self.p.ready,
                                   "notice": self._notice_text()}
-        self.shot("home-paused")
+        yield from self.shot("home-paused")
         yield from self.tap(tile)  # a tap on a greyed tile does nothing
         yield 0.3
         self.results["paused"]["screen_after_tap"] = self.p.screen
@@ -287,10 +310,10 @@ class Driver:
         paper = self.app.screen("ticket").ids.paper
         self.results["fallback"] = {"png": self.p.ticket_png, "shown": paper.opacity == 1 and paper.width > 50,
                                     "status": self.app.screen("ticket").ids.status.text}
-        self.shot("ticket-paper-out-zh")
+        yield from self.shot("ticket-paper-out-zh")
         yield from self.tap(self.bar().ids.lang)
         yield 0.4
-        self.shot("ticket-paper-out-en")
+        yield from self.shot("ticket-paper-out-en")
 
     def scenario_qr(self) -> Iterator:
         yield from self.ready()
@@ -300,7 +323,7 @@ class Driver:
         yield 0.4
         r = self.p.scan_result
         self.results["camera_scan"] = {"code": r.code, "ok": r.ok, "zh": r.zh, "en": r.en, "status": r.status}
-        self.shot("scan-camera-result")
+        yield from self.shot("scan-camera-result")
         # A USB scanner typing a code quickly, ending with Enter.
         from kivy.core.window import Window
 
@@ -319,7 +342,7 @@ class Driver:
             yield from self.tap_key(keypad, key)
             yield 0.05
         self.results["keypad_entry"] = self.p.code_entry
-        self.shot("scan-typed")
+        yield from self.shot("scan-typed")
         yield from self.tap_key(keypad, "ok")
         yield self.until("the typed code answered",
                          lambda: self.p.screen == "ticket" or self.p.scan_result is not None, 20)
@@ -329,7 +352,7 @@ class Driver:
                                        "status": r.status if r else None}
         if self.p.screen == "ticket":
             self.record_ticket()
-            self.shot("scan-typed-ticket")
+            yield from self.shot("scan-typed-ticket")
         post_code = os.environ.get("KIOSK_TEST_POST_CODE")
         if post_code:  # a postal licence: the kiosk shows the masked address and asks yes / no
             self.p.go_home()
@@ -349,13 +372,13 @@ class Driver:
             yield self.until("the address question", lambda: self.p.post_pending is not None, 20)
             yield 0.4
             self.results["post_question"] = {"zh": self.p.scan_result.zh, "en": self.p.scan_result.en}
-            self.shot("scan-post-question")
+            yield from self.shot("scan-post-question")
             yield from self.tap(self.find(widget_id="post_yes"))
             yield self.until("the confirmation", lambda: self.p.post_pending is None and not self.p.scan_busy
                              and self.p.scan_result is not None, 20)
             self.results["post_answer"] = {"ok": self.p.scan_result.ok, "zh": self.p.scan_result.zh,
                                            "en": self.p.scan_result.en}
-            self.shot("scan-post-confirmed")
+            yield from self.shot("scan-post-confirmed")
 
     def scenario_start(self) -> Iterator:
         """Cold start: when the home screen is up with live tiles (for bench/kiosk_print.py)."""
@@ -394,15 +417,13 @@ class Driver:
             self.p.last_touch = self.p.clock()  # looking at a screen counts as using it (short idle times)
             for lang in ("zh", "en"):
                 self.p.set_language(lang)
-                yield 0.35
-                self.shot(f"{orientation}-{name}-{lang}")
+                yield from self.shot(f"{orientation}-{name}-{lang}")
             self.p.set_language("zh")
             yield 0.1
 
         yield from both("home")
         self.p.toggle_large()
-        yield 0.8
-        self.shot(f"{orientation}-home-large-zh")
+        yield from self.shot(f"{orientation}-home-large-zh")
         self.p.toggle_large()
         yield from self.tap(self.find("commerce"))
         yield self.screen_is("matters")
@@ -411,8 +432,7 @@ class Driver:
         yield self.screen_is("guide")
         yield from both("guide")
         self.p.toggle_large()
-        yield 0.8
-        self.shot(f"{orientation}-guide-large-zh")
+        yield from self.shot(f"{orientation}-guide-large-zh")
         self.p.toggle_large()
         self.p.go_home()
         yield self.screen_is("home")
@@ -452,16 +472,17 @@ class Driver:
         yield 0.3
         self.results["help_notice"] = self.p.notice
         self.results["help_toast"] = self.toast_text()
-        self.shot(f"{orientation}-home-help-zh")
+        yield from self.shot(f"{orientation}-home-help-zh")
         # Idle: shorten the device file's idle times for this part of the run.
         from dataclasses import replace
 
         yield self.until("help notice faded", lambda: self.p.notice is None)  # the tiles move up when it goes
         yield 0.3
-        self.p.config = replace(self.p.config, idle_home_s=2.0, idle_board_s=4.0)
-        self.p.last_touch = self.p.clock()
         yield from self.tap(self.find("public"))
         yield self.screen_is("matters")
+        # Shortened only once the matters screen is up: a slow frame cannot let the kiosk go idle before.
+        self.p.config = replace(self.p.config, idle_home_s=2.0, idle_board_s=4.0)
+        self.p.last_touch = self.p.clock()
         started = time.monotonic()
         yield self.until("idle back home", lambda: self.p.screen == "home", 20)
         self.results["idle_home_after"] = time.monotonic() - started
@@ -503,6 +524,17 @@ class Driver:
         self.write()
         yield from self.tap_key(keypad, "ok")  # the app stops here
         yield 30
+
+
+def geometry(app) -> tuple:
+    """Where everything on the current screen is and how big, to tell when the layout stops moving."""
+    from kivy.core.window import Window
+
+    screen = app.sm.current_screen
+    return (app.sm.current, tuple(Window.size), tuple(
+        (type(w).__name__, *w.to_window(*w.pos), *w.size, getattr(w, "opacity", 1),
+         *getattr(w, "texture_size", ()), getattr(w, "natural_height", 0), getattr(w, "shrink", 1))
+        for w in screen.walk(restrict=True)))
 
 
 def overflowing(root) -> list[str]:

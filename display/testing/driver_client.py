@@ -1,4 +1,4 @@
-"""Talks to tests/display_driver.py (a Kivy board in its own process) for tests and the benchmark."""
+"""Talks to display/testing/driver.py (a Kivy board in its own process) for tests and the benchmark."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
-DRIVER = Path(__file__).resolve().parent / "display_driver.py"
+DRIVER = Path(__file__).resolve().parent / "driver.py"
 
 
 class BoardDriver:
@@ -18,7 +18,7 @@ class BoardDriver:
         self.proc = subprocess.Popen(
             [sys.executable, str(DRIVER), "--server", server, *extra],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env=dict(os.environ, BOARD_DRIVER_LOG="1", **(env or {})), cwd=DRIVER.parent.parent,
+            env=dict(os.environ, BOARD_DRIVER_LOG="1", **(env or {})), cwd=DRIVER.parents[2],
         )
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._stderr: list[str] = []
@@ -52,12 +52,13 @@ class BoardDriver:
         return json.loads(line)
 
     def send(self, op: str, timeout: float = 30, **args) -> dict:
-        self.proc.stdin.write(json.dumps({"op": op, **args}) + "\n")
+        self.proc.stdin.write(json.dumps({"op": op, "timeout": timeout, **args}) + "\n")
         self.proc.stdin.flush()
         return self._result(timeout + 10)
 
-    def wait(self, timeout: float = 20, **until) -> dict:
-        return self.send("wait", timeout=timeout, until=until)
+    def wait(self, timeout: float = 60, **until) -> dict:
+        """Until the board shows `until`; the timeout only reports a hang (a busy machine is slow)."""
+        return self.send("wait", timeout=max(timeout, 60), until=until)
 
     def close(self) -> None:
         if self.proc.poll() is None:

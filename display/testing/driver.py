@@ -1,6 +1,6 @@
 """Runs the Kivy wall board in its own process for tests and the benchmark, driven by JSON lines.
 
-    python tests/display_driver.py --server URL [--portrait] [--zones A,B] [--windows 1,2]
+    python display/testing/driver.py --server URL [--portrait] [--zones A,B] [--windows 1,2]
 
 Commands on stdin, one JSON object a line; each answered by one stdout line "RESULT {json}":
   {"op": "wait", "until": {...}, "timeout": 20}   until every key matches what the screen shows:
@@ -26,7 +26,7 @@ os.environ["KIVY_NO_ARGS"] = "1"
 if not os.environ.get("BOARD_DRIVER_LOG"):
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 os.environ.setdefault("KIVY_NO_FILELOG", "1")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from display.app import configure_window  # noqa: E402
 from display.device import DisplayDevice  # noqa: E402

@@ -1,6 +1,6 @@
-"""The kiosk driver (tests/kiosk_driver.py) with the pickup and appointment scenarios of the 统一出件 tests.
+"""The kiosk driver (kiosk/testing/driver.py) with the pickup and appointment scenarios of the 统一出件 tests.
 
-    python tests/pickup_kiosk_driver.py --device kiosk.toml --scenario pickup --out DIR
+    python tests/support/pickup_kiosk_driver.py --device kiosk.toml --scenario pickup --out DIR
 
 `pickup`: tap 领取证照, the camera (a video file) reads the pickup QR, the kiosk shows and prints the
 pickup ticket; then 预约签到 with the appointment code typed by a USB scanner (keyboard wedge).
@@ -13,9 +13,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import tests.kiosk_driver as kd  # noqa: E402
+import kiosk.testing.driver as kd  # noqa: E402
 
 
 class PickupDriver(kd.Driver):
@@ -23,7 +23,7 @@ class PickupDriver(kd.Driver):
         yield from self.ready()
         yield from self.tap(self.find("pickup"))
         yield self.screen_is("scan")
-        self.shot("pickup-scan")
+        yield from self.shot("pickup-scan")
         yield self.until("the camera's pickup code answered",
                          lambda: self.p.screen == "ticket" or (self.p.scan_result is not None
                                                                and not self.p.scan_result.ok), 30)
@@ -31,7 +31,7 @@ class PickupDriver(kd.Driver):
         self.results["camera_scan"] = {"code": r.code, "ok": r.ok, "zh": r.zh, "en": r.en, "status": r.status}
         yield from self.ticket_taken()
         self.record_ticket()
-        self.shot("pickup-ticket")
+        yield from self.shot("pickup-ticket")
         self.p.go_home()
         yield self.screen_is("home")
         yield 0.8  # the home screen slides in and redraws its tiles
@@ -52,7 +52,7 @@ class PickupDriver(kd.Driver):
         yield 0.4
         r = self.p.scan_result
         self.results["checkin_scan"] = {"code": r.code, "ok": r.ok, "zh": r.zh, "en": r.en, "status": r.status}
-        self.shot("checkin-answer")
+        yield from self.shot("checkin-answer")
 
 
 if __name__ == "__main__":

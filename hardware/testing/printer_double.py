@@ -8,7 +8,7 @@
 It keeps every byte it receives, answers the real-time status queries (DLE EOT 1/2/4) from
 its paper and cover state, and can misbehave: refuse connections, hang up mid-ticket after
 some bytes, or stay silent to status queries (printers without real-time status).
-Reusable by the kiosk tests.
+Used by the printer and kiosk tests and bench/kiosk_print.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import socket
 import threading
 
-from tests.escpos_decoder import decode, parse
+from hardware.testing.escpos_decoder import decode, parse
 
 
 class PrinterDouble:

@@ -1,4 +1,4 @@
-"""A real queue server in a subprocess on a loopback port, with a real SQLite file, for tests."""
+"""A real queue server in a subprocess on a loopback port, with a real SQLite file, for tests and benchmarks."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_CONFIG = ROOT / "config" / "hall.toml"
 
 

@@ -25,7 +25,8 @@ MANAGER = ("boss", "boss-pass-1")
 
 @dataclass
 class Hallway:
-    """An app with a manager, a desk clerk, two kiosks and a back-office device; `as_(who)` gives headers."""
+    """An app on a fixed clock with a manager, a desk clerk, two kiosks and a back-office device; `h(who)` gives
+    the bearer header of one of them (tests/support/api.Api does the same for the seeded accounts)."""
 
     app: Flask
     client: FlaskClient

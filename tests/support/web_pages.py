@@ -1,0 +1,47 @@
+"""Helpers for the web-page tests: one server and one headless Chromium per test module, screenshots, sign-in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from queue_server.testing.seeding import Seeded
+from tests.support.live_server import LiveServer, serve_copy
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+WEB_ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "web"
+
+
+def module_server(tmp_path_factory, seeded_template: tuple[Path, Seeded]) -> Iterator[LiveServer]:
+    yield from serve_copy(tmp_path_factory.mktemp("web"), seeded_template)
+
+
+def module_browser() -> Iterator[Browser]:
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def shot(page: Page, name: str, full_page: bool = False) -> Path:
+    WEB_ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = WEB_ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def page_errors(page: Page) -> list[str]:
+    """JavaScript errors of the page, collected as they happen (a test asserts the list stays empty)."""
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
+def sign_in(page: Page, url: str, path: str, user: str, password: str) -> None:
+    page.goto(url + path)
+    page.fill("#username", user)
+    page.fill("#password", password)
+    page.click("#login-btn")
