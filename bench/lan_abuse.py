@@ -31,8 +31,8 @@ from queue_server.hall import Hall  # noqa: E402
 from queue_server.hall_config import load_config  # noqa: E402
 from queue_server.ops import accounts  # noqa: E402
 from queue_server.ops.stats import percentile  # noqa: E402
+from queue_server.testing.raw_clients import connect, loopback_address, open_stream, status_of  # noqa: E402
 from queue_server.testing.server_process import ServerProcess  # noqa: E402
-from tests.support.raw_clients import connect, loopback_address, open_stream, status_of  # noqa: E402
 
 PER_ADDRESS = 20  # the server's default SSE_MAX_STREAMS_PER_CLIENT
 SLOWLORIS_HEAD = b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"".join(

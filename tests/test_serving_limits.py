@@ -14,8 +14,7 @@ import pytest
 import requests
 
 from hall_client.client import HallClient
-from queue_server.testing.server_process import ROOT, ServerProcess
-from tests.support.raw_clients import (
+from queue_server.testing.raw_clients import (
     body_of,
     connect,
     loopback_address,
@@ -26,6 +25,7 @@ from tests.support.raw_clients import (
     slowloris,
     status_of,
 )
+from queue_server.testing.server_process import ROOT, ServerProcess
 
 OLD_THREAD_POOL = 600  # cheroot's pool: this many open streams stopped everything else
 PER_ADDRESS = 20  # the default SSE_MAX_STREAMS_PER_CLIENT
