@@ -49,7 +49,7 @@ def app(tmp_path, seeded_template) -> Iterator[Flask]:
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    return app.test_client(use_cookies=False)  # an API caller: bearer tokens, no cookie jar
 
 
 @pytest.fixture(scope="module")

@@ -234,16 +234,16 @@ def test_board_and_stats(client, seeded, kiosk):
     assert e.value.status == 400
 
 
-def test_board_zones_and_ticket_answers_word_the_wait_alike(live_server, kiosk):
+def test_board_zones_and_ticket_answers_word_the_wait_alike(client, seeded, kiosk):
     """One rule (queue_server/core/waits.py): 0 ahead with an idle window is "无需等候" on the board and the ticket."""
-    before = {z["zone"]: z for z in kiosk.board()["zones"]}
+    before = {z["zone"]: z for z in kiosk.ok("GET", "/api/v1/board")["zones"]}
     assert before["commerce"]["open_windows"] == 0 and before["commerce"]["wait_zh"] == "暂无窗口办理"
-    staff(live_server).open_window(1)  # window 1 serves commerce and stands idle
-    zone = {z["zone"]: z for z in kiosk.board()["zones"]}["commerce"]
+    staff(client, seeded).window(1, "open")  # window 1 serves commerce and stands idle
+    zone = {z["zone"]: z for z in kiosk.ok("GET", "/api/v1/board")["zones"]}["commerce"]
     assert (zone["open_windows"], zone["idle_windows"]) == (1, 1)
     assert (zone["wait_zh"], zone["wait_en"]) == ("无需等候", "no wait")
-    t = kiosk.take_number("commerce")
+    t = kiosk.take_ticket("commerce")
     assert t["ahead"] == 0 and (t["wait_zh"], t["wait_en"]) == ("无需等候", "no wait")
-    assert kiosk.ticket(t["id"])["wait_zh"] == "无需等候"
-    second = kiosk.take_number("commerce")
+    assert kiosk.ok("GET", f"/api/v1/tickets/{t['id']}")["wait_zh"] == "无需等候"
+    second = kiosk.take_ticket("commerce")
     assert second["ahead"] == 1 and second["wait_zh"].startswith(("约", "即将"))

@@ -12,7 +12,7 @@ ACTIONS = ["call-next", "recall", "start", "finish", "no-show", "transfer", "pau
 
 @pytest.fixture(scope="module")
 def apis(module_app, seeded):
-    s, client = seeded, module_app.test_client()
+    s, client = seeded, module_app.test_client(use_cookies=False)  # API callers: bearer tokens, no cookie jar
     staff1 = Api.login(client, "staff1", s.staff["staff1"])
     staff2 = Api.login(client, "staff2", s.staff["staff2"])
     staff1.ok("POST", "/api/v1/windows/39/open")

@@ -25,7 +25,7 @@ MANAGER_CALLS = [
 
 @pytest.fixture(scope="module")
 def apis(module_app, seeded):
-    s, client = seeded, module_app.test_client()
+    s, client = seeded, module_app.test_client(use_cookies=False)  # API callers: bearer tokens, no cookie jar
     return {"boss": Api.login(client, *s.manager), "staff": Api.login(client, "staff1", s.staff["staff1"]),
             "kiosk": Api(client, s.devices["kiosk-01"]), "button": Api(client, s.devices["button-1"]),
             "anon": Api(client)}

@@ -6,7 +6,8 @@ from __future__ import annotations
 import requests
 from playwright.sync_api import expect
 
-from tests.support.web_pages import Api, page_errors, shot, sign_in
+from tests.support.api import Api
+from tests.support.web_pages import page_errors, shot, sign_in
 
 
 def test_manager_runs_accounts_from_the_dashboard(server, browser):

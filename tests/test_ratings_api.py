@@ -9,7 +9,7 @@ from tests.support.api import Api, serve_one
 
 @pytest.fixture(scope="module")
 def apis(module_app, seeded):
-    s, client = seeded, module_app.test_client()
+    s, client = seeded, module_app.test_client(use_cookies=False)  # API callers: bearer tokens, no cookie jar
     kiosk = Api(client, s.devices["kiosk-01"])
     pad = Api(client, s.devices["button-1"])
     staff1 = Api.login(client, "staff1", s.staff["staff1"])

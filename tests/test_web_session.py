@@ -16,7 +16,8 @@ from queue_server.api.session_cookie import csrf_token
 from queue_server.app import create_app
 from queue_server.ops import accounts
 from queue_server.testing.server_process import free_port
-from tests.support.web_pages import Api, page_errors, shot, sign_in
+from tests.support.api import Api
+from tests.support.web_pages import page_errors, shot, sign_in
 
 STATIC = Path(__file__).resolve().parents[1] / "queue_server" / "pages" / "static"
 
