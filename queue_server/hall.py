@@ -53,14 +53,14 @@ class Hall:
         if window is not None:
             payload.setdefault("window", window)
         payload["at"] = to_iso(at)
-        cur = db.execute(
+        data_json = json.dumps(payload, ensure_ascii=False)
+        cur = self.store.conn.execute(
             "INSERT INTO events (at, kind, ticket_id, number, zone, window, actor_kind, actor, reason, data)"
             " VALUES (?,?,?,?,?,?,?,?,?,?)",
-            [to_iso(at), kind, ticket and ticket["id"], ticket and ticket["number"],
-             ticket and ticket["zone"], window, actor[0], actor[1], reason,
-             json.dumps(payload, ensure_ascii=False)],
+            [payload["at"], kind, ticket and ticket["id"], ticket and ticket["number"],
+             ticket and ticket["zone"], window, actor[0], actor[1], reason, data_json],
         )
-        event = LiveEvent(id=cur.lastrowid, kind=kind, data=payload)
+        event = LiveEvent.of(cur.lastrowid, kind, payload, data_json)
         self.store.after_commit(lambda: self.broker.publish([event]))
         return event
 

@@ -1,16 +1,27 @@
-"""SQLite storage: WAL, synchronous=FULL, one writer with BEGIN IMMEDIATE, per-thread readers.
+"""SQLite storage: WAL, synchronous=FULL, one writer with group commit, per-thread readers.
 
 Nothing acknowledged is lost on a power cut: every write commits with a full
 fsync before the API answers. All writes go through `Store.write()`, which
 holds one lock and one connection, so concurrent requests queue in the
 process instead of racing for SQLite's lock; other processes (the CLI) still
 serialise through BEGIN IMMEDIATE and the busy timeout.
+
+Group commit: a write runs inside the open transaction as its own SAVEPOINT
+(the first of a group needs none), and leaves the COMMIT to the last writer
+queued behind it. Writes that arrive while a COMMIT (the fsync) is running
+queue for the lock and go out together in the next transaction, so one fsync
+acknowledges many writes. Each `write()` returns only once its transaction is
+durable; a write that fails rolls back to its savepoint alone, and a failed
+COMMIT fails (and undoes) exactly the writes of that group. Only threading
+primitives are used, which gevent patches, so the same writer serves threads
+and greenlets.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,6 +41,8 @@ MIGRATION_SETS = (schema.migrations, pickups_schema.migrations, appointments_sch
                   ratings_schema.migrations, audit_schema.migrations)
 
 BUSY_TIMEOUT_MS = 10_000
+MAX_GROUP = 64  # writes per transaction at most, so a steady stream of writers still commits
+FOLLOWER_CHECK_S = 0.05  # how often a writer waiting for its group checks that someone will commit it
 
 
 def _connect(path: str) -> sqlite3.Connection:
@@ -38,6 +51,19 @@ def _connect(path: str) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
     return conn
+
+
+class _Group:
+    """The writes of one transaction: what to run after its COMMIT, or to undo if it fails."""
+
+    __slots__ = ("after_commit", "on_rollback", "size", "done", "error")
+
+    def __init__(self) -> None:
+        self.after_commit: list[Callable[[], None]] = []
+        self.on_rollback: list[Callable[[], None]] = []
+        self.size = 0
+        self.done = threading.Event()
+        self.error: BaseException | None = None
 
 
 class Store:
@@ -51,34 +77,131 @@ class Store:
         self._writer = Database(self._write_conn)
         for migrations in MIGRATION_SETS:
             migrations.apply(self._writer)
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the write connection and everything below
+        self._queue_lock = threading.Lock()
+        self._queued = 0  # writers waiting for `_lock`
+        self._group: _Group | None = None  # the open transaction's writes
+        self._after_commit: list[Callable[[], None]] = []  # the running write's
+        self._on_rollback: list[Callable[[], None]] = []
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
-        self._after_commit: list[Callable[[], None]] = []
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The write connection, for plain SQL inside `write()` (sqlite-utils adds statements on hot paths)."""
+        return self._write_conn
 
     @contextmanager
     def write(self) -> Iterator[Database]:
-        """One write transaction (BEGIN IMMEDIATE … COMMIT), serialised in this process.
+        """One write, atomic on its own, acknowledged (the block left) only after its COMMIT is durable.
 
-        Callbacks registered with `after_commit` run after the commit, still
-        under the lock, so live events leave in commit order.
+        Callbacks registered with `after_commit` run after the commit, in commit order, still under the
+        lock, so live events leave in the order they were logged. Callbacks registered with `on_rollback`
+        run (newest first) if this write or its group's COMMIT fails.
         """
-        with self._lock:
+        with self._queue_lock:
+            self._queued += 1
+        try:
+            self._lock.acquire()
+        finally:
+            with self._queue_lock:
+                self._queued -= 1
+        try:
+            group, first = self._begin()
+        except BaseException:
+            self._lock.release()
+            raise
+        try:
+            yield self._writer
+        except BaseException:
+            self._abandon(group, first)
+            self._settle(group, failed=True)
+            raise
+        self._keep(group, first)
+        self._settle(group, failed=False)
+
+    def _begin(self) -> tuple[_Group, bool]:
+        self._after_commit, self._on_rollback = [], []
+        if self._group is None:
             self._write_conn.execute("BEGIN IMMEDIATE")
-            self._after_commit = []
-            try:
-                yield self._writer
-            except BaseException:
+            self._group = _Group()
+            return self._group, True
+        self._write_conn.execute("SAVEPOINT write")
+        return self._group, False
+
+    def _undo(self, callbacks: list[Callable[[], None]]) -> None:
+        for cb in reversed(callbacks):
+            cb()
+
+    def _abandon(self, group: _Group, first: bool) -> None:
+        """This write failed: undo it alone (the first of a group rolls back the still-empty transaction)."""
+        undo, self._on_rollback, self._after_commit = self._on_rollback, [], []
+        try:
+            if first:
                 self._write_conn.execute("ROLLBACK")
-                self._after_commit = []
-                raise
+                self._group = None
+            else:
+                self._write_conn.execute("ROLLBACK TO write")
+                self._write_conn.execute("RELEASE write")
+        finally:
+            self._undo(undo)
+
+    def _keep(self, group: _Group, first: bool) -> None:
+        if not first:
+            self._write_conn.execute("RELEASE write")
+        group.after_commit += self._after_commit
+        group.on_rollback += self._on_rollback
+        group.size += 1
+        self._after_commit, self._on_rollback = [], []
+
+    def _others_queued(self) -> bool:
+        with self._queue_lock:
+            return self._queued > 0
+
+    def _settle(self, group: _Group, *, failed: bool) -> None:
+        """Commit the group now, or leave it to a writer queued behind; then wait until it is durable."""
+        try:
+            if self._group is not group:  # the first write of a group failed: nothing is pending
+                return
+            if group.size < MAX_GROUP and not self._others_queued():
+                time.sleep(0)  # let writers that are ready (threads or greenlets) reach the queue
+            if group.size >= MAX_GROUP or not self._others_queued():
+                self._commit(group)
+        finally:
+            self._lock.release()
+        if failed:
+            return  # this write took no part in the group; its own error is what the caller sees
+        while not group.done.wait(FOLLOWER_CHECK_S):
+            # The writer queued behind us may have given up waiting (a killed greenlet): commit ourselves.
+            with self._lock:
+                if self._group is group:
+                    self._commit(group)
+        if group.error is not None:
+            raise group.error
+
+    def _commit(self, group: _Group) -> None:
+        """COMMIT (under the lock); on failure roll back and undo every write of the group."""
+        self._group = None
+        try:
             self._write_conn.execute("COMMIT")
-            callbacks, self._after_commit = self._after_commit, []
-            for cb in callbacks:
-                cb()
+        except BaseException as e:
+            group.error = e
+            if self._write_conn.in_transaction:
+                self._write_conn.execute("ROLLBACK")
+            self._undo(group.on_rollback)
+            group.done.set()
+            return
+        group.done.set()
+        for cb in group.after_commit:
+            cb()
 
     def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the running write's transaction has committed."""
         self._after_commit.append(callback)
+
+    def on_rollback(self, callback: Callable[[], None]) -> None:
+        """Run `callback` if the running write (or its group's COMMIT) is rolled back."""
+        self._on_rollback.append(callback)
 
     def read(self) -> Database:
         """This thread's read connection (WAL readers never block the writer)."""
