@@ -17,6 +17,7 @@ from queue_server.clock import Clock, system_clock, to_iso
 from queue_server.core.dispatch import DispatchRules
 from queue_server.core.numbering import service_day
 from queue_server.hall_config import HallConfig
+from queue_server.live_state import LiveState
 from queue_server.ops.tickets import public_ticket
 from queue_server.storage.database import Store
 
@@ -32,6 +33,10 @@ class Hall:
         last = self.store.read().execute("SELECT max(id) FROM events").fetchone()[0]
         self.broker.last_id = last or 0
         self._sync_windows()
+        now = self.now()
+        self.live = LiveState.load(self.store.conn, self.dispatch_rules, config.zone_codes(), self.today(now),
+                                   now.timestamp(), undo=self.store.on_rollback)
+        self.ticket_columns = [r[1] for r in self.store.conn.execute("PRAGMA table_info(tickets)")]
 
     # ---- time ----
     def now(self) -> datetime:

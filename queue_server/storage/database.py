@@ -83,6 +83,7 @@ class Store:
         self._group: _Group | None = None  # the open transaction's writes
         self._after_commit: list[Callable[[], None]] = []  # the running write's
         self._on_rollback: list[Callable[[], None]] = []
+        self._undoing = False
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
 
@@ -130,8 +131,12 @@ class Store:
         return self._group, False
 
     def _undo(self, callbacks: list[Callable[[], None]]) -> None:
-        for cb in reversed(callbacks):
-            cb()
+        self._undoing = True  # what an undo changes is not itself to be undone
+        try:
+            for cb in reversed(callbacks):
+                cb()
+        finally:
+            self._undoing = False
 
     def _abandon(self, group: _Group, first: bool) -> None:
         """This write failed: undo it alone (the first of a group rolls back the still-empty transaction)."""
@@ -201,7 +206,8 @@ class Store:
 
     def on_rollback(self, callback: Callable[[], None]) -> None:
         """Run `callback` if the running write (or its group's COMMIT) is rolled back."""
-        self._on_rollback.append(callback)
+        if not self._undoing:
+            self._on_rollback.append(callback)
 
     def read(self) -> Database:
         """This thread's read connection (WAL readers never block the writer)."""
