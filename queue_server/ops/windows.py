@@ -241,7 +241,7 @@ def ticket_action(hall: Hall, number: int, action: str, p: Principal, body: dict
         kind = {"recall": "recalled", "start": "started", "finish": "finished", "no_show": "no_show",
                 "transfer": "transferred"}[action]
         event = hall.emit(db, kind=kind, at=now, ticket=row, window=number, actor=p.actor, reason=reason, data=data)
-        if action == "recall":
+        if action == "recall" and row["day"] == hall.today(now):  # the board lists today's tickets' calls
             hall.live.called(row["day"], _call(event, number), row)
         return public_ticket(row)
 
