@@ -5,9 +5,12 @@ rolled back alone, a failed COMMIT fails and undoes exactly its group)."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -178,3 +181,40 @@ def test_a_failed_commit_fails_and_undoes_every_write_of_its_group(tmp_path):
         _insert(store, "after")
     assert _stored(store) == {"before", "after"}
     store.close()
+
+
+GEVENT_WRITERS = """
+from gevent import monkey
+monkey.patch_all()
+import sys
+import gevent
+from queue_server.storage.database import Store
+
+store = Store(sys.argv[1])
+seen = []
+store.conn.set_trace_callback(seen.append)
+
+def writer(k):
+    for i in range(5):
+        try:
+            with store.write():
+                store.conn.execute("INSERT INTO alerts (at, kind, message) VALUES ('now', 'test', ?)", [f"{k}-{i}"])
+                if i == 2 and k % 10 == 0:
+                    raise ValueError("this one fails")
+        except ValueError:
+            pass
+
+gevent.joinall([gevent.spawn(writer, k) for k in range(40)])
+rows = {r[0] for r in store.conn.execute("SELECT message FROM alerts")}
+expected = {f"{k}-{i}" for k in range(40) for i in range(5) if not (i == 2 and k % 10 == 0)}
+assert rows == expected, len(rows)
+print(seen.count("COMMIT"), len(expected))
+"""
+
+
+def test_greenlets_under_gevent_share_commits(tmp_path):
+    out = subprocess.run([sys.executable, "-c", GEVENT_WRITERS, str(tmp_path / "hall.db")], capture_output=True,
+                         text=True, timeout=120, cwd=Path(__file__).resolve().parent.parent)
+    assert out.returncode == 0, out.stderr
+    commits, writes = map(int, out.stdout.split())
+    assert commits < writes  # greenlets ready at the same time go out in one transaction

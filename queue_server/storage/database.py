@@ -84,6 +84,10 @@ class Store:
         self._after_commit: list[Callable[[], None]] = []  # the running write's
         self._on_rollback: list[Callable[[], None]] = []
         self._undoing = False
+        # Under gevent nothing else runs while a greenlet holds the CPU, so a writer yields once before it
+        # commits alone; threads need no such yield (they arrive during the fsync, which releases the GIL),
+        # and on a busy machine a thread's sleep(0) costs a whole time slice with the lock held.
+        self._cooperative = getattr(time.sleep, "__module__", "").startswith("gevent")
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
 
@@ -168,8 +172,8 @@ class Store:
         try:
             if self._group is not group:  # the first write of a group failed: nothing is pending
                 return
-            if group.size < MAX_GROUP and not self._others_queued():
-                time.sleep(0)  # let writers that are ready (threads or greenlets) reach the queue
+            if self._cooperative and group.size < MAX_GROUP and not self._others_queued():
+                time.sleep(0)  # let greenlets that are ready reach the queue and join this group
             if group.size >= MAX_GROUP or not self._others_queued():
                 self._commit(group)
         finally:
