@@ -44,7 +44,10 @@ sys.path.insert(0, str(ROOT))
 from hall_client.client import HallClient  # noqa: E402
 from queue_server.hall import Hall  # noqa: E402
 from queue_server.hall_config import load_config  # noqa: E402
-from queue_server.ops import accounts  # noqa: E402
+from queue_server.ops import accounts, live  # noqa: E402
+from queue_server.ops import tickets as ticket_ops  # noqa: E402
+from queue_server.ops import windows as window_ops  # noqa: E402
+from queue_server.ops.accounts import Principal  # noqa: E402
 from queue_server.ops.stats import percentile  # noqa: E402  (nearest rank, as the server's statistics)
 from tests.hall_server import ServerProcess  # noqa: E402
 
@@ -52,7 +55,7 @@ FRONT_ZONES = ["commerce", "public", "economy", "social", "construction", "speci
 
 
 def ms(values: list[float]) -> str:
-    return f"p50 {percentile(values, 50) * 1000:7.1f} ms   p99 {percentile(values, 99) * 1000:7.1f} ms"
+    return f"p50 {percentile(values, 50) * 1000:6.2f} ms  p99 {percentile(values, 99) * 1000:6.2f} ms"
 
 
 def seed(db: Path, windows: int) -> tuple[dict[int, str], str]:
@@ -70,11 +73,10 @@ def seed(db: Path, windows: int) -> tuple[dict[int, str], str]:
 def phase_issue(url: str, kiosk: str, clients: int, tickets: int, label: str = "1. issue  ",
                 quiet: bool = False) -> tuple[float, list[float]]:
     latencies: list[float] = []
-    per_client = tickets // clients
 
     def work(k: int) -> None:
         c = HallClient(url, kiosk, timeout=30)
-        for i in range(per_client):
+        for i in range(tickets // clients + (k < tickets % clients)):
             t0 = time.perf_counter()
             c.take_number(FRONT_ZONES[(k + i) % len(FRONT_ZONES)])
             latencies.append(time.perf_counter() - t0)
@@ -119,11 +121,13 @@ def phase_versus_floor(url: str, floor_url: str, kiosk: str) -> None:
               f"({ms(floor_lat)})   ours/floor {ours / floor:4.2f}")
 
 
-def phase_realistic(url: str, kiosk: str, sessions: dict[int, str], windows: int, rate: float,
+def phase_realistic(url: str, floor_url: str, kiosk: str, sessions: dict[int, str], windows: int, rate: float,
                     seconds: float) -> None:
-    """Windows serve 5-15 s per citizen while tickets arrive at `rate` a second (a busy real hall)."""
+    """Windows serve 5-15 s per citizen while tickets arrive at `rate` a second (a busy real hall); the floor
+    takes as many tickets at the same time, so its latency shows what the machine and its disk allow now."""
     call_lat: list[float] = []
     issue_lat: list[float] = []
+    floor_lat: list[float] = []
     stop = threading.Event()
 
     def window(no: int) -> None:
@@ -140,21 +144,22 @@ def phase_realistic(url: str, kiosk: str, sessions: dict[int, str], windows: int
             stop.wait(rng.uniform(5, 15))
             c.window_action(no, "finish", ticket_id=t["id"])
 
-    def issuer() -> None:
-        c = HallClient(url, kiosk, timeout=30)
+    def issuer(target: str, latencies: list[float]) -> None:
+        c = HallClient(target, kiosk, timeout=30)
         i = 0
         start = time.perf_counter()
         while not stop.is_set():
             t0 = time.perf_counter()
             c.take_number(FRONT_ZONES[i % len(FRONT_ZONES)])
-            issue_lat.append(time.perf_counter() - t0)
+            latencies.append(time.perf_counter() - t0)
             i += 1
             stop.wait(max(0.0, start + i / rate - time.perf_counter()))
 
     for no in range(1, windows + 1):
         HallClient(url, sessions[no]).open_window(no)
     threads = [threading.Thread(target=window, args=(no,)) for no in range(1, windows + 1)]
-    threads.append(threading.Thread(target=issuer))
+    threads.append(threading.Thread(target=issuer, args=(url, issue_lat)))
+    threads.append(threading.Thread(target=issuer, args=(floor_url, floor_lat)))
     for t in threads:
         t.start()
     time.sleep(seconds)
@@ -162,10 +167,11 @@ def phase_realistic(url: str, kiosk: str, sessions: dict[int, str], windows: int
     for t in threads:
         t.join()
     print(f"2. call    {windows} windows serving 5-15 s, {rate:.0f} tickets/s for {seconds:.0f} s: "
-          f"call-next {ms(call_lat)} ({len(call_lat)} calls)   POST /tickets {ms(issue_lat)}")
+          f"call-next {ms(call_lat)} ({len(call_lat)} calls)   POST /tickets {ms(issue_lat)}\n"
+          f"          at the same time, the floor's POST /tickets {ms(floor_lat)}")
 
 
-def phase_queue_length(url: str, kiosk: str, session: str, levels: tuple[int, ...]) -> None:
+def phase_queue_length(url: str, floor_url: str, kiosk: str, session: str, levels: tuple[int, ...]) -> None:
     """Window 1 (open, serving commerce first) and one kiosk, with `level` tickets waiting."""
     print("3. queue length: one kiosk takes 100 numbers, window 1 calls/starts/finishes 100 times (one client each)")
     c = HallClient(url, session, timeout=30)
@@ -186,7 +192,39 @@ def phase_queue_length(url: str, kiosk: str, session: str, levels: tuple[int, ..
             call_lat.append(time.perf_counter() - t0)
             c.window_action(1, "start", ticket_id=t["id"])
             c.window_action(1, "finish", ticket_id=t["id"])
-        print(f"   {waiting:6d} waiting: POST /tickets {ms(issue_lat)}   call-next {ms(call_lat)}")
+        _, floor_lat = phase_issue(floor_url, kiosk, 1, 100, quiet=True)
+        print(f"   {waiting:6d} waiting: POST /tickets {ms(issue_lat)}   call-next {ms(call_lat)}   "
+              f"(floor POST now {ms(floor_lat)})")
+
+
+def phase_in_process(db: Path, levels: tuple[int, ...]) -> None:
+    """The server's own work per operation, without HTTP and without the disk (synchronous=OFF on a scratch
+    file): what the writer holds its lock for, and whether it grows with the queue."""
+    print("6. in process, no fsync: issue_ticket, call_next (+ start, finish), board, per call")
+    hall = Hall(config=load_config(), db_path=db)
+    hall.store.conn.execute("PRAGMA synchronous=OFF")
+    staff = Principal("staff", "bench")
+    window_ops.open_window(hall, 1, staff)
+    issued = 0
+    for level in levels:
+        while issued < level:
+            ticket_ops.issue_ticket(hall, zone=FRONT_ZONES[issued % len(FRONT_ZONES)], actor=("kiosk", "bench"))
+            issued += 1
+        issue, call, read = [], [], []
+        for _ in range(200):
+            t0 = time.perf_counter()
+            ticket_ops.issue_ticket(hall, zone="commerce", actor=("kiosk", "bench"))
+            issue.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            window_ops.call_next(hall, 1, staff)
+            call.append(time.perf_counter() - t0)
+            window_ops.ticket_action(hall, 1, "start", staff, {})
+            window_ops.ticket_action(hall, 1, "finish", staff, {})
+            t0 = time.perf_counter()
+            live.board(hall)
+            read.append(time.perf_counter() - t0)
+        print(f"   {level:6d} waiting: issue {ms(issue)}   call-next {ms(call)}   board {ms(read)}")
+    hall.close()
 
 
 def phase_call(url: str, kiosk: str, sessions: dict[int, str], windows: int, kiosks: int, seconds: float) -> None:
@@ -289,15 +327,19 @@ def main() -> None:
         threads = max(args.clients, args.subscribers) + args.windows + 60
         db, floor_db, db2 = folder / "hall.db", folder / "floor.db", folder / "hall2.db"
         sessions, kiosk = seed(db, args.windows)
+        levels = tuple(int(x) for x in args.levels.split(","))
         with ServerProcess(db, threads=threads) as proc, FloorProcess(floor_db, threads=threads) as floor:
             print(f"servers: ours {proc.url}, floor {floor.url}, {threads} threads each, files in {folder}")
             phase_versus_floor(proc.url, floor.url, kiosk)
-        sessions2, kiosk2 = seed(db2, args.windows)
-        with ServerProcess(db2, threads=threads) as proc:
-            phase_realistic(proc.url, kiosk2, sessions2, args.windows, args.rate, args.realistic_seconds)
-            phase_queue_length(proc.url, kiosk2, sessions2[1], tuple(int(x) for x in args.levels.split(",")))
-            phase_call(proc.url, kiosk2, sessions2, args.windows, args.clients - args.windows, args.seconds)
-            phase_fanout(proc.url, kiosk2, sessions2[1], args.subscribers, args.calls)
+            proc.stop()
+            sessions2, kiosk2 = seed(db2, args.windows)
+            with ServerProcess(db2, threads=threads) as proc2:
+                phase_realistic(proc2.url, floor.url, kiosk2, sessions2, args.windows, args.rate,
+                                args.realistic_seconds)
+                phase_queue_length(proc2.url, floor.url, kiosk2, sessions2[1], levels)
+                phase_call(proc2.url, kiosk2, sessions2, args.windows, args.clients - args.windows, args.seconds)
+                phase_fanout(proc2.url, kiosk2, sessions2[1], args.subscribers, args.calls)
+        phase_in_process(folder / "hall3.db", levels)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -72,6 +72,9 @@ def issue_ticket(
             code="unknown_priority",
         )
     prefix = cfg.zone(zone).prefix
+    # The zone's service rate and capacity, read before the write lock is taken (an estimate; it holds for
+    # the few milliseconds until the write); only the place in the queue must be counted inside.
+    snap = zone_snapshots(hall, None, hall.now(), arriving=zone)[zone]
     with hall.store.write() as db:
         conn = hall.store.conn
         now = hall.now()
@@ -88,7 +91,7 @@ def issue_ticket(
         waiting = Waiting(id=sys.maxsize, zone=zone, queued_at=ts, priority=priority,
                           due_at=due_at.timestamp() if due_at else None)
         ahead = ahead_in_queue(hall, day, waiting, ts)
-        est = round(expected_wait_s(ahead, zone_snapshots(hall, None, now, arriving=zone)[zone]))
+        est = round(expected_wait_s(ahead, snap))
         row = dict.fromkeys(hall.ticket_columns) | {
             "day": day, "zone": zone, "number": format_number(prefix, seq), "seq": seq,
             "matter": matter, "bundle": bundle, "priority": priority,
