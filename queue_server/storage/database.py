@@ -218,7 +218,7 @@ class Store:
         db = getattr(self._local, "db", None)
         if db is None:
             conn = _connect(self.path)
-            with self._lock:
+            with self._queue_lock:  # not the writer's lock: a reader never waits for a commit
                 self._readers.append(conn)
             db = Database(conn)
             self._local.db = db
