@@ -196,10 +196,19 @@ class LiveState:
             info["zone"] = zone
         self._undo(lambda: self._called[ticket_id].__setitem__("zone", before))
 
-    def recent_calls(self, day: str) -> list[dict]:
-        """Today's recent calls, newest first, with each ticket's number and current zone."""
+    def recent_calls(self, day: str, zones: list[str] | None = None, windows: list[int] | None = None,
+                     limit: int | None = None) -> list[dict]:
+        """Today's recent calls, newest first, with each ticket's number and current zone; only those of
+        `zones` and `windows` when given, at most `limit`."""
+        out: list[dict] = []
         with self.lock:
-            return [dict(c, **self._called[c["ticket_id"]]) for c in reversed(self._calls.get(day, ()))]
+            for c in reversed(self._calls.get(day, ())):
+                call = dict(c, **self._called[c["ticket_id"]])
+                if (zones is None or call["zone"] in zones) and (windows is None or call["window"] in windows):
+                    out.append(call)
+                    if limit is not None and len(out) >= limit:
+                        break
+        return out
 
     # ---- rebuild and compare ----
     @classmethod

@@ -104,8 +104,7 @@ def board(hall: Hall, zones: list[str] | None = None, windows: list[int] | None 
           recent: int = 10) -> dict:
     now = hall.now()
     day = hall.today(now)
-    calls = [c for c in hall.live.recent_calls(day) if (zones is None or c["zone"] in zones)
-             and (windows is None or c["window"] in windows)][:recent]
+    calls = hall.live.recent_calls(day, zones, windows, recent)
     win_out = []
     for w in hall.live.windows():
         if windows is not None and w["number"] not in windows:
