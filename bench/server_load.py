@@ -114,6 +114,8 @@ class FloorProcess(ServerProcess):
 
 def phase_versus_floor(url: str, floor_url: str, kiosk: str) -> None:
     print("1. issue, ours vs the floor (one INSERT + COMMIT per request, same server settings)")
+    for target in (url, floor_url):  # warm both up (imports, caches, connections) before measuring either
+        phase_issue(target, kiosk, 4, 100, quiet=True)
     for clients, tickets in ((1, 300), (8, 1600), (50, 2000)):
         ours, ours_lat = phase_issue(url, kiosk, clients, tickets, quiet=True)
         floor, floor_lat = phase_issue(floor_url, kiosk, clients, tickets, quiet=True)
