@@ -1,25 +1,34 @@
-"""Queue server under load: tickets per second, call-next latency, and call → SSE fan-out to 200 boards.
+"""Queue server under load, against the floor of its stack: tickets per second, call-next latency,
+how both grow with the queue, and call → SSE fan-out to 200 boards.
 
     .venv/bin/python bench/server_load.py                 # defaults below
     .venv/bin/python bench/server_load.py --tickets 4000 --subscribers 300
 
-A real server (`hall server`, cheroot, subprocess) on 127.0.0.1 with a fresh SQLite file (WAL,
-synchronous=FULL: every acknowledged write is on disk). Three phases:
-  0. one kiosk alone takes 200 numbers (latency without contention);
-  1. issue: 50 kiosk clients take numbers as fast as they can → tickets/s, POST latency p50/p99;
-  2. call: 40 windows call next / start / finish while 10 kiosks keep issuing (50 clients at once)
-     → call-next latency p50/p99 and calls/s;
-  3. fan-out: 200 clients hold the event stream open; one window calls 100 times, 100 ms apart →
+Real servers in subprocesses on 127.0.0.1, each with a fresh SQLite file (WAL, synchronous=FULL: every
+acknowledged write is on disk): `hall server` (cheroot), and the floor (bench/floor_app.py: a minimal
+Flask app on the same cheroot settings whose POST /api/v1/tickets is one INSERT + COMMIT). Phases:
+  1. issue: 1, 8 and 50 kiosk clients take numbers as fast as they can, from ours and from the floor,
+     one after the other → tickets/s, POST latency p50/p99 and the ratio ours / floor;
+  2. call at a realistic load: 40 windows call next / start / serve 5-15 s / finish while kiosks issue
+     3 tickets a second → call-next p50/p99;
+  3. queue length: with 0, 200, 2,000 and 10,000 tickets waiting, one kiosk takes 100 numbers and one
+     window calls / starts / finishes 100 times → POST /tickets and call-next p50/p99;
+  4. call at saturation: 40 windows call next / start / finish without pause while 10 kiosks keep
+     issuing → call-next latency p50/p99 and calls/s;
+  5. fan-out: 200 clients hold the event stream open; one window calls 100 times, 100 ms apart →
      time from sending call-next to the `called` event at each subscriber (p50/p99 over all
      subscriber × call pairs) and to the last of the 200 (p50/p99 over calls).
-Everything runs on one machine, so the client threads compete with the server for the CPU: the
-figures are an upper bound on what a hall's dedicated server would show.
+Everything runs on one machine, so the client threads compete with the servers for the CPU: compare
+ours with the floor within one run, not across runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -27,13 +36,18 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import requests
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from hall_client.client import HallClient  # noqa: E402
 from queue_server.hall import Hall  # noqa: E402
 from queue_server.hall_config import load_config  # noqa: E402
-from queue_server.ops import accounts  # noqa: E402
+from queue_server.ops import accounts, live  # noqa: E402
+from queue_server.ops import tickets as ticket_ops  # noqa: E402
+from queue_server.ops import windows as window_ops  # noqa: E402
+from queue_server.ops.accounts import Principal  # noqa: E402
 from queue_server.ops.stats import percentile  # noqa: E402  (nearest rank, as the server's statistics)
 from queue_server.testing.server_process import ServerProcess  # noqa: E402
 
@@ -41,7 +55,7 @@ FRONT_ZONES = ["commerce", "public", "economy", "social", "construction", "speci
 
 
 def ms(values: list[float]) -> str:
-    return f"p50 {percentile(values, 50) * 1000:7.1f} ms   p99 {percentile(values, 99) * 1000:7.1f} ms"
+    return f"p50 {percentile(values, 50) * 1000:6.2f} ms  p99 {percentile(values, 99) * 1000:6.2f} ms"
 
 
 def seed(db: Path, windows: int) -> tuple[dict[int, str], str]:
@@ -56,13 +70,13 @@ def seed(db: Path, windows: int) -> tuple[dict[int, str], str]:
     return sessions, kiosk
 
 
-def phase_issue(url: str, kiosk: str, clients: int, tickets: int, label: str = "1. issue  ") -> None:
+def phase_issue(url: str, kiosk: str, clients: int, tickets: int, label: str = "1. issue  ",
+                quiet: bool = False) -> tuple[float, list[float]]:
     latencies: list[float] = []
-    per_client = tickets // clients
 
     def work(k: int) -> None:
         c = HallClient(url, kiosk, timeout=30)
-        for i in range(per_client):
+        for i in range(tickets // clients + (k < tickets % clients)):
             t0 = time.perf_counter()
             c.take_number(FRONT_ZONES[(k + i) % len(FRONT_ZONES)])
             latencies.append(time.perf_counter() - t0)
@@ -71,9 +85,148 @@ def phase_issue(url: str, kiosk: str, clients: int, tickets: int, label: str = "
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(work, range(clients)))
     elapsed = time.perf_counter() - t0
-    waiting = sum(z["waiting"] for z in HallClient(url).board()["zones"])
-    print(f"{label} {clients} clients, {len(latencies)} tickets in {elapsed:5.1f} s: "
-          f"{len(latencies) / elapsed:6.0f} tickets/s   POST /tickets {ms(latencies)}   ({waiting} now waiting)")
+    if not quiet:
+        print(f"{label} {clients:2d} clients, {len(latencies)} tickets in {elapsed:5.1f} s: "
+              f"{len(latencies) / elapsed:6.0f} tickets/s   POST /tickets {ms(latencies)}")
+    return len(latencies) / elapsed, latencies
+
+
+class FloorProcess(ServerProcess):
+    """bench/floor_app.py in a subprocess, started and stopped like the hall server."""
+
+    def start(self, wait: float = 20.0) -> FloorProcess:
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, str(ROOT / "bench" / "floor_app.py"), "--db", str(self.db_path),
+                 "--port", str(self.port), "--threads", str(self.threads)],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.url + "/api/v1/health", timeout=0.5).ok:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.05)
+        raise RuntimeError("floor server did not start in time: " + self.log_path.read_text()[-3000:])
+
+
+def phase_versus_floor(url: str, floor_url: str, kiosk: str) -> None:
+    print("1. issue, ours vs the floor (one INSERT + COMMIT per request, same server settings)")
+    for target in (url, floor_url):  # warm both up (imports, caches, connections) before measuring either
+        phase_issue(target, kiosk, 4, 100, quiet=True)
+    for clients, tickets in ((1, 300), (8, 1600), (50, 2000)):
+        ours, ours_lat = phase_issue(url, kiosk, clients, tickets, quiet=True)
+        floor, floor_lat = phase_issue(floor_url, kiosk, clients, tickets, quiet=True)
+        print(f"   {clients:2d} clients: ours {ours:5.0f} tickets/s ({ms(ours_lat)})   floor {floor:5.0f} tickets/s "
+              f"({ms(floor_lat)})   ours/floor {ours / floor:4.2f}")
+
+
+def phase_realistic(url: str, floor_url: str, kiosk: str, sessions: dict[int, str], windows: int, rate: float,
+                    seconds: float) -> None:
+    """Windows serve 5-15 s per citizen while tickets arrive at `rate` a second (a busy real hall); the floor
+    takes as many tickets at the same time, so its latency shows what the machine and its disk allow now."""
+    call_lat: list[float] = []
+    issue_lat: list[float] = []
+    floor_lat: list[float] = []
+    stop = threading.Event()
+
+    def window(no: int) -> None:
+        rng = random.Random(no)
+        c = HallClient(url, sessions[no], timeout=30)
+        while not stop.is_set():
+            t0 = time.perf_counter()
+            t = c.call_next(no)
+            call_lat.append(time.perf_counter() - t0)
+            if t is None:
+                stop.wait(0.5)
+                continue
+            c.window_action(no, "start", ticket_id=t["id"])
+            stop.wait(rng.uniform(5, 15))
+            c.window_action(no, "finish", ticket_id=t["id"])
+
+    def issuer(target: str, latencies: list[float]) -> None:
+        c = HallClient(target, kiosk, timeout=30)
+        i = 0
+        start = time.perf_counter()
+        while not stop.is_set():
+            t0 = time.perf_counter()
+            c.take_number(FRONT_ZONES[i % len(FRONT_ZONES)])
+            latencies.append(time.perf_counter() - t0)
+            i += 1
+            stop.wait(max(0.0, start + i / rate - time.perf_counter()))
+
+    for no in range(1, windows + 1):
+        HallClient(url, sessions[no]).open_window(no)
+    threads = [threading.Thread(target=window, args=(no,)) for no in range(1, windows + 1)]
+    threads.append(threading.Thread(target=issuer, args=(url, issue_lat)))
+    threads.append(threading.Thread(target=issuer, args=(floor_url, floor_lat)))
+    for t in threads:
+        t.start()
+    time.sleep(seconds)
+    stop.set()
+    for t in threads:
+        t.join()
+    print(f"2. call    {windows} windows serving 5-15 s, {rate:.0f} tickets/s for {seconds:.0f} s: "
+          f"call-next {ms(call_lat)} ({len(call_lat)} calls)   POST /tickets {ms(issue_lat)}\n"
+          f"          at the same time, the floor's POST /tickets {ms(floor_lat)}")
+
+
+def phase_queue_length(url: str, floor_url: str, kiosk: str, session: str, levels: tuple[int, ...]) -> None:
+    """Window 1 (open, serving commerce first) and one kiosk, with `level` tickets waiting."""
+    print("3. queue length: one kiosk takes 100 numbers, window 1 calls/starts/finishes 100 times (one client each)")
+    c = HallClient(url, session, timeout=30)
+    for level in levels:
+        waiting = sum(z["waiting"] for z in HallClient(url).board()["zones"])
+        if level > waiting:
+            phase_issue(url, kiosk, 50, level - waiting, quiet=True)
+        waiting = sum(z["waiting"] for z in HallClient(url).board()["zones"])
+        k = HallClient(url, kiosk, timeout=30)
+        issue_lat, call_lat = [], []
+        for _ in range(100):  # window 1's home zone, so that each of its calls below finds one
+            t0 = time.perf_counter()
+            k.take_number("commerce")
+            issue_lat.append(time.perf_counter() - t0)
+        for _ in range(100):
+            t0 = time.perf_counter()
+            t = c.call_next(1)
+            call_lat.append(time.perf_counter() - t0)
+            c.window_action(1, "start", ticket_id=t["id"])
+            c.window_action(1, "finish", ticket_id=t["id"])
+        _, floor_lat = phase_issue(floor_url, kiosk, 1, 100, quiet=True)
+        print(f"   {waiting:6d} waiting: POST /tickets {ms(issue_lat)}   call-next {ms(call_lat)}   "
+              f"(floor POST now {ms(floor_lat)})")
+
+
+def phase_in_process(db: Path, levels: tuple[int, ...]) -> None:
+    """The server's own work per operation, without HTTP and without the disk (synchronous=OFF on a scratch
+    file): what the writer holds its lock for, and whether it grows with the queue."""
+    print("6. in process, no fsync: issue_ticket, call_next (+ start, finish), board, per call")
+    hall = Hall(config=load_config(), db_path=db)
+    hall.store.conn.execute("PRAGMA synchronous=OFF")
+    staff = Principal("staff", "bench")
+    window_ops.open_window(hall, 1, staff)
+    issued = 0
+    for level in levels:
+        while issued < level:
+            ticket_ops.issue_ticket(hall, zone=FRONT_ZONES[issued % len(FRONT_ZONES)], actor=("kiosk", "bench"))
+            issued += 1
+        issue, call, read = [], [], []
+        for _ in range(200):
+            t0 = time.perf_counter()
+            ticket_ops.issue_ticket(hall, zone="commerce", actor=("kiosk", "bench"))
+            issue.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            window_ops.call_next(hall, 1, staff)
+            call.append(time.perf_counter() - t0)
+            window_ops.ticket_action(hall, 1, "start", staff, {})
+            window_ops.ticket_action(hall, 1, "finish", staff, {})
+            t0 = time.perf_counter()
+            live.board(hall)
+            read.append(time.perf_counter() - t0)
+        print(f"   {level:6d} waiting: issue {ms(issue)}   call-next {ms(call)}   board {ms(read)}")
+    hall.close()
 
 
 def phase_call(url: str, kiosk: str, sessions: dict[int, str], windows: int, kiosks: int, seconds: float) -> None:
@@ -112,7 +265,7 @@ def phase_call(url: str, kiosk: str, sessions: dict[int, str], windows: int, kio
     stop.set()
     for t in threads:
         t.join()
-    print(f"2. call    {windows} windows + {kiosks} kiosks for {seconds:.0f} s: {len(call_lat) / seconds:5.0f} "
+    print(f"4. call    {windows} windows + {kiosks} kiosks for {seconds:.0f} s: {len(call_lat) / seconds:5.0f} "
           f"call-next/s   call-next {ms(call_lat)}   POST /tickets {ms(issue_lat)}")
 
 
@@ -155,7 +308,7 @@ def phase_fanout(url: str, kiosk: str, session: str, subscribers: int, calls: in
     each = [got[tid] - t0 for got in received for tid, t0 in sent.items() if tid in got]
     last = [max(got[tid] for got in received if tid in got) - t0 for tid, t0 in sent.items()]
     complete = sum(len(got) == calls for got in received)
-    print(f"3. fan-out {subscribers} subscribers ({complete} got all {calls} calls): "
+    print(f"5. fan-out {subscribers} subscribers ({complete} got all {calls} calls): "
           f"call → event {ms(each)}   call → last subscriber {ms(last)}")
 
 
@@ -167,18 +320,28 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--subscribers", type=int, default=200)
     ap.add_argument("--calls", type=int, default=100)
+    ap.add_argument("--rate", type=float, default=3, help="tickets a second in the realistic phase")
+    ap.add_argument("--realistic-seconds", type=float, default=30)
+    ap.add_argument("--levels", default="0,200,2000,10000", help="waiting tickets for phase 3")
     args = ap.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="hall-bench-"))
     try:
-        db = folder / "hall.db"
-        sessions, kiosk = seed(db, args.windows)
         threads = max(args.clients, args.subscribers) + args.windows + 60
-        with ServerProcess(db, threads=threads) as proc:
-            print(f"server: {proc.url}, {threads} threads, database {db}")
-            phase_issue(proc.url, kiosk, 1, 200, label="0. alone  ")
-            phase_issue(proc.url, kiosk, args.clients, args.tickets)
-            phase_call(proc.url, kiosk, sessions, args.windows, args.clients - args.windows, args.seconds)
-            phase_fanout(proc.url, kiosk, sessions[1], args.subscribers, args.calls)
+        db, floor_db, db2 = folder / "hall.db", folder / "floor.db", folder / "hall2.db"
+        sessions, kiosk = seed(db, args.windows)
+        levels = tuple(int(x) for x in args.levels.split(","))
+        with ServerProcess(db, threads=threads) as proc, FloorProcess(floor_db, threads=threads) as floor:
+            print(f"servers: ours {proc.url}, floor {floor.url}, {threads} threads each, files in {folder}")
+            phase_versus_floor(proc.url, floor.url, kiosk)
+            proc.stop()
+            sessions2, kiosk2 = seed(db2, args.windows)
+            with ServerProcess(db2, threads=threads) as proc2:
+                phase_realistic(proc2.url, floor.url, kiosk2, sessions2, args.windows, args.rate,
+                                args.realistic_seconds)
+                phase_queue_length(proc2.url, floor.url, kiosk2, sessions2[1], levels)
+                phase_call(proc2.url, kiosk2, sessions2, args.windows, args.clients - args.windows, args.seconds)
+                phase_fanout(proc2.url, kiosk2, sessions2[1], args.subscribers, args.calls)
+        phase_in_process(folder / "hall3.db", levels)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -8,6 +8,7 @@ older than the buffer is served from the database (see api/events.py).
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -15,9 +16,20 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class LiveEvent:
+    """One logged event and its server-sent-events frame, formatted once for every subscriber."""
+
     id: int
     kind: str
     data: dict
+    sse: bytes = b""
+
+    @classmethod
+    def of(cls, id: int, kind: str, data: dict, data_json: str | None = None) -> LiveEvent:
+        """The event with its SSE frame; `data_json` is the data as already serialised for the log."""
+        if data_json is None:
+            data_json = json.dumps(data, ensure_ascii=False)
+        frame = f"id: {id}\nevent: {kind}\ndata: {data_json}\n\n".encode()
+        return cls(id=id, kind=kind, data=data, sse=frame)
 
 
 class Broker:

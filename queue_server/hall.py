@@ -17,6 +17,7 @@ from queue_server.clock import Clock, system_clock, to_iso
 from queue_server.core.dispatch import DispatchRules
 from queue_server.core.numbering import service_day
 from queue_server.hall_config import HallConfig
+from queue_server.live_state import LiveState
 from queue_server.ops.tickets import public_ticket
 from queue_server.storage.database import Store
 from queue_server.storage.health import HealthState, describe
@@ -34,6 +35,10 @@ class Hall:
         self.broker.last_id = last or 0
         self._sync_windows()
         self.store.on_recovered(self._storage_recovered)
+        now = self.now()
+        self.live = LiveState.load(self.store.conn, self.dispatch_rules, config.zone_codes(), self.today(now),
+                                   now.timestamp(), undo=self.store.on_rollback)
+        self.ticket_columns = [r[1] for r in self.store.conn.execute("PRAGMA table_info(tickets)")]
 
     # ---- time ----
     def now(self) -> datetime:
@@ -55,14 +60,14 @@ class Hall:
         if window is not None:
             payload.setdefault("window", window)
         payload["at"] = to_iso(at)
-        cur = db.execute(
+        data_json = json.dumps(payload, ensure_ascii=False)
+        cur = self.store.conn.execute(
             "INSERT INTO events (at, kind, ticket_id, number, zone, window, actor_kind, actor, reason, data)"
             " VALUES (?,?,?,?,?,?,?,?,?,?)",
-            [to_iso(at), kind, ticket and ticket["id"], ticket and ticket["number"],
-             ticket and ticket["zone"], window, actor[0], actor[1], reason,
-             json.dumps(payload, ensure_ascii=False)],
+            [payload["at"], kind, ticket and ticket["id"], ticket and ticket["number"],
+             ticket and ticket["zone"], window, actor[0], actor[1], reason, data_json],
         )
-        event = LiveEvent(id=cur.lastrowid, kind=kind, data=payload)
+        event = LiveEvent.of(cur.lastrowid, kind, payload, data_json)
         self.store.after_commit(lambda: self.broker.publish([event]))
         return event
 

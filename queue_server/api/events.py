@@ -23,13 +23,9 @@ from queue_server.settings import SSE_MAX_STREAMS_PER_CLIENT
 bp = Blueprint("events", __name__)
 
 
-def _format(e: LiveEvent) -> str:
-    return f"id: {e.id}\nevent: {e.kind}\ndata: {json.dumps(e.data, ensure_ascii=False)}\n\n"
-
-
 def _from_db(h, last_id: int) -> list[LiveEvent]:
     rows = h.store.read().query("SELECT id, kind, data FROM events WHERE id > ? ORDER BY id LIMIT 1000", [last_id])
-    return [LiveEvent(r["id"], r["kind"], json.loads(r["data"] or "{}")) for r in rows]
+    return [LiveEvent.of(r["id"], r["kind"], json.loads(r["data"] or "{}"), r["data"] or "{}") for r in rows]
 
 
 @bp.get("/events")
@@ -64,7 +60,7 @@ def events():
             if batch is None:
                 batch = _from_db(h, last_id)
             if batch:
-                chunk = "".join(_format(e) for e in batch)
+                chunk = b"".join(e.sse for e in batch)  # each frame was formatted once, when it was logged
                 last_id = batch[-1].id
                 yield chunk
                 continue

@@ -180,17 +180,18 @@ def revoke_device(hall: Hall, name: str) -> None:
 def authenticate(hall: Hall, token: str) -> Principal:
     """The principal behind a bearer token, or Unauthorized."""
     digest = _digest(token)
-    db = hall.store.read()
-    rows = list(db.query(
+    conn = hall.store.read().conn  # plain SQL: on every request, sqlite-utils' query() adds a savepoint
+    session = conn.execute(
         "SELECT s.username, s.expires_at, u.role FROM sessions s JOIN users u USING (username)"
         " WHERE s.token_hash = ? AND u.disabled_at IS NULL", [digest],
-    ))
-    if rows:
-        if from_iso(rows[0]["expires_at"]) < hall.now():
+    ).fetchone()
+    if session:
+        username, expires_at, role = session
+        if from_iso(expires_at) < hall.now():
             raise Unauthorized("your session has expired; please log in again", code="session_expired")
-        return Principal(kind=rows[0]["role"], name=rows[0]["username"])
-    rows = list(db.query("SELECT * FROM devices WHERE token_hash = ? AND revoked_at IS NULL", [digest]))
-    if rows:
-        d = rows[0]
-        return Principal(kind="device", name=d["name"], device_kind=d["kind"], window=d["window"])
+        return Principal(kind=role, name=username)
+    device = conn.execute("SELECT name, kind, window FROM devices WHERE token_hash = ? AND revoked_at IS NULL",
+                          [digest]).fetchone()
+    if device:
+        return Principal(kind="device", name=device[0], device_kind=device[1], window=device[2])
     raise Unauthorized("unknown or revoked token", code="bad_token")

@@ -4,18 +4,22 @@ ticket is shown outside the server."""
 from __future__ import annotations
 
 import json
+import sys
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
 from queue_server.clock import epoch, to_iso
+from queue_server.core.dispatch import Waiting
+from queue_server.core.estimate import expected_wait_s
 from queue_server.core.numbering import format_number
 from queue_server.core.ticket_states import WAITING_STATES, IllegalTransition, TicketFacts, next_state
-from queue_server.errors import BadRequest, Conflict
-from queue_server.ops.live import position, serving_windows, with_wait_words
+from queue_server.errors import BadRequest, Conflict, NotFound
+from queue_server.live_state import as_waiting
+from queue_server.ops.live import ahead_in_queue, position, serving_windows, with_wait_words, zone_snapshots
 from queue_server.ops.ticket_access import check_may_cancel
-from queue_server.storage.rows import get_row
 
 if TYPE_CHECKING:  # the Hall imports public_ticket from here
     from queue_server.hall import Hall
@@ -70,39 +74,45 @@ def issue_ticket(
             code="unknown_priority",
         )
     prefix = cfg.zone(zone).prefix
+    # The zone's service rate and capacity, read before the write lock is taken (an estimate; it holds for
+    # the few milliseconds until the write); only the place in the queue must be counted inside.
+    snap = zone_snapshots(hall, None, hall.now(), arriving=zone)[zone]
     with hall.store.write() as db:
+        conn = hall.store.conn
         now = hall.now()
         day = hall.today(now)
-        _close_previous_days(hall, db, day, now)
-        seq = db.execute(
+        if hall.live.days_waiting_before(day):
+            _close_previous_days(hall, db, day, now)
+        seq = conn.execute(
             "INSERT INTO counters (day, prefix, last) VALUES (?, ?, 1) "
             "ON CONFLICT(day, prefix) DO UPDATE SET last = last + 1 RETURNING last",
             [day, prefix],
         ).fetchone()[0]
-        at = to_iso(now)
-        row = {
+        at, ts = to_iso(now), now.timestamp()
+        # Its place and estimate before it is stored, so one INSERT holds them: a new ticket has the highest id.
+        waiting = Waiting(id=sys.maxsize, zone=zone, queued_at=ts, priority=priority,
+                          due_at=due_at.timestamp() if due_at else None)
+        ahead = ahead_in_queue(hall, day, waiting, ts)
+        est = round(expected_wait_s(ahead, snap))
+        row = dict.fromkeys(hall.ticket_columns) | {
             "day": day, "zone": zone, "number": format_number(prefix, seq), "seq": seq,
             "matter": matter, "bundle": bundle, "priority": priority,
             "source": source or actor[1], "state": "waiting", "issued_at": at, "queued_at": at,
             "due_at": to_iso(due_at) if due_at else None, "original_zone": zone,
             "extra": json.dumps(extra, ensure_ascii=False) if extra else None,
+            "recalls": 0, "requeued": 0, "transfers": 0, "ahead_at_issue": ahead, "est_wait_s": est,
         }
-        row = load_ticket(db, db["tickets"].insert(row).last_pk)
-        ahead, est = position(hall, db, row, now)
-        db.execute("UPDATE tickets SET ahead_at_issue = ?, est_wait_s = ? WHERE id = ?", [ahead, est, row["id"]])
-        waiting = waiting_count(db, day, zone)
-        hall.emit(db, kind="issued", at=now, ticket=row, actor=actor, data={"waiting": {zone: waiting}})
-        out = with_wait_words(public_ticket(row) | {"ahead": ahead, "estimated_wait_s": est},
-                              serving_windows(db)[zone], "ahead")
-    return out
-
-
-def waiting_count(db, day: str, zone: str) -> int:
-    """Tickets of `zone` still to be called on service day `day` (waiting or transferred in)."""
-    return db.execute(
-        "SELECT count(*) FROM tickets WHERE day = ? AND zone = ? AND state IN ('waiting','transferred')",
-        [day, zone],
-    ).fetchone()[0]
+        cols = [c for c in hall.ticket_columns if c != "id"]
+        row["id"] = conn.execute(
+            f"INSERT INTO tickets ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [row[c] for c in cols],
+        ).lastrowid
+        hall.live.add_waiting(row, replace(waiting, id=row["id"]))
+        hall.live.arrived(day, zone, ts, row["id"])
+        hall.emit(db, kind="issued", at=now, ticket=row, actor=actor,
+                  data={"waiting": {zone: hall.live.waiting_count(day, zone)}})
+    return with_wait_words(public_ticket(row) | {"ahead": ahead, "estimated_wait_s": est},
+                           serving_windows(hall)[zone], "ahead")
 
 
 def _close_previous_days(hall: Hall, db, day: str, now: datetime) -> None:
@@ -113,6 +123,7 @@ def _close_previous_days(hall: Hall, db, day: str, now: datetime) -> None:
     stale = list(db.query("SELECT * FROM tickets WHERE day < ? AND state IN ('waiting','transferred')", [day]))
     for r in stale:
         db.execute("UPDATE tickets SET state = 'cancelled', ended_at = ? WHERE id = ?", [to_iso(now), r["id"]])
+        hall.live.remove_waiting(r["id"])
         r["state"] = "cancelled"
         hall.emit(db, kind="cancelled", at=now, ticket=r, reason="service day ended")
 
@@ -122,7 +133,7 @@ def ticket_status(hall: Hall, db: Database, row: dict) -> dict:
     out = public_ticket(row)
     if row["state"] in WAITING_STATES:
         out["ahead"], out["estimated_wait_s"] = position(hall, db, row, now)
-        out = with_wait_words(out, serving_windows(db)[row["zone"]], "ahead")
+        out = with_wait_words(out, serving_windows(hall)[row["zone"]], "ahead")
     else:
         out["ahead"], out["estimated_wait_s"] = 0, 0
     return out
@@ -134,7 +145,12 @@ def get_ticket(hall: Hall, ticket_id: int) -> dict:
 
 
 def load_ticket(db, ticket_id: int) -> dict:
-    return get_row(db, "tickets", ticket_id, code="ticket_not_found", message=f"no ticket with id {ticket_id}")
+    """The ticket's row (plain SQL: sqlite-utils' get() adds schema lookups), or a 404."""
+    cur = db.conn.execute("SELECT * FROM tickets WHERE id = ?", [ticket_id])
+    values = cur.fetchone()
+    if values is None:
+        raise NotFound(f"no ticket with id {ticket_id}", code="ticket_not_found")
+    return dict(zip([d[0] for d in cur.description], values, strict=True))
 
 
 def transition(hall: Hall, row: dict, action: str, now: datetime) -> str:
@@ -161,6 +177,7 @@ def cancel_ticket(hall: Hall, ticket_id: int, *, p: Principal, reason: str | Non
         check_may_cancel(db, row, p)
         row["state"] = transition(hall, row, "cancel", now)
         db.execute("UPDATE tickets SET state = ?, ended_at = ? WHERE id = ?", [row["state"], to_iso(now), ticket_id])
+        hall.live.remove_waiting(ticket_id)
         hall.emit(db, kind="cancelled", at=now, ticket=row, actor=actor, reason=reason)
         return ticket_status(hall, db, row)
 
@@ -179,5 +196,6 @@ def requeue_ticket(hall: Hall, ticket_id: int, *, actor: Actor) -> dict:
             " WHERE id = ?", [to_iso(now), ticket_id],
         )
         row = load_ticket(db, ticket_id)
+        hall.live.add_waiting(row, as_waiting(row))
         hall.emit(db, kind="requeued", at=now, ticket=row, actor=actor)
         return ticket_status(hall, db, row)

@@ -10,23 +10,22 @@ import json
 
 from sqlite_utils import Database
 
-from queue_server.clock import to_iso
+from queue_server.clock import epoch, to_iso
 from queue_server.core.dispatch import choose_next
 from queue_server.errors import BadRequest, Conflict, Forbidden, NotFound
 from queue_server.hall import Hall
+from queue_server.live_state import as_waiting
 from queue_server.ops.accounts import Principal
-from queue_server.ops.live import as_waiting, waiting_rows
-from queue_server.ops.tickets import load_ticket, public_ticket, transition, waiting_count
+from queue_server.ops.tickets import load_ticket, public_ticket, transition
 
 TICKET_ACTIONS = ("recall", "start", "finish", "no_show", "transfer")
 
 
-def _load_window(db: Database, number: int) -> dict:
-    rows = list(db.query("SELECT * FROM windows WHERE number = ?", [number]))
-    if not rows:
+def _load_window(hall: Hall, number: int) -> dict:
+    """The window as the live state holds it (the same as its row, zones as a list)."""
+    w = hall.live.window(number)
+    if w is None:
         raise NotFound(f"there is no window {number} in this hall", code="window_not_found")
-    w = rows[0]
-    w["zones"] = json.loads(w["zones"])
     return w
 
 
@@ -64,16 +63,23 @@ def _require_operator(w: dict, p: Principal) -> None:
                         code="not_your_window")
 
 
-def _set_window(db: Database, number: int, **fields: object) -> None:
-    sets = ", ".join(f"{k} = ?" for k in fields)
-    db.execute(f"UPDATE windows SET {sets} WHERE number = ?", [*fields.values(), number])
+def _set_window(hall: Hall, number: int, ticket: dict | None = None, **fields: object) -> None:
+    """Change the window's row and its live state together; `ticket`: its new current ticket, if that changes."""
+    if "current_ticket" in fields:
+        fields["current_ticket"] = ticket["id"] if ticket else None
+    stored = {k: json.dumps(v) if k == "zones" else v for k, v in fields.items()}
+    sets = ", ".join(f"{k} = ?" for k in stored)
+    hall.store.conn.execute(f"UPDATE windows SET {sets} WHERE number = ?", [*stored.values(), number])
+    if "current_ticket" in fields:
+        fields["ticket"] = ticket["number"] if ticket else None
+    hall.live.update_window(number, fields)
 
 
 def open_window(hall: Hall, number: int, p: Principal) -> dict:
     _require_person(p)
     with hall.store.write() as db:
         now = hall.now()
-        w = _load_window(db, number)
+        w = _load_window(hall, number)
         if w["state"] != "closed" and w["staff"] != p.name:
             raise Conflict(f"window {number} is signed on by {w['staff']}", code="window_taken")
         other = list(db.query("SELECT number FROM windows WHERE staff = ? AND state != 'closed' AND number != ?",
@@ -82,17 +88,17 @@ def open_window(hall: Hall, number: int, p: Principal) -> dict:
             raise Conflict(f"you are signed on at window {other[0]['number']}; sign off there first",
                            code="already_signed_on")
         if w["state"] == "closed":
-            _set_window(db, number, state="open", staff=p.name, pause_reason=None, state_since=to_iso(now))
+            _set_window(hall, number, state="open", staff=p.name, pause_reason=None, state_since=to_iso(now))
             hall.emit(db, kind="window", at=now, window=number, actor=p.actor, reason="opened",
                       data={"state": "open", "staff": p.name})
-        return window_view(db, _load_window(db, number))
+        return window_view(db, _load_window(hall, number))
 
 
 def close_window(hall: Hall, number: int, p: Principal) -> dict:
     _require_person(p)
     with hall.store.write() as db:
         now = hall.now()
-        w = _load_window(db, number)
+        w = _load_window(hall, number)
         if w["state"] == "closed":
             return window_view(db, w)
         if w["staff"] != p.name and not p.is_manager:
@@ -102,16 +108,16 @@ def close_window(hall: Hall, number: int, p: Principal) -> dict:
             t = load_ticket(db, w["current_ticket"])
             raise Conflict(f"{t['number']} is still at window {number}: finish, transfer or mark it "
                            "not present before signing off", code="ticket_in_progress")
-        _set_window(db, number, state="closed", staff=None, pause_reason=None, state_since=to_iso(now))
+        _set_window(hall, number, state="closed", staff=None, pause_reason=None, state_since=to_iso(now))
         hall.emit(db, kind="window", at=now, window=number, actor=p.actor, reason="closed",
                   data={"state": "closed"})
-        return window_view(db, _load_window(db, number))
+        return window_view(db, _load_window(hall, number))
 
 
 def pause_window(hall: Hall, number: int, p: Principal, reason: str | None) -> dict:
     with hall.store.write() as db:
         now = hall.now()
-        w = _load_window(db, number)
+        w = _load_window(hall, number)
         _require_operator(w, p)
         if w["state"] == "paused":
             raise Conflict(f"window {number} is already paused", code="already_paused")
@@ -119,30 +125,30 @@ def pause_window(hall: Hall, number: int, p: Principal, reason: str | None) -> d
             t = load_ticket(db, w["current_ticket"])
             raise Conflict(f"finish or hand on {t['number']} before pausing", code="ticket_in_progress")
         reason = (reason or "").strip() or "暂停服务 Paused"
-        _set_window(db, number, state="paused", pause_reason=reason[:200], state_since=to_iso(now))
+        _set_window(hall, number, state="paused", pause_reason=reason[:200], state_since=to_iso(now))
         hall.emit(db, kind="window", at=now, window=number, actor=p.actor, reason="paused",
                   data={"state": "paused", "pause_reason": reason[:200]})
-        return window_view(db, _load_window(db, number))
+        return window_view(db, _load_window(hall, number))
 
 
 def resume_window(hall: Hall, number: int, p: Principal) -> dict:
     with hall.store.write() as db:
         now = hall.now()
-        w = _load_window(db, number)
+        w = _load_window(hall, number)
         _require_operator(w, p)
         if w["state"] != "paused":
             raise Conflict(f"window {number} is not paused", code="not_paused")
-        _set_window(db, number, state="open", pause_reason=None, state_since=to_iso(now))
+        _set_window(hall, number, state="open", pause_reason=None, state_since=to_iso(now))
         hall.emit(db, kind="window", at=now, window=number, actor=p.actor, reason="resumed",
                   data={"state": "open"})
-        return window_view(db, _load_window(db, number))
+        return window_view(db, _load_window(hall, number))
 
 
 def call_next(hall: Hall, number: int, p: Principal) -> dict | None:
     """Dispatch picks the next ticket for this window; None when nobody waits for its zones."""
     with hall.store.write() as db:
         now = hall.now()
-        w = _load_window(db, number)
+        w = _load_window(hall, number)
         _require_operator(w, p)
         if w["state"] == "paused":
             raise Conflict(f"window {number} is paused; resume it first", code="window_paused")
@@ -151,22 +157,28 @@ def call_next(hall: Hall, number: int, p: Principal) -> dict | None:
             raise Conflict(f"{t['number']} is still at window {number}: finish it, transfer it or mark it "
                            "not present first", code="ticket_in_progress", ticket=public_ticket(t))
         day = hall.today(now)
-        candidates = [as_waiting(r) for r in waiting_rows(db, day, w["zones"])]
+        with hall.live.lock:  # a few tickets per zone on which dispatch chooses as it would on the whole queue
+            candidates = [t for z in w["zones"] for t in hall.live.peek(day, z).candidates()]
         chosen = choose_next(w["zones"], candidates, hall.targets, hall.dispatch_rules, now.timestamp())
         if chosen is None:
             return None
         at = to_iso(now)
-        db.execute(
-            "UPDATE tickets SET state = 'called', window = ?, staff = ?, called_at = ? WHERE id = ?"
-            " AND state IN ('waiting','transferred')",
+        hall.store.conn.execute(
+            "UPDATE tickets SET state = 'called', window = ?, staff = ?, called_at = ? WHERE id = ?",
             [number, w["staff"], at, chosen.id],
         )
-        _set_window(db, number, current_ticket=chosen.id)
-        row = load_ticket(db, chosen.id)
-        waiting = waiting_count(db, day, row["zone"])
-        hall.emit(db, kind="called", at=now, ticket=row, window=number, actor=p.actor,
-                  data={"waiting": {row["zone"]: waiting}})
+        row = hall.live.remove_waiting(chosen.id) | {"state": "called", "window": number, "staff": w["staff"],
+                                                     "called_at": at}
+        _set_window(hall, number, current_ticket=row["id"], ticket=row)
+        event = hall.emit(db, kind="called", at=now, ticket=row, window=number, actor=p.actor,
+                          data={"waiting": {row["zone"]: hall.live.waiting_count(day, row["zone"])}})
+        hall.live.called(day, _call(event, number), row)
         return public_ticket(row)
+
+
+def _call(event, window: int) -> dict:
+    """A call as the board lists it."""
+    return {"id": event.id, "kind": event.kind, "at": event.data["at"], "window": window}
 
 
 def ticket_action(hall: Hall, number: int, action: str, p: Principal, body: dict) -> dict:
@@ -175,7 +187,7 @@ def ticket_action(hall: Hall, number: int, action: str, p: Principal, body: dict
         raise NotFound(f"unknown window action {action!r}", code="unknown_action")
     with hall.store.write() as db:
         now = hall.now()
-        w = _load_window(db, number)
+        w = _load_window(hall, number)
         _require_operator(w, p)
         if not w["current_ticket"]:
             raise Conflict(f"window {number} has no current ticket; call next first", code="no_current_ticket")
@@ -190,12 +202,15 @@ def ticket_action(hall: Hall, number: int, action: str, p: Principal, body: dict
         reason = None
         if action == "recall":
             db.execute("UPDATE tickets SET recalls = recalls + 1 WHERE id = ?", [row["id"]])
+        elif action == "finish":
+            db.execute("UPDATE tickets SET state = ?, finished_at = ? WHERE id = ?", [new_state, at, row["id"]])
+            _set_window(hall, number, current_ticket=None)
+            hall.live.service_finished(row["zone"], now.timestamp() - epoch(row["called_at"]))
         elif action == "start":
             db.execute("UPDATE tickets SET state = ?, started_at = ? WHERE id = ?", [new_state, at, row["id"]])
-        elif action in ("finish", "no_show"):
-            col = "finished_at" if action == "finish" else "ended_at"
-            db.execute(f"UPDATE tickets SET state = ?, {col} = ? WHERE id = ?", [new_state, at, row["id"]])
-            _set_window(db, number, current_ticket=None)
+        elif action == "no_show":
+            db.execute("UPDATE tickets SET state = ?, ended_at = ? WHERE id = ?", [new_state, at, row["id"]])
+            _set_window(hall, number, current_ticket=None)
         elif action == "transfer":
             zone = body.get("zone")
             if zone not in hall.config.zone_codes():
@@ -213,12 +228,21 @@ def ticket_action(hall: Hall, number: int, action: str, p: Principal, body: dict
                 " called_at = NULL, started_at = NULL, recalls = 0 WHERE id = ?",
                 [new_state, zone, reason, row["id"]],
             )
-            _set_window(db, number, current_ticket=None)
+            _set_window(hall, number, current_ticket=None)
             data = {"from_zone": row["zone"], "to_zone": zone}
+        before = row
         row = load_ticket(db, row["id"])
+        if action == "transfer":
+            issued = epoch(row["issued_at"])
+            hall.live.add_waiting(row, as_waiting(row))
+            hall.live.left(row["day"], before["zone"], issued, row["id"])
+            hall.live.arrived(row["day"], row["zone"], issued, row["id"])
+            hall.live.moved_zone(row["id"], row["zone"])
         kind = {"recall": "recalled", "start": "started", "finish": "finished", "no_show": "no_show",
                 "transfer": "transferred"}[action]
-        hall.emit(db, kind=kind, at=now, ticket=row, window=number, actor=p.actor, reason=reason, data=data)
+        event = hall.emit(db, kind=kind, at=now, ticket=row, window=number, actor=p.actor, reason=reason, data=data)
+        if action == "recall" and row["day"] == hall.today(now):  # the board lists today's tickets' calls
+            hall.live.called(row["day"], _call(event, number), row)
         return public_ticket(row)
 
 
@@ -235,10 +259,10 @@ def set_zones(hall: Hall, number: int, zones: object, p: Principal, reason: str 
         raise BadRequest("a zone is listed twice", code="bad_zones")
     with hall.store.write() as db:
         now = hall.now()
-        w = _load_window(db, number)
-        _set_window(db, number, zones=json.dumps(zones))
+        w = _load_window(hall, number)
+        _set_window(hall, number, zones=list(zones))
         hall.emit(db, kind="window", at=now, window=number, actor=p.actor, reason="zones changed",
                   data={"zones": zones, "previous_zones": w["zones"], "note": reason})
-        return window_view(db, _load_window(db, number))
+        return window_view(db, _load_window(hall, number))
 
 

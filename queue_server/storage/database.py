@@ -1,4 +1,4 @@
-"""SQLite storage: WAL, synchronous=FULL, one writer with BEGIN IMMEDIATE, per-thread readers.
+"""SQLite storage: WAL, synchronous=FULL, one writer with group commit, per-thread readers.
 
 Nothing acknowledged is lost on a power cut: every write commits with a full
 fsync before the API answers. All writes go through `Store.write()`, which
@@ -17,6 +17,16 @@ that succeeds clears them. Readers wait at most READ_BUSY_TIMEOUT_MS. The file
 is known by its device and inode: if it vanishes or is replaced under the
 running server, the store stops serving for good instead of writing into a
 deleted file or a stranger's database.
+
+Group commit: a write runs inside the open transaction as its own SAVEPOINT
+(the first of a group needs none), and leaves the COMMIT to the last writer
+queued behind it. Writes that arrive while a COMMIT (the fsync) is running
+queue for the lock and go out together in the next transaction, so one fsync
+acknowledges many writes. Each `write()` returns only once its transaction is
+durable; a write that fails rolls back to its savepoint alone, and a failed
+COMMIT fails (and undoes) exactly the writes of that group. Only threading
+primitives are used, which gevent patches, so the same writer serves threads
+and greenlets.
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,6 +61,8 @@ MIGRATION_SETS = (schema.migrations, pickups_schema.migrations, appointments_sch
 BUSY_TIMEOUT_MS = 10_000  # the writer waits this long for another process (the CLI) to finish its write
 FAULT_BUSY_TIMEOUT_MS = 250  # … but only this long while the database is known to be locked: answer 503 fast
 READ_BUSY_TIMEOUT_MS = 1_000  # a reader never waits longer (WAL readers normally do not wait at all)
+MAX_GROUP = 64  # writes per transaction at most, so a steady stream of writers still commits
+FOLLOWER_CHECK_S = 0.05  # how often a writer waiting for its group checks that someone will commit it
 log = logging.getLogger(__name__)
 PRIVATE = 0o600
 
@@ -88,6 +101,19 @@ def _identity(path: str) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino)
 
 
+class _Group:
+    """The writes of one transaction: what to run after its COMMIT, or to undo if it fails."""
+
+    __slots__ = ("after_commit", "on_rollback", "size", "done", "error")
+
+    def __init__(self) -> None:
+        self.after_commit: list[Callable[[], None]] = []
+        self.on_rollback: list[Callable[[], None]] = []
+        self.size = 0
+        self.done = threading.Event()
+        self.error: BaseException | None = None
+
+
 class Store:
     """The hall's database. `write()` for changes, `read()` for queries, `health` for how it fares."""
 
@@ -105,7 +131,16 @@ class Store:
         for migrations in MIGRATION_SETS:
             migrations.apply(self._writer)
         self._identity = _identity(self.path)
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the write connection and everything below
+        self._queue_lock = threading.Lock()
+        self._queued = 0  # writers waiting for `_lock`
+        self._group: _Group | None = None  # the open transaction's writes
+        self._on_rollback: list[Callable[[], None]] = []  # the running write's
+        self._undoing = False
+        # Under gevent nothing else runs while a greenlet holds the CPU, so a writer yields once before it
+        # commits alone; threads need no such yield (they arrive during the fsync, which releases the GIL),
+        # and on a busy machine a thread's sleep(0) costs a whole time slice with the lock held.
+        self._cooperative = getattr(time.sleep, "__module__", "").startswith("gevent")
         self._local = os_thread_local()
         self._readers_lock = threading.Lock()  # not the writer's: a reader never waits for a write to finish
         self._readers: list[sqlite3.Connection] = []
@@ -113,6 +148,11 @@ class Store:
         self._busy_ms = BUSY_TIMEOUT_MS
         self._ended: list[HealthState] = []  # faults that passed, told to the callbacks once the lock is free
         self._recovery_callbacks: list[Callable[[HealthState], None]] = []
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The write connection, for plain SQL inside `write()` (sqlite-utils adds statements on hot paths)."""
+        return self._write_conn
 
     # ---- faults ----
     def fault(self, kind: str, detail: str) -> StorageUnavailable:
@@ -173,27 +213,52 @@ class Store:
     # ---- writing ----
     @contextmanager
     def write(self) -> Iterator[Database]:
-        """One write transaction (BEGIN IMMEDIATE … COMMIT), serialised in this process.
+        """One write, atomic on its own, acknowledged (the block left) only after its COMMIT is durable.
 
-        Callbacks registered with `after_commit` run after the commit, still
-        under the lock, so live events leave in commit order.
+        Callbacks registered with `after_commit` run after the commit, in commit order, still under the
+        lock, so live events leave in the order they were logged. Callbacks registered with `on_rollback`
+        run (newest first) if this write or its group's COMMIT fails. A storage fault becomes
+        StorageUnavailable (503).
         """
         self.check_file()
-        if not self._lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+        with self._queue_lock:
+            self._queued += 1
+        try:
+            got = self._lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000)
+        finally:
+            with self._queue_lock:
+                self._queued -= 1
+        if not got:
             raise self.fault("busy", "waited too long for the other writes of this server")
         try:
-            yield from self._transaction()
-        finally:
+            group, first = self._begin()
+        except BaseException:
             self._lock.release()
+            raise
+        try:
+            yield self._writer
+        except BaseException as e:
+            self._abandon(group, first)
+            self._settle(group, failed=True)
+            if isinstance(e, sqlite3.Error):
+                self._raise(e)
+            raise
+        self._keep(group, first)
+        try:
+            self._settle(group, failed=False)
+        except sqlite3.Error as e:
+            self._raise(e)
         if self._ended:
             self._tell_recovered()
 
-    def _transaction(self) -> Iterator[Database]:
-        conn = self._write_conn
+    def _begin(self) -> tuple[_Group, bool]:
+        self._after_commit, self._on_rollback = [], []
+        if self._group is not None:
+            self._write_conn.execute("SAVEPOINT write")
+            return self._group, False
         self._set_busy(FAULT_BUSY_TIMEOUT_MS if self.health.current.kind in ("locked", "busy") else BUSY_TIMEOUT_MS)
-        self._after_commit = []
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            self._write_conn.execute("BEGIN IMMEDIATE")
             self.check_file()  # the file may have gone while this request waited for the lock
         except sqlite3.Error as e:
             self._rollback()
@@ -201,19 +266,89 @@ class Store:
         except StorageUnavailable:
             self._rollback()
             raise
+        self._group = _Group()
+        return self._group, True
+
+    def _undo(self, callbacks: list[Callable[[], None]]) -> None:
+        self._undoing = True  # what an undo changes is not itself to be undone
         try:
-            yield self._writer
-            conn.execute("COMMIT")
-        except sqlite3.Error as e:
+            for cb in reversed(callbacks):
+                cb()
+        finally:
+            self._undoing = False
+
+    def _abandon(self, group: _Group, first: bool) -> None:
+        """This write failed: undo it alone (the first of a group rolls back the still-empty transaction)."""
+        undo, self._on_rollback, self._after_commit = self._on_rollback, [], []
+        try:
+            if first:
+                self._rollback()
+                self._group = None
+            else:
+                try:
+                    self._write_conn.execute("ROLLBACK TO write")
+                    self._write_conn.execute("RELEASE write")
+                except sqlite3.Error:  # an I/O error may have rolled the whole transaction back
+                    self._fail_group(group, sys_error=True)
+        finally:
+            self._undo(undo)
+
+    def _keep(self, group: _Group, first: bool) -> None:
+        if not first:
+            self._write_conn.execute("RELEASE write")
+        group.after_commit += self._after_commit
+        group.on_rollback += self._on_rollback
+        group.size += 1
+        self._after_commit, self._on_rollback = [], []
+
+    def _others_queued(self) -> bool:
+        with self._queue_lock:
+            return self._queued > 0
+
+    def _settle(self, group: _Group, *, failed: bool) -> None:
+        """Commit the group now, or leave it to a writer queued behind; then wait until it is durable."""
+        try:
+            if self._group is not group:  # the first write of a group failed: nothing is pending
+                return
+            if self._cooperative and group.size < MAX_GROUP and not self._others_queued():
+                time.sleep(0)  # let greenlets that are ready reach the queue and join this group
+            if group.size >= MAX_GROUP or not self._others_queued():
+                self._commit(group)
+        finally:
+            self._lock.release()
+        if failed:
+            return  # this write took no part in the group; its own error is what the caller sees
+        while not group.done.wait(FOLLOWER_CHECK_S):
+            # The writer queued behind us may have given up waiting (a killed greenlet): commit ourselves.
+            with self._lock:
+                if self._group is group:
+                    self._commit(group)
+        if group.error is not None:
+            raise group.error
+
+    def _commit(self, group: _Group) -> None:
+        """COMMIT (under the lock); on failure roll back and undo every write of the group."""
+        self._group = None
+        try:
+            self._write_conn.execute("COMMIT")
+        except BaseException as e:
+            group.error = e
             self._rollback()
-            self._raise(e)
-        except BaseException:
-            self._rollback()
-            raise
+            self._undo(group.on_rollback)
+            group.done.set()
+            return
         self._recovered()
-        callbacks, self._after_commit = self._after_commit, []
-        for cb in callbacks:
+        group.done.set()
+        for cb in group.after_commit:
             cb()
+
+    def _fail_group(self, group: _Group, sys_error: bool) -> None:
+        """The open transaction is gone: fail every write already in it."""
+        self._group = None
+        group.error = sqlite3.OperationalError("disk I/O error: the transaction was rolled back")
+        self._rollback()
+        self._undo(group.on_rollback)
+        group.done.set()
 
     def _rollback(self) -> None:
         self._after_commit = []
@@ -224,7 +359,13 @@ class Store:
                 pass
 
     def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the running write's transaction has committed."""
         self._after_commit.append(callback)
+
+    def on_rollback(self, callback: Callable[[], None]) -> None:
+        """Run `callback` if the running write (or its group's COMMIT) is rolled back."""
+        if not self._undoing:
+            self._on_rollback.append(callback)
 
     # ---- reading ----
     def read(self) -> Database:
@@ -251,6 +392,9 @@ class Store:
             return
         if not self._lock.acquire(timeout=READ_BUSY_TIMEOUT_MS / 1000):
             return  # a write is in progress: it will tell
+        if self._group is not None:  # a group waits for its COMMIT: that write will tell
+            self._lock.release()
+            return
         try:
             self._set_busy(FAULT_BUSY_TIMEOUT_MS)
             try:
