@@ -18,6 +18,7 @@ from queue_server.api import (
     console,
     events,
     hall_info,
+    phone,
     pickups,
     ratings,
     rebalance,
@@ -37,6 +38,7 @@ from queue_server.pages import board as board_pages
 from queue_server.pages import console as console_page
 from queue_server.pages import dashboard as dashboard_page
 from queue_server.pages import page_auth
+from queue_server.pages import phone as phone_page
 from queue_server.pages import rating as rating_pages
 from queue_server.pickups.lockers import Locker
 from queue_server.settings import server_settings
@@ -44,10 +46,11 @@ from queue_server.settings import server_settings
 # The JSON API, all under /api/v1 (the table of routes is in README.md; tests/test_routes.py keeps it exact).
 API_BLUEPRINTS = (
     hall_info.bp, tickets.bp, windows.bp, auth.bp, board.bp, events.bp, stats.bp, alerts.bp,
-    console.bp, supervision.bp, rebalance.bp, pickups.bp, appointments.bp, ratings.bp,
+    console.bp, supervision.bp, rebalance.bp, pickups.bp, appointments.bp, ratings.bp, phone.bp,
 )
 # The web pages and their static files.
-PAGE_BLUEPRINTS = (page_auth.assets, board_pages.bp, console_page.bp, dashboard_page.bp, rating_pages.bp)
+PAGE_BLUEPRINTS = (page_auth.assets, board_pages.bp, console_page.bp, dashboard_page.bp, rating_pages.bp,
+                   phone_page.bp)
 
 _HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
                415: "unsupported_media_type"}

@@ -135,8 +135,8 @@ def devices() -> None:
 @devices.command("add")
 @hall_options
 @click.argument("name")
-@click.option("--kind", type=click.Choice(["kiosk", "display", "button", "backoffice"]), required=True)
-@click.option("--window", type=int, default=None, help="The window a button box belongs to.")
+@click.option("--kind", type=click.Choice(["kiosk", "display", "button", "backoffice", "pad"]), required=True)
+@click.option("--window", type=int, default=None, help="The window a button box or rating pad belongs to.")
 def devices_add(config_path: str, db_path: str, name: str, kind: str, window: int | None) -> None:
     """Register a device and print its new token (shown once)."""
     from queue_server.errors import HallError

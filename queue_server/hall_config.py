@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "hall.toml"
@@ -92,6 +93,15 @@ class Rules:
 
 
 @dataclass(frozen=True)
+class Public:
+    """How citizens' phones reach the hall: the address printed in every ticket's QR, and the complaint line."""
+
+    base_url: str = "http://127.0.0.1:8000"
+    complaint_zh: str = "投诉电话 12345"
+    complaint_en: str = "Complaints: call 12345"
+
+
+@dataclass(frozen=True)
 class HallConfig:
     code: str
     name_zh: str
@@ -105,6 +115,7 @@ class HallConfig:
     matters: tuple[Matter, ...]
     bundles: tuple[Bundle, ...]
     windows: tuple[WindowSpec, ...]
+    public: Public = Public()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -223,7 +234,7 @@ def _unique(values: list, what: str) -> None:
 def parse_config(data: dict) -> HallConfig:
     """Validate a parsed TOML document into a HallConfig (raises ConfigError)."""
     top = _Reader(data, "config")
-    for key in ("hall", "rules", "zones", "materials", "matters", "bundles", "windows"):
+    for key in ("hall", "rules", "zones", "materials", "matters", "bundles", "windows", "public"):
         top.used.add(key)
     top.finish()
 
@@ -351,10 +362,25 @@ def parse_config(data: dict) -> HallConfig:
     _unique([w.number for w in windows], "windows.number")
 
     return HallConfig(
+        public=_public(data.get("public", {})),
         code=code, name_zh=name_zh, name_en=name_en, timezone=timezone,
         notice_zh=notice_zh, notice_en=notice_en, rules=rules, zones=tuple(zones),
         materials=materials, matters=tuple(matters), bundles=tuple(bundles), windows=tuple(windows),
     )
+
+
+def _public(data: Any) -> Public:
+    p = _Reader(data, "public")
+    d = Public()
+    base_url = p.str("base_url", d.base_url).rstrip("/")
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(f"public.base_url: {base_url!r} is not an http(s) address such as "
+                          "http://192.168.1.10:8000 (what citizens' phones open from the ticket's QR)")
+    out = Public(base_url=base_url, complaint_zh=p.str("complaint_zh", d.complaint_zh),
+                 complaint_en=p.str("complaint_en", d.complaint_en))
+    p.finish()
+    return out
 
 
 def load_config(path: str | Path | None = None) -> HallConfig:

@@ -39,6 +39,7 @@ def seed(db_path: Path, n_staff: int = 4, buttons: tuple[int, ...] = (1,)) -> Se
     s.devices["display-01"] = accounts.add_device(hall, "display-01", "display")
     for w in buttons:
         s.devices[f"button-{w}"] = accounts.add_device(hall, f"button-{w}", "button", window=w)
+        s.devices[f"pad-{w}"] = accounts.add_device(hall, f"pad-{w}", "pad", window=w)
     hall.close()
     return s
 
@@ -62,7 +63,7 @@ def seeded_template(tmp_path_factory) -> tuple[Path, Seeded]:
 
 @pytest.fixture
 def live_server(tmp_path, seeded_template):
-    """A fresh server process with its own database (4 staff, a manager, a kiosk, a display, button 1)."""
+    """A fresh server process with its own database (4 staff, a manager, a kiosk, a display, button and pad 1)."""
     db = tmp_path / "hall.db"
     shutil.copy(seeded_template[0], db)
     with ServerProcess(db) as proc:

@@ -78,7 +78,8 @@ class FakeClient:
         prefix = {"commerce": "A", "public": "B", "chain": "G"}[zone]
         ticket = {"id": len(self.tickets) + 1, "number": f"{prefix}{len(self.tickets) + 1:03d}", "zone": zone,
                   "matter": matter, "bundle": bundle, "priority": priority, "ahead": 2,
-                  "estimated_wait_s": 600, "issued_at": "2026-01-05T01:12:00+00:00"}
+                  "estimated_wait_s": 600, "issued_at": "2026-01-05T01:12:00+00:00",
+                  "status_url": f"http://192.168.1.10:8000/t/fake-token-{len(self.tickets) + 1}"}
         self.tickets.append(ticket)
         return ticket
 

@@ -210,6 +210,10 @@ def test_unknown_paths_and_methods_are_json(live_server):
     r = requests.delete(live_server.url + "/api/v1/hall", timeout=5)
     assert r.status_code == 405 and r.json()["error"] == "method_not_allowed"
     r = requests.get(live_server.url + "/api/v1/tickets/99999", timeout=5)
+    assert r.status_code == 401 and r.json()["error"] == "no_token"  # ticket ids are for staff and kiosks only
+    boss = requests.post(live_server.url + "/api/v1/login", json=dict(zip(("username", "password"),
+                         live_server.seeded.manager, strict=True)), timeout=5).json()["token"]
+    r = requests.get(live_server.url + "/api/v1/tickets/99999", headers={"Authorization": f"Bearer {boss}"}, timeout=5)
     assert r.status_code == 404 and r.json()["error"] == "ticket_not_found"
     r = requests.post(live_server.url + "/api/v1/login", json={"username": "staff1", "password": "wrong"}, timeout=5)
     assert r.status_code == 401

@@ -2,7 +2,9 @@
 
 Each event carries its log id; a client that reconnects with Last-Event-ID
 (or ?last_event_id=) gets everything it missed, from memory or the database,
-then the live stream. A comment line every few seconds keeps proxies open and
+then the live stream. Staff and managers get events whole; everyone else gets
+only public fields (core/public_fields.py) and a replay that starts no earlier
+than the current service day. A comment line every few seconds keeps proxies open and
 lets the server notice clients that went away.
 """
 
@@ -12,15 +14,39 @@ import json
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
-from queue_server.api.helpers import hall
+from queue_server.api.helpers import bearer_token, hall
 from queue_server.broker import LiveEvent
-from queue_server.errors import BadRequest
+from queue_server.core.public_fields import public_event
+from queue_server.errors import BadRequest, HallError
+from queue_server.ops.accounts import authenticate
 
 bp = Blueprint("events", __name__)
 
 
 def _format(e: LiveEvent) -> str:
     return f"id: {e.id}\nevent: {e.kind}\ndata: {json.dumps(e.data, ensure_ascii=False)}\n\n"
+
+
+def _public(e: LiveEvent) -> LiveEvent | None:
+    data = public_event(e.kind, e.data)
+    return None if data is None else LiveEvent(e.id, e.kind, data)
+
+
+def sees_everything(h) -> bool:
+    """Staff and managers (by token or login cookie); anyone else is a public subscriber."""
+    token = bearer_token()
+    if not token:
+        return False
+    try:
+        return authenticate(h, token).kind in ("staff", "manager")
+    except HallError:
+        return False
+
+
+def start_of_today(h) -> int:
+    """The id before the current service day's first event: public replay reaches back no further."""
+    first = h.store.read().execute("SELECT min(id) FROM events WHERE at >= ?", [h.day_started_at()]).fetchone()[0]
+    return (first - 1) if first else h.broker.last_id
 
 
 def _from_db(h, last_id: int) -> list[LiveEvent]:
@@ -40,6 +66,9 @@ def events():
         except ValueError:
             raise BadRequest("Last-Event-ID must be an event id (a whole number)", code="bad_event_id") from None
     heartbeat = float(current_app.config.get("SSE_HEARTBEAT_S", 10))
+    whole = sees_everything(h)
+    if not whole:
+        last_id = max(last_id, start_of_today(h))
 
     def stream():
         nonlocal last_id
@@ -49,9 +78,10 @@ def events():
             if batch is None:
                 batch = _from_db(h, last_id)
             if batch:
-                chunk = "".join(_format(e) for e in batch)
                 last_id = batch[-1].id
-                yield chunk
+                shown = batch if whole else [p for p in map(_public, batch) if p is not None]
+                if shown:
+                    yield "".join(_format(e) for e in shown)
                 continue
             if not h.broker.wait(last_id, heartbeat):
                 yield ": heartbeat\n\n"

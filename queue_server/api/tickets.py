@@ -1,12 +1,17 @@
-"""Tickets: take a number, look one up, cancel, requeue a no-show, the rating link for its QR."""
+"""Tickets: take a number, look one up, cancel, requeue a no-show.
+
+The citizen's own view of a ticket is behind its unguessable link (api/phone.py); ids are sequential, so a
+ticket by id is for staff, managers and the kiosk that issued it only.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
 from queue_server.api.helpers import field, hall, json_body, principal, requires
+from queue_server.errors import Forbidden
+from queue_server.ops.ticket_access import issued_by
 from queue_server.ops.tickets import cancel_ticket, get_ticket, issue_ticket, requeue_ticket
-from queue_server.ratings import ops as rating_ops
 
 bp = Blueprint("tickets", __name__)
 
@@ -29,8 +34,13 @@ def take_number():
 
 
 @bp.get("/tickets/<int:ticket_id>")
+@requires("kiosk", "staff", "manager")
 def ticket_status(ticket_id: int):
-    return jsonify(get_ticket(hall(), ticket_id))
+    h = hall()
+    p = principal()
+    if p.kind == "device" and issued_by(h.store.read(), ticket_id) != ("kiosk", p.name):
+        raise Forbidden("a kiosk may look up only the tickets it issued", code="not_your_ticket")
+    return jsonify(get_ticket(h, ticket_id))
 
 
 @bp.post("/tickets/<int:ticket_id>/cancel")
@@ -45,8 +55,3 @@ def cancel(ticket_id: int):
 def requeue(ticket_id: int):
     return jsonify(requeue_ticket(hall(), ticket_id, actor=principal().actor))
 
-
-@bp.get("/tickets/<int:ticket_id>/rating-link")
-@requires("kiosk", "staff", "manager")
-def rating_link(ticket_id: int):
-    return jsonify(rating_ops.rating_link(hall(), ticket_id))

@@ -18,7 +18,8 @@ from queue_server.errors import BadRequest, Conflict, Unauthorized
 from queue_server.hall import Hall
 
 ROLES = ("staff", "manager")
-DEVICE_KINDS = ("kiosk", "display", "button", "backoffice")
+DEVICE_KINDS = ("kiosk", "display", "button", "backoffice", "pad")
+WINDOW_DEVICE_KINDS = ("button", "pad")  # bound to one window (--window N)
 SESSION_HOURS = 14
 
 
@@ -75,8 +76,8 @@ def add_device(hall: Hall, name: str, kind: str, window: int | None = None) -> s
     """Register a device and return its new token (shown once)."""
     if kind not in DEVICE_KINDS:
         raise BadRequest(f"device kind must be one of {', '.join(DEVICE_KINDS)}")
-    if kind == "button" and window is None:
-        raise BadRequest("a button device belongs to one window: give --window N")
+    if kind in WINDOW_DEVICE_KINDS and window is None:
+        raise BadRequest(f"a {kind} device belongs to one window: give --window N")
     token = secrets.token_urlsafe(32)
     with hall.store.write() as db:
         if list(db.query("SELECT 1 FROM devices WHERE name = ? AND revoked_at IS NULL", [name])):

@@ -15,6 +15,7 @@ from queue_server.core.ticket_states import WAITING_STATES, IllegalTransition, T
 from queue_server.errors import BadRequest, Conflict
 from queue_server.ops.live import position, serving_windows, with_wait_words
 from queue_server.ops.ticket_access import check_may_cancel
+from queue_server.ops.ticket_links import create_link, status_url
 from queue_server.storage.rows import get_row
 
 if TYPE_CHECKING:  # the Hall imports public_ticket from here
@@ -92,7 +93,8 @@ def issue_ticket(
         db.execute("UPDATE tickets SET ahead_at_issue = ?, est_wait_s = ? WHERE id = ?", [ahead, est, row["id"]])
         waiting = waiting_count(db, day, zone)
         hall.emit(db, kind="issued", at=now, ticket=row, actor=actor, data={"waiting": {zone: waiting}})
-        out = with_wait_words(public_ticket(row) | {"ahead": ahead, "estimated_wait_s": est},
+        link = status_url(cfg.public.base_url, create_link(db, row, cfg.tz, now))
+        out = with_wait_words(public_ticket(row) | {"ahead": ahead, "estimated_wait_s": est, "status_url": link},
                               serving_windows(db)[zone], "ahead")
     return out
 

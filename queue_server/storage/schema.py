@@ -77,3 +77,14 @@ def m002_recent_services_index(db: Database) -> None:
     # Wait estimates read each zone's latest finished services on every ticket: an index keeps
     # that a few page reads however many years of tickets the table holds.
     db["tickets"].create_index(["zone", "state", "finished_at"], if_not_exists=True)
+
+
+@migrations()
+def m003_ticket_links(db: Database) -> None:
+    # The citizen's link to a ticket (printed QR, phone page): a random token, stored only as its SHA-256,
+    # so neither a sequential id nor a usable token is in anything but the citizen's own ticket.
+    db["ticket_links"].create(
+        {"token_hash": str, "ticket_id": int, "expires_at": str, "created_at": str},
+        pk="token_hash", not_null={"ticket_id", "expires_at"},
+    )
+    db["ticket_links"].create_index(["ticket_id"])

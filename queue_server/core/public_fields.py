@@ -1,0 +1,32 @@
+"""What anyone on the hall's LAN may see of an event: numbers, zones, windows, states, times, counts.
+
+The event log keeps everything (notes, priority class, who acted, licence data); public subscribers (board,
+window screens, kiosks, displays, anyone without a staff login) get each event through `public_event`, which
+keeps only listed fields. A field missing from the lists is private by default.
+"""
+
+from __future__ import annotations
+
+# Events about the queue that a public screen needs; alerts, ratings, follow-ups, pickups, appointments and
+# device events stay on staff streams.
+PUBLIC_KINDS = frozenset({"issued", "called", "recalled", "started", "finished", "no_show", "transferred",
+                          "cancelled", "requeued", "window"})
+PUBLIC_TICKET_FIELDS = ("number", "zone", "state", "window", "issued_at", "called_at", "started_at",
+                        "finished_at", "recalls", "transfers", "original_zone")
+# Top-level keys of an event's data: the window's number, state and zones, per-zone waiting counts, transfer zones.
+# pause_reason is the board's "暂停服务" line for a paused window.
+PUBLIC_DATA_FIELDS = ("window", "at", "state", "zones", "waiting", "from_zone", "to_zone", "pause_reason")
+
+
+def public_ticket_fields(ticket: dict) -> dict:
+    return {k: ticket[k] for k in PUBLIC_TICKET_FIELDS if k in ticket}
+
+
+def public_event(kind: str, data: dict) -> dict | None:
+    """The event's data as a public subscriber sees it, or None when the event is not public at all."""
+    if kind not in PUBLIC_KINDS:
+        return None
+    out = {k: data[k] for k in PUBLIC_DATA_FIELDS if k in data}
+    if isinstance(data.get("ticket"), dict):
+        out["ticket"] = public_ticket_fields(data["ticket"])
+    return out
