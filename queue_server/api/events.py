@@ -14,11 +14,11 @@ import json
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
-from queue_server.api.helpers import bearer_token, hall
+from queue_server.api.helpers import hall
+from queue_server.api.viewer import sees_everything
 from queue_server.broker import LiveEvent
 from queue_server.core.public_fields import public_event
-from queue_server.errors import BadRequest, HallError
-from queue_server.ops.accounts import authenticate
+from queue_server.errors import BadRequest
 
 bp = Blueprint("events", __name__)
 
@@ -30,17 +30,6 @@ def _format(e: LiveEvent) -> str:
 def _public(e: LiveEvent) -> LiveEvent | None:
     data = public_event(e.kind, e.data)
     return None if data is None else LiveEvent(e.id, e.kind, data)
-
-
-def sees_everything(h) -> bool:
-    """Staff and managers (by token or login cookie); anyone else is a public subscriber."""
-    token = bearer_token()
-    if not token:
-        return False
-    try:
-        return authenticate(h, token).kind in ("staff", "manager")
-    except HallError:
-        return False
 
 
 def start_of_today(h) -> int:
@@ -66,7 +55,7 @@ def events():
         except ValueError:
             raise BadRequest("Last-Event-ID must be an event id (a whole number)", code="bad_event_id") from None
     heartbeat = float(current_app.config.get("SSE_HEARTBEAT_S", 10))
-    whole = sees_everything(h)
+    whole = sees_everything()
     if not whole:
         last_id = max(last_id, start_of_today(h))
 

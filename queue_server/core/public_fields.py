@@ -30,3 +30,13 @@ def public_event(kind: str, data: dict) -> dict | None:
     if isinstance(data.get("ticket"), dict):
         out["ticket"] = public_ticket_fields(data["ticket"])
     return out
+
+
+PUBLIC_WINDOW_FIELDS = ("number", "state", "zones", "pause_reason", "state_since")
+
+
+def public_window(window: dict) -> dict:
+    """A window as public screens see it: no staff name; its ticket by number, zone and times only."""
+    out = {k: window[k] for k in PUBLIC_WINDOW_FIELDS if k in window}
+    out["ticket"] = public_ticket_fields(window["ticket"]) if window.get("ticket") else None
+    return out
