@@ -127,6 +127,22 @@ def users_add(config_path: str, db_path: str, name: str, role: str) -> None:
     click.echo(f"{role} {name} saved")
 
 
+@cli.command()
+@hall_options
+@click.option("--days", type=click.IntRange(min=0), default=30, show_default=True,
+              help="Purge what is older than this many days.")
+def purge(config_path: str, db_path: str, days: int) -> None:
+    """Remove personal data older than N days: ticket links, rating contacts, phone numbers for SMS."""
+    from queue_server.ops.purge import purge as purge_hall
+
+    hall = open_hall(config_path, db_path)
+    try:
+        counts = purge_hall(hall, days)
+    finally:
+        hall.close()
+    click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
 @cli.group()
 def devices() -> None:
     """Kiosks, displays, call-next buttons and back-office devices."""
