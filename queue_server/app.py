@@ -34,6 +34,8 @@ from queue_server.codes.keyfile import KeyStore, key_path_for
 from queue_server.errors import HallError
 from queue_server.hall import Hall
 from queue_server.hall_config import HallConfig, load_config
+from queue_server.notify.gateway import HttpSmsGateway
+from queue_server.notify.worker import Notifier
 from queue_server.pages import board as board_pages
 from queue_server.pages import console as console_page
 from queue_server.pages import dashboard as dashboard_page
@@ -95,6 +97,8 @@ def create_app(
         app.register_blueprint(bp)
     audit_hook.init_app(app)
     storage_errors.init_app(app)
+    if hall.config.sms.enabled and app.config["SMS_WORKER"]:
+        app.extensions["sms_notifier"] = Notifier(hall, HttpSmsGateway(hall.config.sms)).start()
 
     @app.errorhandler(HallError)
     def hall_error(e: HallError):

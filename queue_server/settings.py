@@ -34,6 +34,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SSE_HEARTBEAT_S", 10.0, "seconds between heartbeat comments on idle event streams",
             env="HALL_SSE_HEARTBEAT_S"),
     Setting("RATING_PAD_SHOWS_S", 180, "seconds a window's rating pad offers the ticket just finished there"),
+    Setting("SMS_WORKER", True, "run the SMS notifier beside the server when [sms] enabled (tests drive it by hand)"),
     Setting("MAX_CONTENT_LENGTH", 1024 * 1024, "largest request body in bytes (413 beyond)"),
     Setting("HALL_DEVICE_TOKEN", None, "a device's token, instead of [server] token in its device file",
             env="HALL_DEVICE_TOKEN", scope="device"),

@@ -57,6 +57,10 @@ def test_bundle_materials_are_merged_without_duplicates():
         (lambda d: d["public"].update(base_url="http://hall/?x=1"), "public.base_url"),
         (lambda d: d["public"].update(base_url=8000), "public.base_url: expected text"),
         (lambda d: d["public"].update(url="http://x"), "public: unknown key(s) url"),
+        (lambda d: d["sms"].update(enabled=True, url="nowhere"), "sms.url"),
+        (lambda d: d["sms"].update(enabled=True, auth_header="Bearer x"), "sms.auth_header"),
+        (lambda d: d["sms"].update(enabled=True, body_template='{"to": "$phone"}'), "sms.body_template"),
+        (lambda d: d["sms"].update(ahead=0), "sms.ahead: must be at least 1"),
     ],
 )
 def test_mistakes_name_the_key(mutate, message):

@@ -9,7 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from queue_server.api.helpers import field, hall, json_body, principal, requires
-from queue_server.errors import Forbidden
+from queue_server.errors import BadRequest, Forbidden
+from queue_server.notify.phones import normalise
 from queue_server.ops.ticket_access import issued_by
 from queue_server.ops.tickets import cancel_ticket, get_ticket, issue_ticket, requeue_ticket
 
@@ -21,6 +22,7 @@ bp = Blueprint("tickets", __name__)
 def take_number():
     body = json_body()
     p = principal()
+    phone = sms_phone(body)
     ticket = issue_ticket(
         hall(),
         zone=field(body, "zone", str, required=True),
@@ -29,8 +31,25 @@ def take_number():
         priority=field(body, "priority", str),
         source=field(body, "source", str) or p.name,
         actor=p.actor,
+        phone=phone,
     )
     return jsonify(ticket), 201
+
+
+def sms_phone(body: dict) -> str | None:
+    """The optional mobile number for SMS: only with the citizen's consent and a gateway switched on."""
+    raw = field(body, "phone", str)
+    if not raw:
+        return None
+    if field(body, "sms_consent", bool) is not True:
+        raise BadRequest("a phone number needs the citizen's consent: send \"sms_consent\": true",
+                         code="sms_consent_missing")
+    if not hall().config.sms.enabled:
+        raise BadRequest("this hall sends no SMS; take the number without a phone", code="sms_disabled")
+    try:
+        return normalise(raw)
+    except ValueError as e:
+        raise BadRequest(str(e), code="bad_phone") from None
 
 
 @bp.get("/tickets/<int:ticket_id>")

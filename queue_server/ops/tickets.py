@@ -13,6 +13,7 @@ from queue_server.clock import epoch, to_iso
 from queue_server.core.numbering import format_number
 from queue_server.core.ticket_states import WAITING_STATES, IllegalTransition, TicketFacts, next_state
 from queue_server.errors import BadRequest, Conflict
+from queue_server.notify.outbox import register_phone
 from queue_server.ops.live import position, serving_windows, with_wait_words
 from queue_server.ops.ticket_access import check_may_cancel
 from queue_server.ops.ticket_links import create_link, status_url
@@ -41,9 +42,12 @@ def public_ticket(row: dict) -> dict:
 def issue_ticket(
     hall: Hall, *, zone: str, actor: Actor, matter: str | None = None, bundle: str | None = None,
     priority: str | None = None, source: str | None = None, due_at: datetime | None = None,
-    extra: dict | None = None, allow_appointment: bool = False,
+    extra: dict | None = None, allow_appointment: bool = False, phone: str | None = None,
 ) -> dict:
-    """Take a number. The number is allocated in the same transaction that stores the ticket."""
+    """Take a number. The number is allocated in the same transaction that stores the ticket.
+
+    `phone` (already checked, with the citizen's consent) is kept for the SMS notifications, never in events.
+    """
     cfg = hall.config
     if zone not in cfg.zone_codes():
         raise BadRequest(f"unknown zone {zone!r}; choose one of {', '.join(cfg.zone_codes())}",
@@ -96,6 +100,8 @@ def issue_ticket(
         link = status_url(cfg.public.base_url, create_link(db, row, cfg.tz, now))
         out = with_wait_words(public_ticket(row) | {"ahead": ahead, "estimated_wait_s": est, "status_url": link},
                               serving_windows(db)[zone], "ahead")
+        if phone:
+            out["sms_to"] = register_phone(hall, db, row, phone, now)
     return out
 
 
