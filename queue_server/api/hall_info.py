@@ -39,6 +39,7 @@ def get_hall():
         "code": cfg.code, "name_zh": cfg.name_zh, "name_en": cfg.name_en, "timezone": cfg.timezone,
         "notice_zh": cfg.notice_zh, "notice_en": cfg.notice_en,
         "priority_classes": list(cfg.rules.priority_classes),
+        "sms": {"enabled": cfg.sms.enabled, "ahead": cfg.sms.ahead},  # may the kiosk offer SMS reminders
         "zones": zones, "bundles": bundles, "windows": windows_for_viewer(list_windows(h)),
     })
 
