@@ -103,6 +103,10 @@ class HallClient:
                 "phone": phone, "sms_consent": True if phone else None}
         return self.post("/tickets", {k: v for k, v in body.items() if v is not None})
 
+    def sms_reminder(self, ticket_id: int, phone: str) -> dict:
+        """After printing: the citizen's mobile number for SMS reminders (they agreed to the consent line)."""
+        return self.post(f"/tickets/{ticket_id}/sms", {"phone": phone, "sms_consent": True})
+
     def cancel(self, ticket_id: int, reason: str | None = None) -> dict:
         return self.post(f"/tickets/{ticket_id}/cancel", {"reason": reason} if reason else {})
 

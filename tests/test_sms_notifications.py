@@ -128,3 +128,16 @@ def test_the_template_body_stays_valid_json_whatever_the_text():
     template = '{"to": "$phone", "t": "$text"}'
     gw = HttpSmsGateway(Sms(enabled=True, url="http://127.0.0.1:9/send", body_template=template))
     assert json.loads(gw.body(PHONE, 'a "quoted"\nline 窗口')) == {"to": PHONE, "t": 'a "quoted"\nline 窗口'}
+
+
+def test_the_issuing_kiosk_adds_a_number_after_printing_once(tmp_path, gateway):
+    hw = sms_hall(tmp_path, gateway)
+    t = hw.post("/api/v1/tickets", "kiosk-01", {"zone": "commerce"}).get_json()
+    r = hw.post(f"/api/v1/tickets/{t['id']}/sms", "kiosk-02", {"phone": PHONE, "sms_consent": True})
+    assert r.status_code == 403 and r.get_json()["error"] == "not_your_ticket"
+    r = hw.post(f"/api/v1/tickets/{t['id']}/sms", "kiosk-01", {"phone": PHONE})
+    assert r.status_code == 400 and r.get_json()["error"] == "sms_consent_missing"
+    r = hw.post(f"/api/v1/tickets/{t['id']}/sms", "kiosk-01", {"phone": PHONE, "sms_consent": True})
+    assert r.status_code == 200 and r.get_json() == {"sms_to": "139****5678"}
+    r = hw.post(f"/api/v1/tickets/{t['id']}/sms", "kiosk-01", {"phone": PHONE, "sms_consent": True})
+    assert r.status_code == 409 and r.get_json()["error"] == "sms_already_set"

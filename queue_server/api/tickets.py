@@ -10,6 +10,7 @@ from flask import Blueprint, jsonify
 
 from queue_server.api.helpers import field, hall, json_body, principal, requires
 from queue_server.errors import BadRequest, Forbidden
+from queue_server.notify.outbox import add_phone
 from queue_server.notify.phones import normalise
 from queue_server.ops.ticket_access import issued_by
 from queue_server.ops.tickets import cancel_ticket, get_ticket, issue_ticket, requeue_ticket
@@ -50,6 +51,20 @@ def sms_phone(body: dict) -> str | None:
         return normalise(raw)
     except ValueError as e:
         raise BadRequest(str(e), code="bad_phone") from None
+
+
+@bp.post("/tickets/<int:ticket_id>/sms")
+@requires("kiosk", "staff", "manager")
+def sms_reminder(ticket_id: int):
+    """After printing: the issuing kiosk adds the citizen's mobile number (with consent) for SMS reminders."""
+    h = hall()
+    p = principal()
+    if p.kind == "device" and issued_by(h.store.read(), ticket_id) != ("kiosk", p.name):
+        raise Forbidden("a kiosk may add a number only to the tickets it issued", code="not_your_ticket")
+    phone = sms_phone(json_body())
+    if phone is None:
+        raise BadRequest("send the citizen's mobile number as \"phone\"", code="missing_field")
+    return jsonify({"sms_to": add_phone(h, ticket_id, phone)})
 
 
 @bp.get("/tickets/<int:ticket_id>")

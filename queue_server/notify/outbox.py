@@ -34,6 +34,21 @@ def register_phone(hall: Hall, db: Database, ticket: dict, phone: str, now: date
     return masked
 
 
+def add_phone(hall: Hall, ticket_id: int, phone: str) -> str:
+    """A number given after the ticket was printed (the kiosk's "text me" button); once per waiting ticket."""
+    from queue_server.errors import Conflict
+    from queue_server.ops.tickets import load_ticket  # here: ops.tickets imports this module
+
+    with hall.store.write() as db:
+        now = hall.now()
+        row = load_ticket(db, ticket_id)
+        if row["state"] not in ("waiting", "transferred") or row["day"] != hall.today(now):
+            raise Conflict(f"{row['number']} is no longer waiting; no reminder is needed", code="not_waiting")
+        if db.execute("SELECT 1 FROM ticket_phones WHERE ticket_id = ?", [ticket_id]).fetchone():
+            raise Conflict(f"{row['number']} already has a number for reminders", code="sms_already_set")
+        return register_phone(hall, db, row, phone, now)
+
+
 def texts(hall: Hall, kind: str, ticket: dict, ahead: int = 0) -> str:
     name = hall.config.name_zh
     if kind == "called":
