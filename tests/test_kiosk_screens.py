@@ -9,7 +9,7 @@ from tests.kiosk_driver_helpers import device_file, run_driver
 from tests.printer_double import PrinterDouble
 
 SCREENS = ["home", "matters", "guide", "bundles", "guide-bundle", "priority-reasons", "priority-zones",
-           "scan-checkin", "ticket", "board", "pin"]
+           "scan-checkin", "ticket", "sms", "board", "pin"]
 
 
 @pytest.mark.parametrize("orientation", ["portrait", "landscape"])
@@ -28,3 +28,4 @@ def test_every_screen_in_both_languages(xvfb, live_server, tmp_path, artifacts, 
     assert results["woke"] == "home"
     assert results["idle_home_after"] < results["idle_board_after"]
     assert results["pin_wrong"] and results["exited_by_pin"]
+    assert results["sms_entry"] == "139 1234 5678"
