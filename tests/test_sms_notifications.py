@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 
 import pytest
 
@@ -141,3 +142,25 @@ def test_the_issuing_kiosk_adds_a_number_after_printing_once(tmp_path, gateway):
     assert r.status_code == 200 and r.get_json() == {"sms_to": "139****5678"}
     r = hw.post(f"/api/v1/tickets/{t['id']}/sms", "kiosk-01", {"phone": PHONE, "sms_consent": True})
     assert r.status_code == 409 and r.get_json()["error"] == "sms_already_set"
+
+
+def test_the_notifier_beside_the_server_sends_by_itself(tmp_path, gateway):
+    hw = sms_hall(tmp_path, gateway)
+    config = hw.hall.config
+    hw.hall.close()
+    app = create_app(db_path=hw.db_path, config=config, clock=hw.clock, settings={"SMS_WORKER": True})
+    http = app.test_client()
+    try:
+        assert "sms_notifier" in app.extensions
+        kiosk = hw.h("kiosk-01")
+        for _ in range(4):
+            http.post("/api/v1/tickets", json={"zone": "commerce"}, headers=kiosk)
+        http.post("/api/v1/tickets", json={"zone": "commerce", "phone": PHONE, "sms_consent": True}, headers=kiosk)
+        http.post("/api/v1/windows/1/open", headers=hw.h("staff"))
+        http.post("/api/v1/windows/1/call-next", headers=hw.h("staff"))  # now 3 ahead
+        deadline = time.monotonic() + 30
+        while not gateway.received and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert gateway.received and "前面还有 3 人" in gateway.received[0]["body"]["content"]
+    finally:
+        app.extensions["hall"].close()
