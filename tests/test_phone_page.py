@@ -144,3 +144,13 @@ def test_a_transfer_and_a_no_show_tell_the_citizen_what_next(phone_server, apis,
     expect(phone.locator("#p-no_show")).to_contain_text("30 分钟")  # the hall's grace time (1800 s)
     expect(phone.locator("#p-no_show .js-until").first).to_have_text(re.compile(r"^\d\d:\d\d$"))
     shot(phone, "phone_no_show")
+
+
+def test_the_phone_script_is_plain_es5_for_old_webviews():
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[1] / "queue_server/pages/static/phone/phone.js").read_text("utf-8")
+    code = re.sub(r"/\*.*?\*/|//[^\n]*", "", source, flags=re.S)  # comments may say anything
+    for modern in ("=>", "`", "let ", "const ", "class ", "import ", "export ", "async ", "await ", "fetch(", "...",
+                   "?.", "??"):
+        assert modern not in code, f"{modern!r} needs a newer browser than an old Android WebView"

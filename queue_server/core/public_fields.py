@@ -7,10 +7,11 @@ keeps only listed fields. A field missing from the lists is private by default.
 
 from __future__ import annotations
 
-# Events about the queue that a public screen needs; alerts, ratings, follow-ups, pickups, appointments and
-# device events stay on staff streams.
+# Events about the queue that a public screen needs; alerts, follow-ups, pickups, appointments and device
+# events stay on staff streams. `rated` goes out bare (which ticket, which window: a pad stops offering it),
+# never its score, reason, comment or contact.
 PUBLIC_KINDS = frozenset({"issued", "called", "recalled", "started", "finished", "no_show", "transferred",
-                          "cancelled", "requeued", "window"})
+                          "cancelled", "requeued", "window", "rated"})
 PUBLIC_TICKET_FIELDS = ("number", "zone", "state", "window", "issued_at", "called_at", "started_at",
                         "finished_at", "recalls", "transfers", "original_zone")
 # Top-level keys of an event's data: the window's number, state and zones, per-zone waiting counts, transfer zones.

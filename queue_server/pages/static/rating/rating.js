@@ -111,7 +111,7 @@ async function startPad() {
   Hall.live(["finished", "rated"], (kind, data) => {
     if (data.window !== RATE_MODE.window) return;
     if (kind === "finished") checkPad();
-    if (kind === "rated" && R.ticket && data.ticket && data.ticket.id === R.ticket.id
+    if (kind === "rated" && R.ticket && data.ticket && data.ticket.number === R.ticket.number
         && !$("screen-thanks").offsetParent) idle();  // rated on the phone meanwhile
   }, null, checkPad);
 }
