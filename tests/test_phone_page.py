@@ -3,8 +3,10 @@ a window's call reaches it without a reload, and after the service it rates the 
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 import requests
@@ -147,10 +149,33 @@ def test_a_transfer_and_a_no_show_tell_the_citizen_what_next(phone_server, apis,
 
 
 def test_the_phone_script_is_plain_es5_for_old_webviews():
-    from pathlib import Path
-
     source = (Path(__file__).resolve().parents[1] / "queue_server/pages/static/phone/phone.js").read_text("utf-8")
     code = re.sub(r"/\*.*?\*/|//[^\n]*", "", source, flags=re.S)  # comments may say anything
     for modern in ("=>", "`", "let ", "const ", "class ", "import ", "export ", "async ", "await ", "fetch(", "...",
                    "?.", "??"):
         assert modern not in code, f"{modern!r} needs a newer browser than an old Android WebView"
+
+
+def test_the_ticket_stream_carries_only_this_tickets_public_view(phone_server, apis):
+    kiosk, staff1 = apis["kiosk"], apis["staff1"]
+    staff1.ok("POST", "/api/v1/windows/1/open")
+    before = kiosk.ok("POST", "/api/v1/tickets", {"zone": "commerce"})
+    mine = kiosk.ok("POST", "/api/v1/tickets", {"zone": "commerce"})
+    token = mine["status_url"].rsplit("/t/", 1)[1]
+    with requests.get(f"{phone_server.url}/api/v1/t/{token}/events", stream=True, timeout=(5, 30)) as r:
+        lines = r.iter_lines(decode_unicode=True)
+
+        def next_status() -> dict:
+            for line in lines:
+                if line.startswith("data: "):
+                    return json.loads(line[6:])
+            raise AssertionError("the stream ended")
+
+        first = next_status()
+        assert first["number"] == mine["number"] and first["ahead"] >= 1
+        kiosk.ok("POST", "/api/v1/tickets", {"zone": "public"})  # another zone: no new message for this ticket
+        called = staff1.ok("POST", "/api/v1/windows/1/call-next")
+        assert called["id"] == before["id"]
+        second = next_status()
+        assert second["ahead"] == first["ahead"] - 1 and second["number"] == mine["number"]
+        assert not {"id", "note", "priority", "source", "staff", "extra"} & set(second)

@@ -15,6 +15,7 @@ import json
 from flask import Blueprint, Response, current_app, jsonify, stream_with_context
 
 from queue_server.api.helpers import hall, json_body
+from queue_server.broker import LiveEvent
 from queue_server.errors import HallError
 from queue_server.ops.phone_view import phone_view
 from queue_server.ops.ticket_links import ticket_of
@@ -51,10 +52,13 @@ def events(token: str):
             if shown != sent:
                 sent = shown
                 yield f"event: status\ndata: {json.dumps(view, ensure_ascii=False)}\n\n"
-            if not h.broker.wait(last_id, heartbeat):
-                yield ": heartbeat\n\n"
-                continue
-            last_id = h.broker.last_id
+            if h.broker.wait(last_id, heartbeat):
+                batch = h.broker.since(last_id)
+                last_id = h.broker.last_id
+                if batch is not None and not any(_concerns(e, view) for e in batch):
+                    continue  # other zones' events: this ticket's place and wait did not change
+            else:
+                yield ": heartbeat\n\n"  # and look again: the estimate and the link's expiry move with time
             try:
                 view = view_of(token)
             except HallError:  # the link expired while the page was open
@@ -63,6 +67,16 @@ def events(token: str):
 
     return Response(stream_with_context(stream()), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def _concerns(e: LiveEvent, view: dict) -> bool:
+    """Could this hall event change what the phone shows: its own ticket, its zone, or the windows?"""
+    if e.kind in ("window", "rated"):
+        return True
+    ticket = e.data.get("ticket") or {}
+    zone = view["zone"]
+    return ticket.get("number") == view["number"] or zone in (ticket.get("zone"), e.data.get("from_zone"),
+                                                              e.data.get("to_zone"))
 
 
 @bp.post("/t/<token>/rating")
