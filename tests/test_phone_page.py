@@ -179,3 +179,27 @@ def test_the_ticket_stream_carries_only_this_tickets_public_view(phone_server, a
         second = next_status()
         assert second["ahead"] == first["ahead"] - 1 and second["number"] == mine["number"]
         assert not {"id", "note", "priority", "source", "staff", "extra"} & set(second)
+    for action in ("recall", "no-show"):  # free the window and the queue for the next test
+        staff1.ok("POST", f"/api/v1/windows/1/{action}")
+    kiosk.ok("POST", f"/api/v1/tickets/{mine['id']}/cancel")
+
+
+def test_without_a_stream_the_page_still_follows_by_polling(phone_server, apis, browser):
+    kiosk, staff1 = apis["kiosk"], apis["staff1"]
+    staff1.ok("POST", "/api/v1/windows/1/open")
+    ticket = kiosk.ok("POST", "/api/v1/tickets", {"zone": "commerce"})
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    context.route("**/api/v1/t/*/events", lambda route: route.abort())  # a proxy that breaks event streams
+    page = context.new_page()
+    errors = page_errors(page)
+    page.goto(ticket["status_url"])
+    expect(page.locator("#p-waiting")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    called = staff1.ok("POST", "/api/v1/windows/1/call-next")
+    assert called["id"] == ticket["id"]
+    expect(page.locator("#p-called")).to_be_visible(timeout=30000)
+    expect(page.locator("#p-called")).to_contain_text("请到 1 号窗口")
+    staff1.ok("POST", "/api/v1/windows/1/recall")
+    staff1.ok("POST", "/api/v1/windows/1/no-show")
+    assert errors == []
+    context.close()

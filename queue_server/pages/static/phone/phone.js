@@ -85,7 +85,10 @@
   }
 
   function startPolling() {
-    if (pollTimer === null) { pollTimer = window.setInterval(poll, 15000); }
+    if (pollTimer === null) { pollTimer = window.setInterval(poll, 10000); }
+  }
+  function stopPolling() {
+    if (pollTimer !== null) { window.clearInterval(pollTimer); pollTimer = null; }
   }
 
   function listen() {
@@ -93,14 +96,14 @@
     var es = new EventSource(base + "/events");
     es.addEventListener("status", function (ev) {
       $("offline").hidden = true;
+      stopPolling();  // the stream works again
       try { show(JSON.parse(ev.data)); } catch (e) { /* ignore a broken message */ }
     });
     es.addEventListener("gone", function () { es.close(); });
     es.onerror = function () {
       // The browser reconnects by itself; meanwhile poll, so the page never stays stale.
-      $("offline").hidden = false;
       poll();
-      if (es.readyState === 2) { startPolling(); }
+      startPolling();
     };
   }
 
