@@ -164,3 +164,11 @@ def test_the_notifier_beside_the_server_sends_by_itself(tmp_path, gateway):
         assert gateway.received and "前面还有 3 人" in gateway.received[0]["body"]["content"]
     finally:
         app.extensions["hall"].close()
+
+
+def test_a_managers_ticket_with_a_phone_leaves_only_the_masked_number_in_the_audit_log(tmp_path, gateway):
+    hw = sms_hall(tmp_path, gateway)
+    r = hw.post("/api/v1/tickets", "manager", {"zone": "commerce", "phone": PHONE, "sms_consent": True})
+    assert r.status_code == 201
+    details = " ".join(row[0] or "" for row in hw.hall.store.read().execute("SELECT detail FROM audit_log"))
+    assert "139****5678" in details and PHONE not in details

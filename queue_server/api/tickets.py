@@ -11,7 +11,7 @@ from flask import Blueprint, jsonify
 from queue_server.api.helpers import field, hall, json_body, principal, requires
 from queue_server.errors import BadRequest, Forbidden
 from queue_server.notify.outbox import add_phone
-from queue_server.notify.phones import normalise
+from queue_server.notify.phones import mask, normalise
 from queue_server.ops.ticket_access import issued_by
 from queue_server.ops.tickets import cancel_ticket, get_ticket, issue_ticket, requeue_ticket
 
@@ -48,9 +48,11 @@ def sms_phone(body: dict) -> str | None:
     if not hall().config.sms.enabled:
         raise BadRequest("this hall sends no SMS; take the number without a phone", code="sms_disabled")
     try:
-        return normalise(raw)
+        phone = normalise(raw)
     except ValueError as e:
         raise BadRequest(str(e), code="bad_phone") from None
+    body["phone"] = mask(phone)  # the manager audit log records request bodies (the same cached dict)
+    return phone
 
 
 @bp.post("/tickets/<int:ticket_id>/sms")
