@@ -8,6 +8,7 @@ opens a kiosk and a wall display as separate processes.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import subprocess
@@ -191,6 +192,8 @@ def run_demo(*, config_path: str, db_path: str, host: str, port: int, screens: b
     except HallError as e:
         raise click.ClickException(str(e)) from None
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    # The printed QR opens the phone page on this machine (a real hall sets [public] base_url to its LAN address).
+    config = dataclasses.replace(config, public=dataclasses.replace(config.public, base_url=url))
     demo_dir = Path(db_path).resolve().parent / "demo"
     camera = "0" if Path("/dev/video0").exists() else "none"
     files, tokens = prepare(config, db_path, demo_dir, url, camera=camera)
@@ -238,6 +241,7 @@ def _banner(url: str, files: dict[str, Path], screens: bool, bot_windows: list[i
         f"  窗口终端 Staff console      {url}/console      staff01 … staff08 / {DEMO_PASSWORD}",
         f"  监管看板 Dashboard          {url}/dashboard    {MANAGER} / {DEMO_PASSWORD}",
         f"  窗口屏   Window screen      {url}/window/1/screen",
+        f"  手机页   Citizen's phone    {url}/t/…  (the QR on each ticket; `status_url` of POST /api/v1/tickets)",
         f"  API                         {url}/api/v1/hall",
     ]
     for no, pad_url in sorted((pads or {}).items()):

@@ -68,6 +68,8 @@ def test_demo_runs_the_sample_hall_with_working_accounts_and_devices(tmp_path):
         kiosk = load_device(tmp_path / "var" / "demo" / "kiosk.toml")
         ticket = HallClient(kiosk.server_url, kiosk.token).take_number("commerce")
         assert ticket["number"].startswith("A")
+        phone = requests.get(ticket["status_url"], timeout=5)  # the ticket's QR opens on this machine
+        assert ticket["status_url"].startswith(url + "/t/") and ticket["number"] in phone.text
         # The printed accounts sign in.
         assert HallClient(url).login("manager", "demo1234")
         staff = HallClient(url)
