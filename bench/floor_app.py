@@ -48,7 +48,7 @@ def main() -> None:
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--threads", type=int, default=300)
     args = ap.parse_args()
-    # The same cheroot settings as queue_server/serve.py.
+    # The same cheroot settings as queue_server/serving/serve.py.
     server = Server(("127.0.0.1", args.port), create_floor_app(args.db), numthreads=args.threads,
                     request_queue_size=1024, shutdown_timeout=2, timeout=30)
     server.safe_start()

@@ -100,9 +100,15 @@ class HallClient:
 
     # ---- kiosk ----
     def take_number(self, zone: str, matter: str | None = None, bundle: str | None = None,
-                    priority: str | None = None, source: str | None = None) -> dict:
-        body = {"zone": zone, "matter": matter, "bundle": bundle, "priority": priority, "source": source}
+                    priority: str | None = None, source: str | None = None, phone: str | None = None) -> dict:
+        """`phone`: a mobile number for SMS reminders, sent only when the citizen has agreed to the consent line."""
+        body = {"zone": zone, "matter": matter, "bundle": bundle, "priority": priority, "source": source,
+                "phone": phone, "sms_consent": True if phone else None}
         return self.post("/tickets", {k: v for k, v in body.items() if v is not None})
+
+    def sms_reminder(self, ticket_id: int, phone: str) -> dict:
+        """After printing: the citizen's mobile number for SMS reminders (they agreed to the consent line)."""
+        return self.post(f"/tickets/{ticket_id}/sms", {"phone": phone, "sms_consent": True})
 
     def cancel(self, ticket_id: int, reason: str | None = None) -> dict:
         return self.post(f"/tickets/{ticket_id}/cancel", {"reason": reason} if reason else {})

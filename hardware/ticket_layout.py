@@ -134,9 +134,9 @@ def ticket_blocks(ticket: TicketLayout) -> list[Block]:
     if ticket.priority_zh or ticket.priority_en:
         blocks += [Block("text", t, bold=True) for t in (ticket.priority_zh, ticket.priority_en)
                    if t]
+    if ticket.status_url:  # the citizen's phone page; a ticket without one prints no QR
+        blocks += [Block("qr", ticket.status_url), Block("text", "扫码查看排队进度 Scan to follow your place")]
     blocks += [
-        Block("qr", ticket.status_url),
-        Block("text", "扫码查看排队进度 Scan to follow your place"),
         Block("text", f"取号时间 Issued {ticket.issued_at:%Y-%m-%d %H:%M}"),
         Block("rule"),
         Block("text", ticket.notice_zh, align="left"),

@@ -88,6 +88,11 @@ TEXT: dict[str, Text] = {
     "recent_calls": ("最近叫号", "Recent calls"),
     "call_to": ("{number} 请到 {window} 号窗口", "{number} to window {window}"),
     "no_calls": ("暂无叫号", "No calls yet"),
+    "sms_button": ("短信提醒", "Text me"),
+    "sms_title": ("快到您时发短信提醒", "A text when your turn is near"),
+    "sms_consent": ("点 OK 即同意本大厅仅为本次排队向此号码发送提醒短信，号码 30 天后删除。",
+                    "Tapping OK means you agree that this hall texts this number about this ticket only; "
+                    "the number is deleted after 30 days."),
     "pin_title": ("工作人员退出", "Staff exit"),
     "pin_hint": ("请输入工作人员密码", "Enter the staff PIN"),
     "pin_wrong": ("密码错误", "Wrong PIN"),

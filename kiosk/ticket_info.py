@@ -12,9 +12,10 @@ from hardware.ticket_layout import TicketLayout
 from kiosk.texts import TEXT
 
 
-def status_url(server_url: str, ticket: dict) -> str:
-    """Where the QR on the ticket points: the ticket's live status on the hall's server."""
-    return f"{server_url.rstrip('/')}/api/v1/tickets/{ticket['id']}"
+def status_url(ticket: dict) -> str:
+    """Where the QR on the ticket points: the citizen's phone page, `{public base_url}/t/{token}`, as the server
+    gave it when the ticket was taken (the token is unguessable; a sequential id never goes on paper)."""
+    return str(ticket.get("status_url") or "")
 
 
 def issued_local(ticket: dict, timezone: str) -> datetime:
@@ -82,7 +83,7 @@ def ticket_layout(hall: dict, ticket: dict, server_url: str, hall_name: tuple[st
         ahead=int(ticket.get("ahead") or 0),
         estimated_wait_s=ticket.get("estimated_wait_s"),
         issued_at=issued_local(ticket, hall.get("timezone", "Asia/Shanghai")),
-        status_url=status_url(server_url, ticket),
+        status_url=status_url(ticket),
         priority_zh=prio_zh, priority_en=prio_en,
         open_windows=int(ticket.get("open_windows", 1) or 0), idle_windows=int(ticket.get("idle_windows") or 0),
     )

@@ -19,6 +19,7 @@ from queue_server.api import (
     console,
     events,
     hall_info,
+    phone,
     pickups,
     ratings,
     rebalance,
@@ -38,10 +39,13 @@ from queue_server.core.input_checks import INT_MAX, check_text
 from queue_server.errors import HallError
 from queue_server.hall import Hall
 from queue_server.hall_config import HallConfig, load_config
+from queue_server.notify.gateway import HttpSmsGateway
+from queue_server.notify.worker import Notifier
 from queue_server.pages import board as board_pages
 from queue_server.pages import console as console_page
 from queue_server.pages import dashboard as dashboard_page
 from queue_server.pages import page_auth
+from queue_server.pages import phone as phone_page
 from queue_server.pages import rating as rating_pages
 from queue_server.pickups.lockers import Locker
 from queue_server.serving.stream_slots import StreamSlots
@@ -50,10 +54,11 @@ from queue_server.settings import server_settings
 # The JSON API, all under /api/v1 (the table of routes is in README.md; tests/test_routes.py keeps it exact).
 API_BLUEPRINTS = (
     hall_info.bp, tickets.bp, windows.bp, auth.bp, board.bp, events.bp, stats.bp, alerts.bp,
-    console.bp, supervision.bp, rebalance.bp, pickups.bp, appointments.bp, ratings.bp, users.bp,
+    console.bp, supervision.bp, rebalance.bp, pickups.bp, appointments.bp, ratings.bp, users.bp, phone.bp,
 )
 # The web pages and their static files.
-PAGE_BLUEPRINTS = (page_auth.assets, board_pages.bp, console_page.bp, dashboard_page.bp, rating_pages.bp)
+PAGE_BLUEPRINTS = (page_auth.assets, board_pages.bp, console_page.bp, dashboard_page.bp, rating_pages.bp,
+                   phone_page.bp)
 
 _HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
                415: "unsupported_media_type"}
@@ -121,6 +126,8 @@ def create_app(
     storage_errors.init_app(app)
     app.before_request(_check_url_text)
     session_cookie.init_app(app)
+    if hall.config.sms.enabled and app.config["SMS_WORKER"]:
+        app.extensions["sms_notifier"] = Notifier(hall, HttpSmsGateway(hall.config.sms)).start()
 
     @app.errorhandler(HallError)
     def hall_error(e: HallError):

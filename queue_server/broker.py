@@ -13,6 +13,8 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 
+from queue_server.core.public_fields import public_event
+
 
 @dataclass(frozen=True, slots=True)
 class LiveEvent:
@@ -22,14 +24,20 @@ class LiveEvent:
     kind: str
     data: dict
     sse: bytes = b""
+    public_sse: bytes = b""  # the frame strangers get (core/public_fields.py); empty: nothing of it is public
 
     @classmethod
     def of(cls, id: int, kind: str, data: dict, data_json: str | None = None) -> LiveEvent:
-        """The event with its SSE frame; `data_json` is the data as already serialised for the log."""
+        """The event with its SSE frames; `data_json` is the data as already serialised for the log."""
         if data_json is None:
             data_json = json.dumps(data, ensure_ascii=False)
-        frame = f"id: {id}\nevent: {kind}\ndata: {data_json}\n\n".encode()
-        return cls(id=id, kind=kind, data=data, sse=frame)
+        public = public_event(kind, data)
+        return cls(id=id, kind=kind, data=data, sse=_frame(id, kind, data_json),
+                   public_sse=b"" if public is None else _frame(id, kind, json.dumps(public, ensure_ascii=False)))
+
+
+def _frame(id: int, kind: str, data_json: str) -> bytes:
+    return f"id: {id}\nevent: {kind}\ndata: {data_json}\n\n".encode()
 
 
 class Broker:

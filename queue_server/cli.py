@@ -225,6 +225,22 @@ def users_unlock(config_path: str, db_path: str, name: str) -> None:
     click.echo(f"{name} unlocked" if was else f"{name} was not locked")
 
 
+@cli.command()
+@hall_options
+@click.option("--days", type=click.IntRange(min=0), default=30, show_default=True,
+              help="Purge what is older than this many days.")
+def purge(config_path: str, db_path: str, days: int) -> None:
+    """Remove personal data older than N days: ticket links, rating contacts, phone numbers for SMS."""
+    from queue_server.ops.purge import purge as purge_hall
+
+    hall = open_hall(config_path, db_path)
+    try:
+        counts = purge_hall(hall, days)
+    finally:
+        hall.close()
+    click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
 @cli.group()
 def devices() -> None:
     """Kiosks, displays, call-next buttons and back-office devices."""
@@ -233,8 +249,8 @@ def devices() -> None:
 @devices.command("add")
 @hall_options
 @click.argument("name")
-@click.option("--kind", type=click.Choice(["kiosk", "display", "button", "backoffice"]), required=True)
-@click.option("--window", type=int, default=None, help="The window a button box belongs to.")
+@click.option("--kind", type=click.Choice(["kiosk", "display", "button", "backoffice", "pad"]), required=True)
+@click.option("--window", type=int, default=None, help="The window a button box or rating pad belongs to.")
 def devices_add(config_path: str, db_path: str, name: str, kind: str, window: int | None) -> None:
     """Register a device and print its new token (shown once); a kiosk also gets a staff exit PIN."""
     from queue_server.errors import HallError

@@ -8,6 +8,7 @@ opens a kiosk and a wall display as separate processes.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import subprocess
@@ -50,6 +51,9 @@ def prepare(config: HallConfig, db_path: str, demo_dir: Path, server_url: str, *
             accounts.revoke_device(hall, name)  # a fresh token each run: the old files are rewritten
             tokens[kind] = accounts.add_device(hall, name, kind)
         tokens["kiosk_pin"] = new_pin()
+        for no in worked_windows(config):  # a rating pad at each window the demo staff work
+            accounts.revoke_device(hall, f"demo-pad-{no}")
+            tokens[f"pad-{no}"] = accounts.add_device(hall, f"demo-pad-{no}", "pad", window=no)
     finally:
         hall.close()
     files = {
@@ -112,17 +116,27 @@ repeat = 1
 """
 
 
+def worked_windows(config: HallConfig) -> list[int]:
+    """The windows the demo's staff work: the first window of each of the first zones (商事登记, 公共服务 ...)."""
+    homes: dict[str, int] = {}
+    for w in config.windows:
+        homes.setdefault(w.zones[0], w.number)
+    return list(homes.values())[: len(BOTS)]
+
+
+def pad_urls(server_url: str, tokens: dict[str, str]) -> dict[int, str]:
+    """Each demo pad's page; the token in the address signs the pad in (the page then drops it from the bar)."""
+    return {int(k[4:]): f"{server_url}/rate/window/{k[4:]}?device={v}" for k, v in tokens.items()
+            if k.startswith("pad-")}
+
+
 class DemoActivity:
     """Citizens arrive and a few windows serve them, over HTTP like real devices."""
 
     def __init__(self, config: HallConfig, server_url: str, kiosk_token: str | None = None, seed: int = 1):
         self.random = random.Random(seed)
         self.kiosk = HallClient(server_url, kiosk_token)
-        # One bot per chosen window: the first window of the first zones (商事登记, 公共服务 ...).
-        homes: dict[str, int] = {}
-        for w in config.windows:
-            homes.setdefault(w.zones[0], w.number)
-        self.bots = {no: HallClient(server_url) for no in list(homes.values())[: len(BOTS)]}
+        self.bots = {no: HallClient(server_url) for no in worked_windows(config)}
         # Pickup tickets come from pickup codes, not from a tap: the demo's citizens do the rest.
         front = {z.code for z in config.zones if z.kind != "pickup"}
         self.matters = [m for m in config.matters if m.common and m.zone in front]
@@ -182,6 +196,8 @@ def run_demo(*, config_path: str, db_path: str, host: str, port: int, screens: b
     except HallError as e:
         raise click.ClickException(str(e)) from None
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    # The printed QR opens the phone page on this machine (a real hall sets [public] base_url to its LAN address).
+    config = dataclasses.replace(config, public=dataclasses.replace(config.public, base_url=url))
     demo_dir = Path(db_path).resolve().parent / "demo"
     camera = "0" if Path("/dev/video0").exists() else "none"
     files, tokens = prepare(config, db_path, demo_dir, url, camera=camera)
@@ -199,7 +215,7 @@ def run_demo(*, config_path: str, db_path: str, host: str, port: int, screens: b
                 bot_windows = sorted(bot.bots)
             except ApiError as e:
                 click.echo(f"demo activity did not start: {e.message}", err=True)
-        click.echo(_banner(url, files, screens, bot_windows, tokens["kiosk_pin"]), err=True)
+        click.echo(_banner(url, files, screens, bot_windows, tokens["kiosk_pin"], pad_urls(url, tokens)), err=True)
         if screens:
             hall_cmd = [sys.executable, "-m", "queue_server.cli"]
             for what in ("kiosk", "display"):
@@ -220,18 +236,21 @@ def run_demo(*, config_path: str, db_path: str, host: str, port: int, screens: b
                 child.kill()
 
 
-def _banner(url: str, files: dict[str, Path], screens: bool, bot_windows: list[int], kiosk_pin: str) -> str:
+def _banner(url: str, files: dict[str, Path], screens: bool, bot_windows: list[int], kiosk_pin: str,
+            pads: dict[int, str] | None = None) -> str:
     lines = [
         "",
         "  济南市历下区政务服务中心 demo is running (Ctrl+C stops it)",
         f"  叫号大屏 Wall board         {url}/board",
         f"  窗口终端 Staff console      {url}/console      staff01 … staff08 / {DEMO_PASSWORD}",
         f"  监管看板 Dashboard          {url}/dashboard    {MANAGER} / {DEMO_PASSWORD}",
-        f"  评价器   Rating pad         {url}/rate/window/5",
         f"  窗口屏   Window screen      {url}/window/1/screen",
+        f"  手机页   Citizen's phone    {url}/t/…  (the QR on each ticket; `status_url` of POST /api/v1/tickets)",
         f"  API                         {url}/api/v1/hall",
         f"  Kiosk staff exit PIN        {kiosk_pin}   (tap the hall name five times, or Esc)",
     ]
+    for no, pad_url in sorted((pads or {}).items()):
+        lines.append(f"  评价器   Rating pad {no:<4}    {pad_url}")
     if bot_windows:
         lines.append(f"  Windows {', '.join(map(str, bot_windows))} are worked by demo staff (demo01…), "
                      "so the boards move.")

@@ -47,6 +47,11 @@ class Hall:
     def today(self, now: datetime | None = None) -> str:
         return service_day(now or self.now(), self.config.tz).isoformat()
 
+    def day_started_at(self, now: datetime | None = None) -> str:
+        """The stored form of the moment the current service day began (midnight, hall time)."""
+        local = (now or self.now()).astimezone(self.config.tz)
+        return to_iso(local.replace(hour=0, minute=0, second=0, microsecond=0))
+
     # ---- events ----
     def emit(
         self, db: Database, *, kind: str, at: datetime, ticket: dict | None = None,

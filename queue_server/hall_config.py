@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "hall.toml"
@@ -92,6 +93,29 @@ class Rules:
 
 
 @dataclass(frozen=True)
+class Public:
+    """How citizens' phones reach the hall: the address printed in every ticket's QR, and the complaint line."""
+
+    base_url: str = "http://127.0.0.1:8000"
+    complaint_zh: str = "投诉电话 12345"
+    complaint_en: str = "Complaints: call 12345"
+
+
+@dataclass(frozen=True)
+class Sms:
+    """The SMS gateway for "your turn is near" and "please go to window N" (off unless enabled)."""
+
+    enabled: bool = False
+    url: str = ""
+    auth_header: str = ""  # "Authorization: Bearer …" (name: value), sent with every request
+    # The request body; $phone and $text are replaced by JSON-escaped strings (so the template stays valid JSON).
+    body_template: str = '{"to": "$phone", "text": "$text"}'
+    ahead: int = 3  # text the citizen when this many (or fewer) are ahead
+    max_attempts: int = 5
+    retry_s: int = 30  # first retry after this long, doubling each time
+
+
+@dataclass(frozen=True)
 class HallConfig:
     code: str
     name_zh: str
@@ -105,6 +129,8 @@ class HallConfig:
     matters: tuple[Matter, ...]
     bundles: tuple[Bundle, ...]
     windows: tuple[WindowSpec, ...]
+    public: Public = Public()
+    sms: Sms = Sms()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -223,7 +249,7 @@ def _unique(values: list, what: str) -> None:
 def parse_config(data: dict) -> HallConfig:
     """Validate a parsed TOML document into a HallConfig (raises ConfigError)."""
     top = _Reader(data, "config")
-    for key in ("hall", "rules", "zones", "materials", "matters", "bundles", "windows"):
+    for key in ("hall", "rules", "zones", "materials", "matters", "bundles", "windows", "public", "sms"):
         top.used.add(key)
     top.finish()
 
@@ -351,10 +377,47 @@ def parse_config(data: dict) -> HallConfig:
     _unique([w.number for w in windows], "windows.number")
 
     return HallConfig(
+        public=_public(data.get("public", {})), sms=_sms(data.get("sms", {})),
         code=code, name_zh=name_zh, name_en=name_en, timezone=timezone,
         notice_zh=notice_zh, notice_en=notice_en, rules=rules, zones=tuple(zones),
         materials=materials, matters=tuple(matters), bundles=tuple(bundles), windows=tuple(windows),
     )
+
+
+def _public(data: Any) -> Public:
+    p = _Reader(data, "public")
+    d = Public()
+    base_url = p.str("base_url", d.base_url).rstrip("/")
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(f"public.base_url: {base_url!r} is not an http(s) address such as "
+                          "http://192.168.1.10:8000 (what citizens' phones open from the ticket's QR)")
+    out = Public(base_url=base_url, complaint_zh=p.str("complaint_zh", d.complaint_zh),
+                 complaint_en=p.str("complaint_en", d.complaint_en))
+    p.finish()
+    return out
+
+
+def _sms(data: Any) -> Sms:
+    r = _Reader(data, "sms")
+    d = Sms()
+    sms = Sms(
+        enabled=r.bool("enabled", d.enabled), url=r.str("url", d.url, nonempty=False),
+        auth_header=r.str("auth_header", d.auth_header, nonempty=False),
+        body_template=r.str("body_template", d.body_template),
+        ahead=r.int("ahead", d.ahead, minimum=1), max_attempts=r.int("max_attempts", d.max_attempts, minimum=1),
+        retry_s=r.int("retry_s", d.retry_s, minimum=1),
+    )
+    r.finish()
+    if sms.enabled:
+        parts = urlsplit(sms.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"sms.url: {sms.url!r} is not the gateway's http(s) address")
+        if sms.auth_header and ":" not in sms.auth_header:
+            raise ConfigError("sms.auth_header: write it as 'Name: value', e.g. 'Authorization: Bearer …'")
+        if "$phone" not in sms.body_template or "$text" not in sms.body_template:
+            raise ConfigError("sms.body_template: must contain $phone and $text")
+    return sms
 
 
 def load_config(path: str | Path | None = None) -> HallConfig:

@@ -62,7 +62,7 @@ def module_app(tmp_path_factory, seeded_template) -> Iterator[Flask]:
 
 @pytest.fixture
 def live_server(tmp_path, seeded_template):
-    """A fresh server process with its own database (4 staff, a manager, a kiosk, a display, button 1)."""
+    """A fresh server process with its own database (4 staff, a manager, a kiosk, a display, button and pad 1)."""
     yield from serve_copy(tmp_path, seeded_template)
 
 

@@ -203,12 +203,14 @@ def test_display_token_cannot_take_numbers(client, seeded):
     assert e.value.status == 403
 
 
-def test_unknown_paths_and_methods_are_json(client):
+def test_unknown_paths_and_methods_are_json(client, seeded):
     r = Api(client).call("GET", "/api/v1/nothing")
     assert r.status_code == 404 and r.json()["error"] == "not_found"
     r = Api(client).call("DELETE", "/api/v1/hall")
     assert r.status_code == 405 and r.json()["error"] == "method_not_allowed"
     r = Api(client).call("GET", "/api/v1/tickets/99999")
+    assert r.status_code == 401 and r.json()["error"] == "no_token"  # ticket ids are for staff and kiosks only
+    r = manager(client, seeded).call("GET", "/api/v1/tickets/99999")
     assert r.status_code == 404 and r.json()["error"] == "ticket_not_found"
     r = Api(client).call("POST", "/api/v1/login", {"username": "staff1", "password": "wrong"})
     assert r.status_code == 401

@@ -50,7 +50,7 @@ def test_followup_actions_are_manager_only(apis):
 
 @pytest.mark.parametrize("path, anon, staff, boss", [
     ("/dashboard", 401, 403, 200), ("/console", 401, 200, 200), ("/rate/window/1", 200, 200, 200),
-    ("/rate/window/999", 404, 404, 404), ("/rate/t/not-a-token", 404, 404, 404),
+    ("/rate/window/999", 404, 404, 404), ("/t/not-a-token", 404, 404, 404),
 ])
 def test_pages_by_role(module_app, apis, path, anon, staff, boss):
     for who, status in (("anon", anon), ("staff", staff), ("boss", boss)):

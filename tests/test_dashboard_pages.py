@@ -18,7 +18,7 @@ from tests.support.web_pages import page_errors, shot, sign_in
 def hall_day(server):
     """A morning's work: three windows open, tickets served and rated (one badly), a printer out of paper."""
     s = server.seeded
-    kiosk, pad = Api(server.url, s.devices["kiosk-01"]), Api(server.url, s.devices["button-1"])
+    kiosk, pad = Api(server.url, s.devices["kiosk-01"]), Api(server.url, s.devices["pad-1"])
     staff = {n: Api.login(server.url, f"staff{n}", s.staff[f"staff{n}"]) for n in (1, 2, 3)}
     for n in (1, 2, 3):
         staff[n].ok("POST", f"/api/v1/windows/{n}/open")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -56,10 +57,19 @@ def test_demo_runs_the_sample_hall_with_working_accounts_and_devices(tmp_path):
             assert url + page in log
             page = requests.get(url + page, timeout=5)  # staff pages answer 401 with their sign-in form
             assert page.status_code in (200, 401) and page.headers["Content-Type"].startswith("text/html")
+        # A rating pad for each worked window, its printed address signing it in as that window's pad.
+        pads = re.findall(r"/rate/window/(\d+)\?device=(\S+)", log)
+        assert len(pads) == 4
+        for window, token in pads:
+            r = requests.get(f"{url}/api/v1/ratings/pad/{window}", headers={"Authorization": f"Bearer {token}"},
+                             timeout=5)
+            assert r.status_code == 200 and r.json()["window"] == int(window)
         # The kiosk device file it wrote carries a token the server accepts.
         kiosk = load_device(tmp_path / "var" / "demo" / "kiosk.toml")
         ticket = HallClient(kiosk.server_url, kiosk.token).take_number("commerce")
         assert ticket["number"].startswith("A")
+        phone = requests.get(ticket["status_url"], timeout=5)  # the ticket's QR opens on this machine
+        assert ticket["status_url"].startswith(url + "/t/") and ticket["number"] in phone.text
         # The printed accounts sign in.
         assert HallClient(url).login("manager", "demo1234")
         staff = HallClient(url)

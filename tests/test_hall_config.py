@@ -52,6 +52,15 @@ def test_bundle_materials_are_merged_without_duplicates():
         (lambda d: d["bundles"][0].update(matters=["X99"]), "bundles[0].matters: unknown matter 'X99'"),
         (lambda d: d["zones"][0].update(colour="red"), "zones[0]: unknown key(s) colour"),
         (lambda d: d["rules"].update(priority_boost_s=-5), "rules.priority_boost_s: must be at least 0"),
+        (lambda d: d["public"].update(base_url="192.168.1.10:8000"), "public.base_url"),
+        (lambda d: d["public"].update(base_url="ftp://hall/"), "public.base_url"),
+        (lambda d: d["public"].update(base_url="http://hall/?x=1"), "public.base_url"),
+        (lambda d: d["public"].update(base_url=8000), "public.base_url: expected text"),
+        (lambda d: d["public"].update(url="http://x"), "public: unknown key(s) url"),
+        (lambda d: d["sms"].update(enabled=True, url="nowhere"), "sms.url"),
+        (lambda d: d["sms"].update(enabled=True, auth_header="Bearer x"), "sms.auth_header"),
+        (lambda d: d["sms"].update(enabled=True, body_template='{"to": "$phone"}'), "sms.body_template"),
+        (lambda d: d["sms"].update(ahead=0), "sms.ahead: must be at least 1"),
     ],
 )
 def test_mistakes_name_the_key(mutate, message):
@@ -69,3 +78,11 @@ def test_broken_file_names_the_file(tmp_path):
         load_config(bad)
     with pytest.raises(ConfigError, match="file not found"):
         load_config(tmp_path / "missing.toml")
+
+
+def test_public_base_url_is_kept_without_a_trailing_slash():
+    data = sample()
+    data["public"]["base_url"] = "https://hall.example.gov.cn/queue/"
+    assert parse_config(data).public.base_url == "https://hall.example.gov.cn/queue"
+    del data["public"]
+    assert parse_config(data).public.base_url.startswith("http://")

@@ -40,12 +40,14 @@ def test_take_a_number_for_a_matter_prints_the_ticket(xvfb, live_server, tmp_pat
     ticket = results["ticket"]
     assert results["print_state"] == "printed"
     assert results["taps_to_ticket"] == 3  # zone tile, common matter, "take a number"
-    server_copy = HallClient(live_server.url).ticket(ticket["id"])
+    server_copy = HallClient(live_server.url, kiosk_token(live_server)).ticket(ticket["id"])
     assert server_copy["number"] == ticket["number"] and server_copy["matter"] == ticket["matter"]
     assert server_copy["zone"] == "commerce" and server_copy["state"] == "waiting"
     assert ticket["number"] in printed
     assert "企业设立登记" in printed
-    assert f"[QR:{live_server.url}/api/v1/tickets/{ticket['id']}]" in printed
+    # The QR is the citizen's phone page at the hall's public address, by an unguessable token (no ticket id).
+    assert f"[QR:{ticket['status_url']}]" in printed and "/t/" in ticket["status_url"]
+    assert f"/tickets/{ticket['id']}" not in printed
     assert printed.count("[CUT]") == 1
     assert results["search"]["query"] == "hj"
     assert results["search"]["after"] and len(results["search"]["after"]) < results["search"]["before"]
@@ -58,7 +60,7 @@ def test_a_bundle_takes_one_chain_ticket_with_the_merged_list(xvfb, live_server,
         results = run_driver(device, "bundle", artifacts / "kiosk" / "bundle", tmp_path / "kivy")
         assert printer.wait_for_cut(5)
         printed = printer.text
-    ticket = HallClient(live_server.url).ticket(results["ticket"]["id"])
+    ticket = HallClient(live_server.url, kiosk_token(live_server)).ticket(results["ticket"]["id"])
     assert ticket["bundle"] == "company-opening" and ticket["zone"] == "chain"
     assert ticket["number"].startswith("G") and ticket["number"] in printed
     hall = HallClient(live_server.url).hall()
@@ -73,7 +75,7 @@ def test_a_green_channel_ticket_carries_the_priority(xvfb, live_server, tmp_path
         results = run_driver(device, "priority", artifacts / "kiosk" / "priority", tmp_path / "kivy")
         assert printer.wait_for_cut(5)
         printed = printer.text
-    ticket = HallClient(live_server.url).ticket(results["ticket"]["id"])
+    ticket = HallClient(live_server.url, kiosk_token(live_server)).ticket(results["ticket"]["id"])
     assert ticket["priority"] == "elderly" and ticket["zone"] == "public"
     assert results["taps_to_ticket"] == 3  # green channel, reason, zone
     assert "绿色通道" in printed and "工作人员可能核验" in printed
@@ -101,7 +103,7 @@ def test_server_down_pauses_ticketing_then_recovers(xvfb, live_server, tmp_path,
     assert "暂停取号，请稍候" in paused["notice"] and "Ticketing paused, please wait" in paused["notice"]
     assert paused["screen_after_tap"] == "home"
     assert results["print_state"] == "printed"
-    assert HallClient(live_server.url).ticket(results["ticket"]["id"])["state"] == "waiting"
+    assert HallClient(live_server.url, kiosk_token(live_server)).ticket(results["ticket"]["id"])["state"] == "waiting"
 
 
 def test_printer_out_of_paper_shows_the_ticket_and_tells_staff(xvfb, live_server, tmp_path, artifacts):
@@ -115,7 +117,7 @@ def test_printer_out_of_paper_shows_the_ticket_and_tells_staff(xvfb, live_server
     assert "拍下" in results["fallback"]["status"]
     alerts = open_alerts(live_server)
     assert any(a["kind"] == "printer_paper_out" and "kiosk-01" in (a.get("message") or "") for a in alerts)
-    assert HallClient(live_server.url).ticket(results["ticket"]["id"])["state"] == "waiting"
+    assert HallClient(live_server.url, kiosk_token(live_server)).ticket(results["ticket"]["id"])["state"] == "waiting"
 
 
 def test_a_qr_code_from_the_camera_reaches_the_server(xvfb, live_server, tmp_path, artifacts, monkeypatch):

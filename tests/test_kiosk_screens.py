@@ -16,7 +16,7 @@ def live_server(server):
 
 
 SCREENS = ["home", "matters", "guide", "bundles", "guide-bundle", "priority-reasons", "priority-zones",
-           "scan-checkin", "ticket", "board", "pin", "pin-locked"]
+           "scan-checkin", "ticket", "sms", "board", "pin", "pin-locked"]
 
 
 @pytest.mark.parametrize("orientation", ["portrait", "landscape"])
@@ -38,3 +38,4 @@ def test_every_screen_in_both_languages(xvfb, live_server, tmp_path, artifacts, 
     screen, wrong, locked_s = results["pin_locked"]
     assert screen == "pin" and wrong == 5 and 0 < locked_s <= 30
     assert "秒后再试" in results["pin_locked_text"][0] and "wait" in results["pin_locked_text"][1]
+    assert results["sms_entry"] == "139 1234 5678"

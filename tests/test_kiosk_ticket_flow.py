@@ -34,7 +34,7 @@ def test_three_taps_from_home_to_a_printed_ticket(kiosk):
     assert kiosk.client.tickets[-1]["matter"] == "A01"
     layout = kiosk.printer.printed[-1]
     assert layout.number == "A001" and layout.matter_zh == "企业设立登记"
-    assert layout.status_url == "http://127.0.0.1:8000/api/v1/tickets/1"
+    assert layout.status_url == "http://192.168.1.10:8000/t/fake-token-1"  # the server's link, as given
     assert layout.issued_at.hour == 9  # shown in the hall's time zone
 
 
@@ -183,9 +183,12 @@ def test_the_print_outcome_finds_its_ticket_in_either_order(kiosk, printer_first
 
 def test_ticket_layout_and_windows():
     ticket = {"id": 3, "number": "A003", "zone": "commerce", "matter": "A01", "priority": "pregnant", "ahead": 1,
-              "estimated_wait_s": 120, "issued_at": "2026-01-05T01:12:00+00:00"}
+              "estimated_wait_s": 120, "issued_at": "2026-01-05T01:12:00+00:00",
+              "status_url": "http://hall:8000/t/Zx9-token"}
     layout = ticket_layout(HALL, ticket, "http://hall:8000/")
-    assert layout.status_url == "http://hall:8000/api/v1/tickets/3"
+    assert layout.status_url == "http://hall:8000/t/Zx9-token"
+    assert "/3" not in layout.status_url and layout.status_url.startswith("http://hall:8000/t/")
+    assert ticket_layout(HALL, {**ticket, "status_url": None}, "http://hall:8000/").status_url == ""
     assert layout.zone_zh == "商事登记" and layout.priority_zh.startswith("绿色通道：孕妇")
     assert serving_windows(HALL, "commerce") == "1-2, 7"
     assert serving_windows(HALL, "chain") == ""

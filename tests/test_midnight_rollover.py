@@ -43,11 +43,11 @@ def test_numbers_waiting_lists_and_stats_start_again_at_local_midnight(tmp_path)
 
     first = take("commerce").get_json()
     assert first["number"] == "A001" and first["ahead"] == 0
-    assert http.get(f"/api/v1/tickets/{first['id']}").get_json()["number"] == "A001"
+    assert http.get(f"/api/v1/tickets/{first['id']}", headers=kiosk).get_json()["number"] == "A001"
     # Yesterday's waiting tickets were closed with a reason; the one at the window was not.
     for t in evening[1:]:
-        assert http.get(f"/api/v1/tickets/{t['id']}").get_json()["state"] == "cancelled"
-    assert http.get(f"/api/v1/tickets/{served['id']}").get_json()["state"] == "serving"
+        assert http.get(f"/api/v1/tickets/{t['id']}", headers=kiosk).get_json()["state"] == "cancelled"
+    assert http.get(f"/api/v1/tickets/{served['id']}", headers=kiosk).get_json()["state"] == "serving"
     hall = app.extensions["hall"]
     reasons = [r["reason"] for r in hall.store.read().query(
         "SELECT reason FROM events WHERE kind = 'cancelled' ORDER BY id")]

@@ -1,5 +1,5 @@
 """好差评 pages in headless Chromium: the window pad (live after "finish", good and bad ratings, back to idle by
-itself) and the phone page behind a ticket's QR link."""
+itself). The phone page behind the ticket's QR is tested in test_phone_page.py."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def pad(server, browser):
     context = browser.new_context(viewport={"width": 1024, "height": 600}, locale="zh-CN")
     page = context.new_page()
     errors = page_errors(page)
-    page.goto(f"{server.url}/rate/window/1?device={server.seeded.devices['button-1']}")
+    page.goto(f"{server.url}/rate/window/1?device={server.seeded.devices['pad-1']}")
     expect(page.locator("#screen-idle")).to_be_visible()
     assert "device=" not in page.url  # the device token does not stay in the address bar
     yield page
@@ -73,7 +73,7 @@ def test_pad_catches_up_on_a_service_finished_before_its_live_stream_opened(serv
     context.route("**/api/v1/events*", lambda route: held.append(route))
     page = context.new_page()
     errors = page_errors(page)
-    page.goto(f"{server.url}/rate/window/1?device={server.seeded.devices['button-1']}")
+    page.goto(f"{server.url}/rate/window/1?device={server.seeded.devices['pad-1']}")
     expect(page.locator("#screen-idle")).to_be_visible()
     t = serve_one(apis["kiosk"], apis["staff1"], 1)
     page.wait_for_timeout(300)
@@ -94,40 +94,4 @@ def test_pad_without_a_token_says_how_to_authorise(server, browser):
     expect(page.locator("#screen-error")).to_be_visible()
     expect(page.locator("#error-text")).to_contain_text("not authorised")
     shot(page, "pad_not_authorised")
-    context.close()
-
-
-def test_phone_page_waits_for_the_service_then_rates_once(server, browser, apis):
-    kiosk, staff1 = apis["kiosk"], apis["staff1"]
-    t = kiosk.ok("POST", "/api/v1/tickets", {"zone": "commerce", "matter": "A02"})
-    path = kiosk.ok("GET", f"/api/v1/tickets/{t['id']}/rating-link")["path"]
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    phone = context.new_page()
-    errors = page_errors(phone)
-    phone.goto(server.url + path)
-    expect(phone.locator("#screen-wait")).to_be_visible()
-    expect(phone.locator("#wait-number")).to_have_text(t["number"])
-    expect(phone.locator("#wait-status")).to_contain_text("ahead of you")
-    shot(phone, "phone_wait")
-    staff1.ok("POST", "/api/v1/windows/1/call-next")
-    staff1.ok("POST", "/api/v1/windows/1/start")
-    staff1.ok("POST", "/api/v1/windows/1/finish")
-    phone.click("#wait-refresh")
-    expect(phone.locator("#screen-rate")).to_be_visible()
-    shot(phone, "phone_rate", full_page=True)
-    phone.click(".face[data-score='1']")
-    phone.click(".reason[data-reason='attitude']")
-    phone.fill("#contact", "13800000000")
-    phone.click("#reason-submit")
-    expect(phone.locator("#screen-thanks")).to_be_visible()
-    shot(phone, "phone_thanks")
-    phone.reload()
-    expect(phone.locator("#screen-done")).to_be_visible()
-    item = next(f for f in apis["boss"].ok("GET", "/api/v1/followups") if f["ticket_id"] == t["id"])
-    assert item["contact"] == "13800000000" and item["source"] == "phone"
-    assert errors == []
-    bad = phone.goto(server.url + path[:-3] + "xyz")
-    assert bad.status == 404
-    expect(phone.locator(".banner-error")).to_contain_text("评价链接无效")
-    shot(phone, "phone_bad_link")
     context.close()

@@ -8,7 +8,8 @@ Every failure becomes words on the screen, never an exception in the UI.
 The parts: `shared` (edges, clock, screen, notice), `connection` (hall, board, server up or not),
 `navigation` (language, large text, idle), `choice` (zone, matter, bundle, green channel), `tickets`
 (take, show, print), `scan` (QR pickup and check-in, the camera), `alerts` (to the staff) and
-`staff_exit` (the PIN). This class only forwards to them and does what spans several.
+`staff_exit` (the PIN), `sms` (a number for SMS reminders). This class only forwards to them and does
+what spans several.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from kiosk.presenter.navigation import Navigation
 from kiosk.presenter.ports import CameraPort, ClientPort, PrinterPort, Runner
 from kiosk.presenter.scan_flow import ScanFlow
 from kiosk.presenter.shared import Shared
+from kiosk.presenter.sms import SmsSignup
 from kiosk.presenter.staff_alerts import StaffAlerts
 from kiosk.presenter.staff_exit import StaffExit
 from kiosk.presenter.tickets import TicketFlow
 
-SCREENS = ("home", "matters", "guide", "ticket", "bundles", "priority", "scan", "board", "pin")
+SCREENS = ("home", "matters", "guide", "ticket", "bundles", "priority", "scan", "board", "pin", "sms")
 
 
 class In:
@@ -61,6 +63,7 @@ class KioskPresenter:
         self.tickets = TicketFlow(self.shared, self.connection, self.alerts)
         self.scan = ScanFlow(self.shared, self.connection, self.alerts, self.tickets.show, camera)
         self.staff_exit = StaffExit(self.shared)
+        self.sms = SmsSignup(self.shared)
 
     # ---- the edges, the screen shown, the notice ------------------------------------------------
     config, client, printer, runner, clock = In("shared"), In("shared"), In("shared"), In("shared"), In("shared")
@@ -102,6 +105,16 @@ class KioskPresenter:
     pin_entry, pin_wrong, on_exit, pin_lock = In("staff_exit"), In("staff_exit"), In("staff_exit"), In("staff_exit")
     title_tapped, request_exit, pin_key = In("staff_exit"), In("staff_exit"), In("staff_exit")
 
+    # ---- SMS reminders for the ticket just taken ---------------------------------------------------
+    sms_entry, sms_error, sms_busy, open_sms = In("sms"), In("sms"), In("sms"), In("sms")
+
+    @property
+    def sms_offered(self) -> bool:
+        return SmsSignup.offered(self.connection.hall, self.tickets.ticket, self.sms.sms_done)
+
+    def sms_key(self, key: str) -> None:
+        self.sms.sms_key(key, self.tickets.ticket)
+
     # ---- what spans several parts -----------------------------------------------------------------
     def start(self) -> None:
         self.connection.load_hall()
@@ -120,11 +133,15 @@ class KioskPresenter:
         self.tickets.busy = False
         self.scan.clear()
         self.staff_exit.clear()
+        self.sms.clear()
         self.shared.notice = None
         self.shared.go("home")
 
     def back(self) -> None:
-        if not self.choice.back():
+        if self.shared.screen == "sms" and self.tickets.ticket:
+            self.sms.clear()
+            self.shared.go("ticket")  # back to the ticket, not home: the citizen may still read it
+        elif not self.choice.back():
             self.go_home()
 
     def take_number(self) -> None:

@@ -13,13 +13,15 @@ from queue_server.core.waits import phrase_of, ticket_line
 
 class TicketScreen(KioskScreen):
     paper_shown = BooleanProperty(False)  # the ticket is drawn on screen (printer failed or absent)
+    sms_shown = BooleanProperty(False)  # the hall sends SMS and no number was given for this ticket yet
 
     def signature(self, p: KioskPresenter) -> object:
-        return id(p.ticket), p.print_state, p.ticket_png, p.print_error
+        return id(p.ticket), p.print_state, p.ticket_png, p.print_error, p.sms_offered
 
     def redraw(self, p: KioskPresenter) -> None:
         ticket = p.ticket or {}
         hall = p.hall or {}
+        self.sms_shown = p.sms_offered
         zone = find(hall.get("zones", []), "code", ticket.get("zone")) or {}
         ids = self.ids
         ids.number.text = str(ticket.get("number", ""))

@@ -465,6 +465,18 @@ class Driver:
         yield from self.tap(self.find(widget_id="take"))
         yield from self.ticket_taken()
         yield from both("ticket")
+        # The SMS reminder screen (this hall sends no SMS: typing and OK show the server's refusal).
+        self.p.open_sms()
+        yield self.screen_is("sms")
+        sms_keys = self.find(widget_id="keypad", screen="sms")
+        for key in "13912345678":
+            yield from self.tap_key(sms_keys, key)
+        yield from self.tap_key(sms_keys, "ok")
+        yield self.until("the refusal shown", lambda: self.p.sms_error is not None)
+        self.results["sms_entry"] = self.app.screen("sms").ids.entry.text
+        yield from both("sms")
+        yield from self.tap(self.bar().ids.back)
+        yield self.screen_is("ticket")
         yield from self.tap(self.bar().ids.home)
         yield self.screen_is("home")
         yield from self.tap(self.find("help"))

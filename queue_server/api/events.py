@@ -2,8 +2,11 @@
 
 Each event carries its log id; a client that reconnects with Last-Event-ID
 (or ?last_event_id=) gets everything it missed, from memory or the database,
-then the live stream. A comment line every few seconds keeps proxies open and
-lets the server notice clients that went away. One client address holds at most
+then the live stream. Staff and managers get events whole; everyone else gets
+only public fields (core/public_fields.py) and a replay that starts no earlier
+than the current service day. Both frames of an event are formatted once, when it
+is logged. A comment line every few seconds keeps proxies open and lets the server
+notice clients that went away. One client address holds at most
 SSE_MAX_STREAMS_PER_CLIENT streams at once; beyond that it gets 429.
 """
 
@@ -14,6 +17,7 @@ import json
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from queue_server.api.helpers import error_response, hall
+from queue_server.api.viewer import sees_everything
 from queue_server.broker import LiveEvent
 from queue_server.core.input_checks import INT_MAX, INT_MIN
 from queue_server.errors import BadRequest
@@ -26,6 +30,12 @@ bp = Blueprint("events", __name__)
 def _from_db(h, last_id: int) -> list[LiveEvent]:
     rows = h.store.read().query("SELECT id, kind, data FROM events WHERE id > ? ORDER BY id LIMIT 1000", [last_id])
     return [LiveEvent.of(r["id"], r["kind"], json.loads(r["data"] or "{}"), r["data"] or "{}") for r in rows]
+
+
+def start_of_today(h) -> int:
+    """The id before the current service day's first event: public replay reaches back no further."""
+    first = h.store.read().execute("SELECT min(id) FROM events WHERE at >= ?", [h.day_started_at()]).fetchone()[0]
+    return (first - 1) if first else h.broker.last_id
 
 
 @bp.get("/events")
@@ -42,6 +52,9 @@ def events():
         if not INT_MIN <= last_id <= INT_MAX:  # SQLite compares nothing larger
             raise BadRequest(f"Last-Event-ID must be an event id up to {INT_MAX}", code="bad_event_id")
     heartbeat = float(current_app.config.get("SSE_HEARTBEAT_S", 10))
+    whole = sees_everything()
+    if not whole:
+        last_id = max(last_id, start_of_today(h))
     slots: StreamSlots = current_app.extensions["event_stream_slots"]
     limit = int(current_app.config.get(SSE_MAX_STREAMS_PER_CLIENT.name, SSE_MAX_STREAMS_PER_CLIENT.default))
     address = request.remote_addr or "unknown"
@@ -60,9 +73,10 @@ def events():
             if batch is None:
                 batch = _from_db(h, last_id)
             if batch:
-                chunk = b"".join(e.sse for e in batch)  # each frame was formatted once, when it was logged
                 last_id = batch[-1].id
-                yield chunk
+                chunk = b"".join(e.sse if whole else e.public_sse for e in batch)  # formatted once, when logged
+                if chunk:
+                    yield chunk
                 continue
             if not h.broker.wait(last_id, heartbeat):
                 yield ": heartbeat\n\n"

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from flask import Blueprint, jsonify
 
 from queue_server.api.helpers import hall
+from queue_server.api.viewer import windows_for_viewer
 from queue_server.errors import StorageUnavailable
 from queue_server.ops.windows import list_windows
 from queue_server.storage.health import describe
@@ -38,7 +39,8 @@ def get_hall():
         "code": cfg.code, "name_zh": cfg.name_zh, "name_en": cfg.name_en, "timezone": cfg.timezone,
         "notice_zh": cfg.notice_zh, "notice_en": cfg.notice_en,
         "priority_classes": list(cfg.rules.priority_classes),
-        "zones": zones, "bundles": bundles, "windows": list_windows(h),
+        "sms": {"enabled": cfg.sms.enabled, "ahead": cfg.sms.ahead},  # may the kiosk offer SMS reminders
+        "zones": zones, "bundles": bundles, "windows": windows_for_viewer(list_windows(h)),
     })
 
 

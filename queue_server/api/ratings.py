@@ -1,9 +1,8 @@
 """好差评 API: rate from the window pad or the phone link, follow up bad ratings, satisfaction figures.
 
-    GET  /api/v1/ratings/pad/{window}        the window's pad: the ticket just finished there, if not rated
-    POST /api/v1/ratings                     pad or the window's staff: {"ticket_id","score","reason"?,"comment"?}
-    GET  /api/v1/ratings/t/{token}           public: the ticket behind a rating link
-    POST /api/v1/ratings/t/{token}           public: rate it (once, within a day of the service)
+    GET  /api/v1/ratings/pad/{window}        the window's pad (device kind pad): the ticket just finished there
+    POST /api/v1/ratings                     that pad: {"ticket_id","score","reason"?,"comment"?}, once
+    (the phone rates through its ticket link: POST /api/v1/t/{token}/rating, api/phone.py)
     GET  /api/v1/ratings?from=&to=           manager: ratings and satisfaction
     GET  /api/v1/followups?state=            manager: bad-rating follow-up items
     POST /api/v1/followups/{id}/assign|note|close
@@ -11,15 +10,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from queue_server.api.helpers import field, hall, json_body, principal, requires
 from queue_server.core.rating_scale import LEVELS, REASONS, satisfaction
-from queue_server.errors import BadRequest, NotFound
+from queue_server.errors import BadRequest
 from queue_server.ops.history import day_range
-from queue_server.ops.tickets import load_ticket
 from queue_server.ratings import ops
-from queue_server.ratings.tokens import BadToken, read_token
 
 bp = Blueprint("ratings", __name__)
 
@@ -32,7 +29,8 @@ def scale():
 
 @bp.get("/ratings/pad/<int:window>")
 def pad(window: int):
-    return jsonify({"window": window, "ticket": ops.pad_ticket(hall(), window, principal())})
+    shows_s = int(current_app.config["RATING_PAD_SHOWS_S"])
+    return jsonify({"window": window, "ticket": ops.pad_ticket(hall(), window, principal(), shows_s)})
 
 
 @bp.post("/ratings")
@@ -40,28 +38,8 @@ def rate_at_window():
     body = json_body()
     p = principal()
     ticket_id = field(body, "ticket_id", int, required=True)
-    return jsonify(ops.rate(hall(), ticket_id, body, source="pad" if p.kind == "device" else "staff",
-                            principal=p, actor=p.actor)), 201
-
-
-def _token_ticket(token: str) -> int:
-    h = hall()
-    try:
-        return read_token(ops.secret(h), token)
-    except BadToken as e:
-        raise NotFound(str(e), code="bad_rating_link") from None
-
-
-@bp.get("/ratings/t/<token>")
-def phone_ticket(token: str):
-    h = hall()
-    db = h.store.read()
-    return jsonify(ops.ticket_for_rating(h, db, load_ticket(db, _token_ticket(token))))
-
-
-@bp.post("/ratings/t/<token>")
-def phone_rate(token: str):
-    return jsonify(ops.rate(hall(), _token_ticket(token), json_body(), source="phone")), 201
+    return jsonify(ops.rate(hall(), ticket_id, body, source="pad", principal=p, actor=p.actor,
+                            pad_shows_s=int(current_app.config["RATING_PAD_SHOWS_S"]))), 201
 
 
 @bp.get("/ratings")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from queue_server.api.helpers import field, hall, json_body, principal, requires
+from queue_server.api.viewer import windows_for_viewer
 from queue_server.errors import Forbidden, NotFound
 from queue_server.ops import windows as window_ops
 from queue_server.pickups import licences
@@ -14,12 +15,12 @@ bp = Blueprint("windows", __name__)
 
 @bp.get("/windows")
 def list_windows():
-    return jsonify(window_ops.list_windows(hall()))
+    return jsonify(windows_for_viewer(window_ops.list_windows(hall())))
 
 
 @bp.get("/windows/<int:no>")
 def get_window(no: int):
-    for w in window_ops.list_windows(hall()):
+    for w in windows_for_viewer(window_ops.list_windows(hall())):
         if w["number"] == no:
             return jsonify(w)
     raise NotFound(f"there is no window {no} in this hall", code="window_not_found")

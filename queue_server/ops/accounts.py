@@ -22,7 +22,8 @@ from queue_server.ops import login_lockouts
 from queue_server.serving.green import off_loop
 
 ROLES = ("staff", "manager")
-DEVICE_KINDS = ("kiosk", "display", "button", "backoffice")
+DEVICE_KINDS = ("kiosk", "display", "button", "backoffice", "pad")
+WINDOW_DEVICE_KINDS = ("button", "pad")  # bound to one window (--window N)
 SESSION_HOURS = 14
 MAX_NAME = 64
 MAX_PASSWORD = 256  # as the API's input check (core/input_checks.py)
@@ -161,8 +162,8 @@ def add_device(hall: Hall, name: str, kind: str, window: int | None = None) -> s
     """Register a device and return its new token (shown once)."""
     if kind not in DEVICE_KINDS:
         raise BadRequest(f"device kind must be one of {', '.join(DEVICE_KINDS)}")
-    if kind == "button" and window is None:
-        raise BadRequest("a button device belongs to one window: give --window N")
+    if kind in WINDOW_DEVICE_KINDS and window is None:
+        raise BadRequest(f"a {kind} device belongs to one window: give --window N")
     token = secrets.token_urlsafe(32)
     with hall.store.write() as db:
         if list(db.query("SELECT 1 FROM devices WHERE name = ? AND revoked_at IS NULL", [name])):

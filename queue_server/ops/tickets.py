@@ -18,8 +18,10 @@ from queue_server.core.numbering import format_number
 from queue_server.core.ticket_states import WAITING_STATES, IllegalTransition, TicketFacts, next_state
 from queue_server.errors import BadRequest, Conflict, NotFound
 from queue_server.live_state import as_waiting
+from queue_server.notify.outbox import register_phone
 from queue_server.ops.live import ahead_in_queue, position, serving_windows, with_wait_words, zone_snapshots
 from queue_server.ops.ticket_access import check_may_cancel
+from queue_server.ops.ticket_links import create_link, status_url
 
 if TYPE_CHECKING:  # the Hall imports public_ticket from here
     from queue_server.hall import Hall
@@ -44,9 +46,12 @@ def public_ticket(row: dict) -> dict:
 def issue_ticket(
     hall: Hall, *, zone: str, actor: Actor, matter: str | None = None, bundle: str | None = None,
     priority: str | None = None, source: str | None = None, due_at: datetime | None = None,
-    extra: dict | None = None, allow_appointment: bool = False,
+    extra: dict | None = None, allow_appointment: bool = False, phone: str | None = None,
 ) -> dict:
-    """Take a number. The number is allocated in the same transaction that stores the ticket."""
+    """Take a number. The number is allocated in the same transaction that stores the ticket.
+
+    `phone` (already checked, with the citizen's consent) is kept for the SMS notifications, never in events.
+    """
     cfg = hall.config
     if zone not in cfg.zone_codes():
         raise BadRequest(f"unknown zone {zone!r}; choose one of {', '.join(cfg.zone_codes())}",
@@ -111,8 +116,13 @@ def issue_ticket(
         hall.live.arrived(day, zone, ts, row["id"])
         hall.emit(db, kind="issued", at=now, ticket=row, actor=actor,
                   data={"waiting": {zone: hall.live.waiting_count(day, zone)}})
-    return with_wait_words(public_ticket(row) | {"ahead": ahead, "estimated_wait_s": est},
-                           serving_windows(hall)[zone], "ahead")
+        link = status_url(cfg.public.base_url, create_link(db, row, cfg.tz, now))
+        sms_to = register_phone(hall, db, row, phone, now) if phone else None
+    out = with_wait_words(public_ticket(row) | {"ahead": ahead, "estimated_wait_s": est, "status_url": link},
+                          serving_windows(hall)[zone], "ahead")
+    if sms_to:
+        out["sms_to"] = sms_to
+    return out
 
 
 def _close_previous_days(hall: Hall, db, day: str, now: datetime) -> None:

@@ -1,5 +1,5 @@
-"""好差评 pages: the rating pad at each window (/rate/window/{no}) and the phone page behind a ticket's QR
-(/rate/t/{token}). Both talk to queue_server.api.ratings."""
+"""好差评 at the window: the rating pad page /rate/window/{no} (a device of kind `pad` bound to that window).
+The phone rates on its ticket page /t/{token} (pages/phone.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from flask import Blueprint
 
 from queue_server.api.helpers import hall
 from queue_server.pages.page_auth import render_page
-from queue_server.ratings import ops
-from queue_server.ratings.tokens import BadToken, read_token
 
 bp = Blueprint("rating_pages", __name__)
 
@@ -20,13 +18,4 @@ def pad(no: int):
                            message_en=f"There is no window {no} in this hall")
     return render_page("rate_pad.html", window=no)
 
-
-@bp.get("/rate/t/<token>")
-def phone(token: str):
-    try:
-        read_token(ops.secret(hall()), token)
-    except BadToken as e:
-        return render_page("rate_error.html", status=404, message_zh="评价链接无效或已过期，请重新扫描票据上的二维码",
-                           message_en=str(e))
-    return render_page("rate_phone.html", token=token)
 

@@ -12,20 +12,10 @@ from queue_server.errors import BadRequest, Conflict, Forbidden, NotFound
 from queue_server.hall import Hall
 from queue_server.ops.accounts import Principal
 from queue_server.ops.tickets import load_ticket, ticket_status
-from queue_server.ratings.tokens import make_token
 from queue_server.storage.rows import get_row
 
 RATE_WITHIN = timedelta(days=1)  # a service may be rated up to a day after it finished
-PAD_SHOWS_FOR = timedelta(minutes=5)  # the pad offers a finished ticket for this long
-
-def secret(hall: Hall) -> str:
-    return hall.store.read().execute("SELECT secret FROM rating_secret WHERE id = 1").fetchone()[0]
-
-
-def rating_link(hall: Hall, ticket_id: int) -> dict:
-    load_ticket(hall.store.read(), ticket_id)
-    token = make_token(secret(hall), ticket_id)
-    return {"ticket_id": ticket_id, "token": token, "path": f"/rate/t/{token}"}
+PAD_SHOWS_S = 180  # the pad offers a just-finished ticket this long (setting RATING_PAD_SHOWS_S)
 
 
 def _names(hall: Hall, row: dict) -> dict:
@@ -51,37 +41,38 @@ def ticket_for_rating(hall: Hall, db: Database, row: dict) -> dict:
             "rated": rated is not None, "score": rated[0] if rated else None, **_names(hall, row)}
 
 
-def pad_ticket(hall: Hall, window: int, p: Principal) -> dict | None:
-    """The ticket the window's rating pad should offer: finished here in the last minutes, not rated yet."""
-    _check_window_rater(hall, window, p)
+def _pad_row(db: Database, window: int, now, shows_s: int) -> dict | None:
+    """The one ticket a window's pad may offer: the last one finished there, within `shows_s`, not rated."""
+    rows = list(db.query("SELECT * FROM tickets WHERE window = ? AND state = 'done' AND finished_at IS NOT NULL"
+                         " ORDER BY finished_at DESC, id DESC LIMIT 1", [window]))
+    if not rows or from_iso(rows[0]["finished_at"]) < now - timedelta(seconds=shows_s):
+        return None
+    if db.execute("SELECT 1 FROM ratings WHERE ticket_id = ?", [rows[0]["id"]]).fetchone():
+        return None
+    return rows[0]
+
+
+def pad_ticket(hall: Hall, window: int, p: Principal, shows_s: int = PAD_SHOWS_S) -> dict | None:
+    """The ticket the window's rating pad should offer: the one just finished here, not rated yet."""
+    _check_window_pad(hall, window, p)
     db = hall.store.read()
-    since = to_iso(hall.now() - PAD_SHOWS_FOR)
-    rows = list(db.query(
-        "SELECT t.* FROM tickets t LEFT JOIN ratings r ON r.ticket_id = t.id WHERE t.window = ? AND t.state = 'done'"
-        " AND t.finished_at >= ? AND r.id IS NULL ORDER BY t.finished_at DESC LIMIT 1", [window, since],
-    ))
-    return ticket_for_rating(hall, db, rows[0]) if rows else None
+    row = _pad_row(db, window, hall.now(), shows_s)
+    return ticket_for_rating(hall, db, row) if row else None
 
 
-def _check_window_rater(hall: Hall, window: int, p: Principal) -> None:
-    """The window's own pad/button device, or the staff member signed on at that window."""
-    if p.kind == "device":
-        if p.device_kind == "button" and p.window == window:
-            return
-        raise Forbidden(f"device {p.name} is not the rating pad of window {window}", code="not_your_window")
-    if p.kind in ("staff", "manager"):
-        row = hall.store.read().execute("SELECT staff FROM windows WHERE number = ?", [window]).fetchone()
-        if row is None:
-            raise NotFound(f"there is no window {window} in this hall", code="window_not_found")
-        if row[0] == p.name:
-            return
-    raise Forbidden(f"only window {window}'s pad or the staff member signed on there may record its ratings",
-                    code="not_your_window")
+def _check_window_pad(hall: Hall, window: int, p: Principal) -> None:
+    """Only the window's own rating pad (a device of kind `pad` bound to it); staff never rate for a citizen."""
+    if window not in {w.number for w in hall.config.windows}:
+        raise NotFound(f"there is no window {window} in this hall", code="window_not_found")
+    if p.kind == "device" and p.device_kind == "pad" and p.window == window:
+        return
+    raise Forbidden(f"only window {window}'s rating pad may offer and record its ratings; ratings come from the "
+                    "citizen (the pad or the phone link on the ticket)", code="not_your_window")
 
 
 def rate(hall: Hall, ticket_id: int, body: dict, *, source: str, principal: Principal | None = None,
-         actor: tuple[str, str] = ("citizen", "phone")) -> dict:
-    """Record one rating. Pad/staff ratings need the window's device or its signed-on staff member."""
+         actor: tuple[str, str] = ("citizen", "phone"), pad_shows_s: int = PAD_SHOWS_S) -> dict:
+    """Record one rating: from the phone link (principal None) or the window's pad (only what it offers now)."""
     try:
         score, reason, comment = check_rating(body.get("score"), body.get("reason"), body.get("comment"))
     except ValueError as e:
@@ -94,9 +85,15 @@ def rate(hall: Hall, ticket_id: int, body: dict, *, source: str, principal: Prin
         now = hall.now()
         row = load_ticket(db, ticket_id)
         if principal is not None:
-            if row["window"] is None:
-                raise Conflict(f"{row['number']} has not been served at a window yet", code="not_finished")
-            _check_window_rater(hall, row["window"], principal)
+            if principal.window is None or row["window"] != principal.window:
+                raise Forbidden(f"{row['number']} was not served at this pad's window", code="not_your_window")
+            _check_window_pad(hall, principal.window, principal)
+            offered = _pad_row(db, principal.window, now, pad_shows_s)
+            if db.execute("SELECT 1 FROM ratings WHERE ticket_id = ?", [ticket_id]).fetchone():
+                raise Conflict(f"{row['number']} has already been rated; thank you", code="already_rated")
+            if offered is None or offered["id"] != ticket_id:
+                raise Conflict("this pad may rate only the ticket that has just finished at its window, once",
+                               code="not_offered")
         if row["state"] != "done" or not row["finished_at"]:
             raise Conflict(f"{row['number']} can be rated once its service is finished", code="not_finished")
         if now - from_iso(row["finished_at"]) > RATE_WITHIN:

@@ -48,6 +48,7 @@ from queue_server.serving.green import os_thread_local
 from queue_server.storage import (
     appointments_schema,
     audit_schema,
+    notify_schema,
     pickups_schema,
     ratings_schema,
     schema,
@@ -56,7 +57,7 @@ from queue_server.storage.health import LOST, HealthState, StorageHealth, descri
 
 # Every table of the hall, in the order the sets are applied: the queue's own, then each service's.
 MIGRATION_SETS = (schema.migrations, pickups_schema.migrations, appointments_schema.migrations,
-                  ratings_schema.migrations, audit_schema.migrations)
+                  ratings_schema.migrations, audit_schema.migrations, notify_schema.migrations)
 
 BUSY_TIMEOUT_MS = 10_000  # the writer waits this long for another process (the CLI) to finish its write
 FAULT_BUSY_TIMEOUT_MS = 250  # … but only this long while the database is known to be locked: answer 503 fast

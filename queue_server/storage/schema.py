@@ -90,3 +90,14 @@ def m003_account_security(db: Database) -> None:
         not_null={"failures", "last_failure_at"}, defaults={"failures": 0},
     )
     db["sessions"].create_index(["username"], if_not_exists=True)
+
+
+@migrations()
+def m004_ticket_links(db: Database) -> None:
+    # The citizen's link to a ticket (printed QR, phone page): a random token, stored only as its SHA-256,
+    # so neither a sequential id nor a usable token is in anything but the citizen's own ticket.
+    db["ticket_links"].create(
+        {"token_hash": str, "ticket_id": int, "expires_at": str, "created_at": str},
+        pk="token_hash", not_null={"ticket_id", "expires_at"},
+    )
+    db["ticket_links"].create_index(["ticket_id"])

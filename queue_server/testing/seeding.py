@@ -31,5 +31,6 @@ def seed(db_path: Path, n_staff: int = 4, buttons: tuple[int, ...] = (1,)) -> Se
     s.devices["display-01"] = accounts.add_device(hall, "display-01", "display")
     for w in buttons:
         s.devices[f"button-{w}"] = accounts.add_device(hall, f"button-{w}", "button", window=w)
+        s.devices[f"pad-{w}"] = accounts.add_device(hall, f"pad-{w}", "pad", window=w)
     hall.close()
     return s

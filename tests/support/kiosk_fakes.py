@@ -59,6 +59,8 @@ class FakeClient:
         self.scans: list[tuple] = []
         self.answer: object = {"message_zh": "已签到", "message_en": "Checked in"}
         self.refuse: ApiError | None = None
+        self.sms_enabled = False  # the hall's [sms] switch, as GET /hall reports it
+        self.sms: list[tuple[int, str]] = []
 
     def _check(self) -> None:
         if self.down:
@@ -66,7 +68,14 @@ class FakeClient:
 
     def hall(self) -> dict:
         self._check()
-        return HALL
+        return HALL | {"sms": {"enabled": self.sms_enabled, "ahead": 3}}
+
+    def sms_reminder(self, ticket_id: int, phone: str) -> dict:
+        self._check()
+        if self.refuse:
+            raise self.refuse
+        self.sms.append((ticket_id, phone))
+        return {"sms_to": f"{phone[:3]}****{phone[-4:]}"}
 
     def board(self) -> dict:
         self._check()
@@ -79,7 +88,9 @@ class FakeClient:
         prefix = {"commerce": "A", "public": "B", "chain": "G"}[zone]
         ticket = {"id": len(self.tickets) + 1, "number": f"{prefix}{len(self.tickets) + 1:03d}", "zone": zone,
                   "matter": matter, "bundle": bundle, "priority": priority, "ahead": 2,
-                  "estimated_wait_s": 600, "issued_at": "2026-01-05T01:12:00+00:00"}
+                  "estimated_wait_s": 600, "issued_at": "2026-01-05T01:12:00+00:00",
+                  "status_url": f"http://192.168.1.10:8000/t/fake-token-{len(self.tickets) + 1}",
+                  "state": "waiting"}
         self.tickets.append(ticket)
         return ticket
 

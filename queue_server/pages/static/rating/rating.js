@@ -1,5 +1,5 @@
-// 好差评 rating: the pad beside each window (live: shows the ticket just finished there) and the phone page
-// behind a ticket's QR code. Five faces; a bad rating asks a reason and an optional comment.
+// 好差评 rating pad beside each window (live: shows the ticket just finished there). Five faces; a bad rating asks
+// a reason and an optional comment. The phone rates on its own page (static/phone/phone.js).
 "use strict";
 const $ = (id) => document.getElementById(id);
 const PAD = RATE_MODE.mode === "pad";
@@ -54,9 +54,7 @@ function offer(ticket) {
 async function submit() {
   const body = {score: R.score, reason: R.reason, comment: $("comment").value.trim() || null,
                 contact: R.score <= 2 ? $("contact").value.trim() || null : null};
-  let r;
-  if (PAD) r = await Hall.api("POST", "/api/v1/ratings", Object.assign({ticket_id: R.ticket.id}, body), R.headers);
-  else r = await Hall.api("POST", `/api/v1/ratings/t/${encodeURIComponent(RATE_MODE.token)}`, body);
+  const r = await Hall.api("POST", "/api/v1/ratings", Object.assign({ticket_id: R.ticket.id}, body), R.headers);
   if (r.ok) {
     $("thanks-followup").classList.toggle("hidden", !r.data.followup_id);
     show("thanks");
@@ -113,42 +111,16 @@ async function startPad() {
   Hall.live(["finished", "rated"], (kind, data) => {
     if (data.window !== RATE_MODE.window) return;
     if (kind === "finished") checkPad();
-    if (kind === "rated" && R.ticket && data.ticket && data.ticket.id === R.ticket.id
+    if (kind === "rated" && R.ticket && data.ticket && data.ticket.number === R.ticket.number
         && !$("screen-thanks").offsetParent) idle();  // rated on the phone meanwhile
   }, null, checkPad);
 }
 
-function waitText(t) {
-  if (t.state === "waiting" || t.state === "transferred") {
-    // The server words the wait (queue_server/core/waits.py), as the kiosk and the printed ticket do.
-    const people = t.ahead === 1 ? "1 person ahead of you" : `${t.ahead} ahead of you`;
-    return `前面还有 ${t.ahead} 人，${t.wait_zh}\n${people}, ${t.wait_en}`;
-  }
-  if (t.state === "called") return `请到 ${t.window} 号窗口办理\nPlease go to window ${t.window}`;
-  if (t.state === "serving") return `正在 ${t.window} 号窗口办理\nBeing served at window ${t.window}`;
-  return Hall.state(t.state);
-}
-
-async function startPhone() {
-  const r = await Hall.api("GET", `/api/v1/ratings/t/${encodeURIComponent(RATE_MODE.token)}`);
-  if (!r.ok) { fail(Hall.errorText(r)); return; }
-  const t = r.data;
-  clearTimeout(startPhone.timer);
-  if (t.rated) show("done");
-  else if (t.state !== "done") {
-    $("wait-number").textContent = t.number;
-    $("wait-zone").textContent = `${t.zone_zh} ${t.zone_en}`;
-    $("wait-status").textContent = waitText(t);
-    show("wait");
-    if (!["cancelled", "no_show"].includes(t.state)) startPhone.timer = setTimeout(startPhone, 15000);
-  } else if ($("screen-rate").classList.contains("hidden") && $("screen-reason").classList.contains("hidden")) offer(t);
-}
-$("wait-refresh").addEventListener("click", startPhone);
 
 (async () => {
   const s = await Hall.api("GET", "/api/v1/ratings/scale");
   if (!s.ok) { fail(Hall.errorText(s)); return; }
   R.scale = s.data;
   renderScale();
-  if (PAD) startPad(); else startPhone();
+  startPad();
 })();

@@ -1,0 +1,37 @@
+"""`hall purge`: personal data that only served the citizen on the day is removed after N days (default 30).
+
+Ticket links (the tokens behind printed QR codes), the contact numbers left with ratings, and the phone numbers
+given for SMS (masked copy, hash and outbox) go; numbers, zones, times and scores stay for the statistics.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from queue_server.clock import to_iso
+
+if TYPE_CHECKING:
+    from queue_server.hall import Hall
+
+PURGE_AFTER_DAYS = 30
+
+
+def purge(hall: Hall, days: int = PURGE_AFTER_DAYS) -> dict[str, int]:
+    """Remove personal data older than `days`; returns how many rows of each kind were purged."""
+    if days < 0:
+        raise ValueError("days must be 0 or more")
+    cutoff = to_iso(hall.now() - timedelta(days=days))
+    out: dict[str, int] = {}
+    with hall.store.write() as db:
+        out["ticket_links"] = db.execute("DELETE FROM ticket_links WHERE created_at < ?", [cutoff]).rowcount
+        out["rating_contacts"] = db.execute(
+            "UPDATE ratings SET contact = NULL WHERE contact IS NOT NULL AND at < ?", [cutoff]).rowcount
+        tables = set(db.table_names())
+        if "ticket_phones" in tables:
+            out["phone_numbers"] = db.execute("DELETE FROM ticket_phones WHERE created_at < ?", [cutoff]).rowcount
+        if "notifications" in tables:
+            out["notifications"] = db.execute(
+                "UPDATE notifications SET phone = NULL, body = NULL WHERE phone IS NOT NULL AND created_at < ?",
+                [cutoff]).rowcount
+    return out
