@@ -17,8 +17,9 @@ from hardware.ticket_escpos import blocks_to_escpos
 from hardware.ticket_layout import ticket_blocks
 from kiosk.ticket_info import ticket_layout
 from queue_server.testing.server_process import SAMPLE_CONFIG, ServerProcess, free_port
-from tests.conftest import LiveServer
-from tests.support.web_pages import Api, page_errors, shot
+from tests.support.api import Api
+from tests.support.live_server import LiveServer
+from tests.support.web_pages import page_errors, shot
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.support.web_pages import Api, serve_one
+from tests.support.api import Api, serve_one
 
 
 @pytest.fixture(scope="module")

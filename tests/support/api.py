@@ -46,6 +46,13 @@ class Api:
         return cls(target, cls(target).ok("POST", "/api/v1/login", {"username": user, "password": password})["token"])
 
     @property
+    def url(self) -> str:
+        """The server's base URL (a caller over HTTP)."""
+        if not isinstance(self.target, str):
+            raise TypeError("an in-process caller has no URL")
+        return self.target
+
+    @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
