@@ -87,7 +87,7 @@ VALID = {
                          "post_address": "济南市历下区", "ready": True},
     "/api/v1/appointments": {"zone": "commerce", "slot_start": "2026-11-24T09:30", "name": "张三", "ref": "R1"},
     "/api/v1/ratings": {"ticket_id": 1, "score": 1, "reason": "other", "comment": "slow", "contact": "138"},
-    "/api/v1/ratings/t/<token>": {"score": 2, "reason": "other", "comment": "slow", "contact": "138"},
+    "/api/v1/t/<token>/rating": {"score": 2, "reason": "other", "comment": "slow", "contact": "138"},
     "/api/v1/windows/<int:no>/<action>": {"ticket_id": 1, "zone": "public", "note": "n", "reason": "r"},
     "/api/v1/windows/<int:no>/zones": {"zones": ["commerce"], "reason": "r"},
     "/api/v1/rebalance/accept": {"window": 1, "zones": ["commerce"]},

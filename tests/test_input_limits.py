@@ -38,10 +38,18 @@ def refused(r, status: int, code: str) -> dict:
     return answer
 
 
+def phone_rating(ticket: dict) -> str:
+    """The phone page's rating address behind a ticket's printed QR (its status_url)."""
+    return "/api/v1/t/" + ticket["status_url"].rsplit("/t/", 1)[1] + "/rating"
+
+
 def rating_path(w) -> str:
-    """A real rating link (the phone page's POST checks the link before the body)."""
+    """A real rating address of a served ticket (the phone page's POST checks the link before the body)."""
     ticket = w.post("/api/v1/tickets", "kiosk-01", {"zone": "commerce"}).get_json()
-    return "/api/v1/ratings/t/" + w.get(f"/api/v1/tickets/{ticket['id']}/rating-link", "manager").get_json()["token"]
+    assert w.post("/api/v1/windows/1/open", "staff").status_code == 200
+    for action in ("call-next", "start", "finish"):
+        assert w.post(f"/api/v1/windows/1/{action}", "staff").status_code == 200
+    return phone_rating(ticket)
 
 
 def send(w, method: str, path: str, who: str | None, raw: bytes):
@@ -58,7 +66,7 @@ def test_a_path_number_beyond_sqlites_range_is_not_found(w, path):
 
 
 def test_the_largest_path_number_still_reaches_the_handler(w):
-    refused(w.client.get(f"/api/v1/tickets/{TOO_BIG - 1}"), 404, "ticket_not_found")
+    refused(w.get(f"/api/v1/tickets/{TOO_BIG - 1}", "manager"), 404, "ticket_not_found")
 
 
 @pytest.mark.parametrize(("method", "path", "who", "body", "name"), [
@@ -214,8 +222,7 @@ def test_exports_escape_formulas_in_text_cells(w):
     ticket = w.post("/api/v1/tickets", "kiosk-01", {"zone": "commerce"}).get_json()
     for action in ("call-next", "start", "finish"):
         assert w.client.post(f"/api/v1/windows/2/{action}", headers=staff).status_code == 200
-    link = w.get(f"/api/v1/tickets/{ticket['id']}/rating-link", "manager").get_json()
-    r = w.client.post(f"/api/v1/ratings/t/{link['token']}", json={"score": 1, "reason": "other",
+    r = w.client.post(phone_rating(ticket), json={"score": 1, "reason": "other",
                                                                   "comment": FORMULA_COMMENT})
     assert r.status_code == 201, r.get_json()
     csv_text = w.get("/api/v1/stats/export-range.csv", "manager").get_data(as_text=True)
@@ -260,8 +267,7 @@ def test_a_control_character_in_a_comment_does_not_break_the_xlsx_export(w):
     ticket = w.post("/api/v1/tickets", "kiosk-01", {"zone": "commerce"}).get_json()
     for action in ("call-next", "start", "finish"):
         assert w.post(f"/api/v1/windows/1/{action}", "staff").status_code == 200
-    link = w.get(f"/api/v1/tickets/{ticket['id']}/rating-link", "manager").get_json()
-    r = w.client.post(f"/api/v1/ratings/t/{link['token']}", json={"score": 1, "reason": "other",
+    r = w.client.post(phone_rating(ticket), json={"score": 1, "reason": "other",
                                                                   "comment": "太慢\x0b了\x1b"})
     assert r.status_code == 201, r.get_json()
     r = w.get("/api/v1/stats/export.xlsx", "manager")

@@ -118,6 +118,26 @@ def test_the_twenty_first_stream_from_one_address_gets_429(start_server):
         close_all(mine)
 
 
+def test_phone_page_streams_count_against_the_same_per_address_limit(start_server, seeded_template):
+    proc = start_server()
+    ticket = kiosk(proc, seeded_template).take_number("commerce")
+    phone_stream = "/api/v1/t/" + ticket["status_url"].rsplit("/t/", 1)[1] + "/events"
+    mine = []
+    try:
+        for _ in range(PER_ADDRESS - 1):
+            s, got = open_stream(proc.port, "127.0.0.11")
+            mine.append(s)
+            assert status_of(got) == 200
+        s, got = open_stream(proc.port, "127.0.0.11", path=phone_stream)
+        mine.append(s)
+        assert status_of(got) == 200  # the 20th: a phone page's stream
+        s, got = open_stream(proc.port, "127.0.0.11", path=phone_stream)
+        s.close()
+        assert status_of(got) == 429 and json.loads(body_of(got))["error"] == "too_many_streams"
+    finally:
+        close_all(mine)
+
+
 def test_a_slowloris_head_is_cut_at_the_deadline_while_tickets_issue(start_server, seeded_template):
     proc = start_server("--head-timeout", "3")
     head = request_head("GET", "/api/v1/health", {f"X-Pad-{i}": "x" * 20 for i in range(10)})

@@ -13,6 +13,7 @@ SSE_MAX_STREAMS_PER_CLIENT streams at once; beyond that it gets 429.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
@@ -55,16 +56,6 @@ def events():
     whole = sees_everything()
     if not whole:
         last_id = max(last_id, start_of_today(h))
-    slots: StreamSlots = current_app.extensions["event_stream_slots"]
-    limit = int(current_app.config.get(SSE_MAX_STREAMS_PER_CLIENT.name, SSE_MAX_STREAMS_PER_CLIENT.default))
-    address = request.remote_addr or "unknown"
-    if not slots.take(address, limit):
-        response = error_response(429, "too_many_streams",
-                                  f"此地址打开的实时事件流过多（最多 {limit} 个），请关闭一些后再试 / "
-                                  f"too many open event streams from this address (at most {limit})")
-        response.headers["Retry-After"] = "10"
-        return response
-
     def stream():
         nonlocal last_id
         yield f"retry: 2000\n: connected, last id {last_id}\n\n"
@@ -81,6 +72,21 @@ def events():
             if not h.broker.wait(last_id, heartbeat):
                 yield ": heartbeat\n\n"
 
+    return limited_stream(stream)
+
+
+def limited_stream(stream: Callable[[], Iterator[str | bytes]]) -> Response:
+    """An event-stream response, counted against its client address: at most SSE_MAX_STREAMS_PER_CLIENT open
+    streams (the hall's and the phone pages' together) per address, 429 beyond."""
+    slots: StreamSlots = current_app.extensions["event_stream_slots"]
+    limit = int(current_app.config.get(SSE_MAX_STREAMS_PER_CLIENT.name, SSE_MAX_STREAMS_PER_CLIENT.default))
+    address = request.remote_addr or "unknown"
+    if not slots.take(address, limit):
+        response = error_response(429, "too_many_streams",
+                                  f"此地址打开的实时事件流过多（最多 {limit} 个），请关闭一些后再试 / "
+                                  f"too many open event streams from this address (at most {limit})")
+        response.headers["Retry-After"] = "10"
+        return response
     response = Response(stream_with_context(stream()), mimetype="text/event-stream",
                         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
     response.call_on_close(lambda: slots.give_back(address))  # the server closes the response when the stream ends

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, jsonify, stream_with_context
+from flask import Blueprint, current_app, jsonify
 
+from queue_server.api.events import limited_stream
 from queue_server.api.helpers import hall, json_body
 from queue_server.broker import LiveEvent
 from queue_server.errors import HallError
@@ -65,8 +66,7 @@ def events(token: str):
                 yield "event: gone\ndata: {}\n\n"
                 return
 
-    return Response(stream_with_context(stream()), mimetype="text/event-stream",
-                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return limited_stream(stream)
 
 
 def _concerns(e: LiveEvent, view: dict) -> bool:

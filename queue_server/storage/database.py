@@ -59,7 +59,10 @@ from queue_server.storage.health import LOST, HealthState, StorageHealth, descri
 MIGRATION_SETS = (schema.migrations, pickups_schema.migrations, appointments_schema.migrations,
                   ratings_schema.migrations, audit_schema.migrations, notify_schema.migrations)
 
-BUSY_TIMEOUT_MS = 10_000  # the writer waits this long for another process (the CLI) to finish its write
+# The writer waits this long for another process (the CLI) to finish its write. SQLite's wait blocks the whole
+# gevent server (its calls never yield), so it is short: the CLI's writes take milliseconds.
+BUSY_TIMEOUT_MS = 1_000
+LOCK_WAIT_S = 10.0  # a write waits this long for the server's own earlier writes (greenlets yield meanwhile)
 FAULT_BUSY_TIMEOUT_MS = 250  # … but only this long while the database is known to be locked: answer 503 fast
 READ_BUSY_TIMEOUT_MS = 1_000  # a reader never waits longer (WAL readers normally do not wait at all)
 MAX_GROUP = 64  # writes per transaction at most, so a steady stream of writers still commits
@@ -225,7 +228,7 @@ class Store:
         with self._queue_lock:
             self._queued += 1
         try:
-            got = self._lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000)
+            got = self._lock.acquire(timeout=LOCK_WAIT_S)
         finally:
             with self._queue_lock:
                 self._queued -= 1

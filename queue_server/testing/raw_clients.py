@@ -65,14 +65,15 @@ def request_head(method: str, path: str, headers: dict[str, str] | None = None) 
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
-def open_stream(port: int, source: str = "127.0.0.1", timeout: float = 30.0) -> tuple[socket.socket, bytes]:
-    """A GET /api/v1/events; returns the socket and what came back: the head, and for a 200 the
-    stream's first comment (so the stream is open on the server when this returns)."""
+def open_stream(port: int, source: str = "127.0.0.1", timeout: float = 30.0,
+                path: str = "/api/v1/events") -> tuple[socket.socket, bytes]:
+    """A GET of an event stream; returns the socket and what came back: the head, and for a 200 the
+    stream's first line (so the stream is open on the server when this returns)."""
     s = connect(port, source, timeout)
-    s.sendall(request_head("GET", "/api/v1/events", {"Accept": "text/event-stream"}))
+    s.sendall(request_head("GET", path, {"Accept": "text/event-stream"}))
     data = read_until(s, b"\r\n\r\n", timeout)
     if data.startswith(b"HTTP/1.1 200"):
-        data += read_until(s, b"connected", timeout) if b"connected" not in data else b""
+        data += read_until(s, b"retry", timeout) if b"retry" not in data else b""
     else:
         data += read_until(s, b"}", timeout) if b"}" not in data else b""
     return s, data
