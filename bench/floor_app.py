@@ -2,20 +2,25 @@
 
 A minimal Flask app whose POST /api/v1/tickets does one INSERT and one COMMIT into SQLite (WAL,
 synchronous=FULL, one connection behind a lock, as the hall's writer) and answers 201 with JSON, served
-by cheroot with the hall server's settings. No authentication, no numbering, no estimate, no event.
+by gevent's WSGI server in a patched process, as `hall server` is. No authentication, no numbering, no
+estimate, no event.
 
-    .venv/bin/python bench/floor_app.py --db /tmp/floor.db --port 8123 --threads 300
+    .venv/bin/python bench/floor_app.py --db /tmp/floor.db --port 8123
 """
 
 from __future__ import annotations
 
-import argparse
-import sqlite3
-import threading
-import time
+from gevent import monkey
 
-from cheroot.wsgi import Server
-from flask import Flask, jsonify, request
+monkey.patch_all()  # as the hall server's process is, before anything else is imported
+
+import argparse  # noqa: E402
+import sqlite3  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+
+from flask import Flask, jsonify, request  # noqa: E402
+from gevent.pywsgi import WSGIServer  # noqa: E402
 
 
 def create_floor_app(db_path: str) -> Flask:
@@ -46,12 +51,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", required=True)
     ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--threads", type=int, default=300)
+    ap.add_argument("--threads", type=int, default=0, help="ignored (a greenlet per connection)")
     args = ap.parse_args()
-    # The same cheroot settings as queue_server/serving/serve.py.
-    server = Server(("127.0.0.1", args.port), create_floor_app(args.db), numthreads=args.threads,
-                    request_queue_size=1024, shutdown_timeout=2, timeout=30)
-    server.safe_start()
+    # The same server and backlog as queue_server/serving/serve.py (without its deadlines: the floor is bare).
+    WSGIServer(("127.0.0.1", args.port), create_floor_app(args.db), backlog=1024, log=None).serve_forever()
 
 
 if __name__ == "__main__":

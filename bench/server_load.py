@@ -5,7 +5,7 @@ how both grow with the queue, and call → SSE fan-out to 200 boards.
     .venv/bin/python bench/server_load.py --tickets 4000 --subscribers 300
 
 Real servers in subprocesses on 127.0.0.1, each with a fresh SQLite file (WAL, synchronous=FULL: every
-acknowledged write is on disk): `hall server` (cheroot), and the floor (bench/floor_app.py: a minimal
+acknowledged write is on disk): `hall server` (gevent), and the floor (bench/floor_app.py: a minimal
 Flask app on the same cheroot settings whose POST /api/v1/tickets is one INSERT + COMMIT). Phases:
   1. issue: 1, 8 and 50 kiosk clients take numbers as fast as they can, from ours and from the floor,
      one after the other → tickets/s, POST latency p50/p99 and the ratio ours / floor;
