@@ -172,3 +172,47 @@ def test_a_managers_ticket_with_a_phone_leaves_only_the_masked_number_in_the_aud
     assert r.status_code == 201
     details = " ".join(row[0] or "" for row in hw.hall.store.read().execute("SELECT detail FROM audit_log"))
     assert "139****5678" in details and PHONE not in details
+
+
+LICENCE = {"case_no": "LX-2026-0042", "licence_type": "营业执照", "holder_name": "王小明", "id_last4": "123X",
+           "phone_last4": "5678", "method": "desk"}
+
+
+def test_a_licence_registered_ready_with_a_mobile_number_texts_its_holder_once(tmp_path, gateway):
+    hw = sms_hall(tmp_path, gateway)
+    r = hw.post("/api/v1/licences", "manager", LICENCE | {"phone": "139 1234 5678"})
+    assert r.status_code == 201, r.get_json()
+    code = r.get_json()["pickup_code"]
+    db = hw.hall.store.read()
+    assert db.execute("SELECT masked, phone FROM licence_phones").fetchone() == ("139****5678", None)
+    assert deliver_due(hw.hall, HttpSmsGateway(hw.hall.config.sms)) == 1
+    sent = gateway.received[-1]["body"]
+    assert sent["mobile"] == PHONE and code in sent["content"] and "LX-2026-0042" in sent["content"]
+    assert deliver_due(hw.hall, HttpSmsGateway(hw.hall.config.sms)) == 0  # once
+    assert db.execute("SELECT count(*) FROM notifications WHERE phone IS NOT NULL").fetchone()[0] == 0
+    audit = " ".join(row[0] or "" for row in db.execute("SELECT detail FROM audit_log"))
+    assert PHONE not in audit
+
+
+def test_an_imported_pending_licence_texts_when_it_becomes_ready(tmp_path, gateway):
+    hw = sms_hall(tmp_path, gateway)
+    csv = ("case_no,licence_type,holder_name,id_last4,phone_last4,phone,ready\n"
+           "LX-1,营业执照,王小明,123X,5678,13912345678,no\n"
+           "LX-2,食品经营许可证,李四,4321,0000,13912345678,no\n")
+    r = hw.client.post("/api/v1/licences/import", data=csv.encode(), headers=hw.h("manager"),
+                       content_type="text/csv")
+    report = r.get_json()
+    assert report["created"] == 1 and report["errors"][0]["field"] == "phone"  # not the phone that ends 0000
+    licence_id = report["licences"][0]["id"]
+    assert deliver_due(hw.hall, HttpSmsGateway(hw.hall.config.sms)) == 0  # not ready yet: nothing to say
+    assert hw.post(f"/api/v1/licences/{licence_id}/ready", "manager").status_code == 200
+    assert deliver_due(hw.hall, HttpSmsGateway(hw.hall.config.sms)) == 1
+    assert "LX-1" in gateway.received[-1]["body"]["content"]
+
+
+def test_with_sms_switched_off_a_ready_licence_texts_nobody(tmp_path, gateway):
+    hw = make_hallway(tmp_path, settings={"SMS_WORKER": False})
+    assert not hw.hall.config.sms.enabled
+    assert hw.post("/api/v1/licences", "manager", LICENCE | {"phone": PHONE}).status_code == 201
+    assert hw.hall.store.read().execute("SELECT count(*) FROM notifications").fetchone()[0] == 0
+    assert deliver_due(hw.hall, HttpSmsGateway(hw.hall.config.sms)) == 0 and gateway.received == []

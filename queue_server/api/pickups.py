@@ -33,7 +33,7 @@ from queue_server.codes.keyfile import KeyStore
 from queue_server.errors import BadRequest, TooLarge
 from queue_server.ops.accounts import Principal
 from queue_server.pickups import handover as handover_ops
-from queue_server.pickups import licences, notice, redeem
+from queue_server.pickups import licences, notice, ready_sms, redeem
 
 bp = Blueprint("pickups", __name__)
 BACK_OFFICE = ("manager", "backoffice")
@@ -49,6 +49,8 @@ def _scrub(body: dict) -> None:
     for name in ("id_last4", "phone_last4"):
         if name in body:
             body[name] = "****"
+    if isinstance(body.get("phone"), str):
+        body["phone"] = "***" + body["phone"][-4:]
 
 
 @bp.post("/licences")
@@ -56,7 +58,7 @@ def _scrub(body: dict) -> None:
 def create_licence():
     body = json_body()
     try:
-        answer = licences.create(hall(), keys(), dict(body), principal().actor)
+        answer = licences.create(hall(), keys(), dict(body), principal().actor, ready_sms.queuer(hall(), keys()))
     finally:
         _scrub(body)
     return jsonify(answer), 201
@@ -72,7 +74,7 @@ def import_licences():
                          code="bad_csv")
     if len(data) > MAX_CSV_BYTES:
         raise TooLarge(f"the CSV file is too large (limit {MAX_CSV_BYTES // 1024} KB); split it", code="bad_csv")
-    report = licences.import_csv(hall(), keys(), data, principal().actor)
+    report = licences.import_csv(hall(), keys(), data, principal().actor, ready_sms.queuer(hall(), keys()))
     return jsonify(report), 201 if report["created"] and not report["rejected"] else 200
 
 
@@ -114,7 +116,7 @@ def get_licence(licence_id: int):
 @bp.post("/licences/<int:licence_id>/ready")
 @requires(*BACK_OFFICE)
 def ready(licence_id: int):
-    return jsonify(licences.mark_ready(hall(), licence_id))
+    return jsonify(licences.mark_ready(hall(), licence_id, ready_sms.queuer(hall(), keys())))
 
 
 def _notice_parts(licence_id: int) -> tuple[dict, dict]:

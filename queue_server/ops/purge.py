@@ -30,6 +30,9 @@ def purge(hall: Hall, days: int = PURGE_AFTER_DAYS) -> dict[str, int]:
         tables = set(db.table_names())
         if "ticket_phones" in tables:
             out["phone_numbers"] = db.execute("DELETE FROM ticket_phones WHERE created_at < ?", [cutoff]).rowcount
+        if "licence_phones" in tables:
+            out["licence_phone_numbers"] = db.execute("DELETE FROM licence_phones WHERE created_at < ?",
+                                                      [cutoff]).rowcount
         if "notifications" in tables:
             out["notifications"] = db.execute(
                 "UPDATE notifications SET phone = NULL, body = NULL WHERE phone IS NOT NULL AND created_at < ?",

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,13 +17,15 @@ from queue_server.codes.keyfile import KeyStore
 from queue_server.core import signed_codes
 from queue_server.errors import BadRequest, Conflict
 from queue_server.hall import Hall
+from queue_server.notify import phones
 from queue_server.storage.rows import get_row
 
 METHODS = ("desk", "locker", "post")
 DEFAULT_HOLD_DAYS = 90  # how long the hall keeps a licence for pickup when the back office gives no expiry
 MAX_HOLD_DAYS = 3650  # ten years
 FIELDS = ("case_no", "licence_type", "holder_name", "id_last4", "phone_last4", "method", "expires_at",
-          "locker_door", "post_address", "ready")
+          "locker_door", "post_address", "ready", "phone")
+OnReady = Callable[[Database, dict], None]  # runs inside the write that makes a licence ready (the SMS outbox)
 _ID_LAST4 = re.compile(r"^\d{3}[\dX]$")  # the last character of a Chinese ID number may be X
 _PHONE_LAST4 = re.compile(r"^\d{4}$")
 _DOOR = re.compile(r"^[A-Z0-9]{1,6}$")
@@ -105,10 +107,21 @@ def validate(raw: dict, *, now: datetime, tz: ZoneInfo) -> dict:
     if not isinstance(ready, bool):
         raise BadRequest("'ready' must be true or false", code="bad_field", field="ready")
     out["ready"] = ready
+    out["phone"] = None
+    if raw.get("phone") not in (None, ""):
+        if not isinstance(raw["phone"], str):
+            raise BadRequest("'phone' must be text, an 11-digit mobile number", code="bad_field", field="phone")
+        try:
+            out["phone"] = phones.normalise(raw["phone"])
+        except ValueError as e:
+            raise BadRequest(f"'phone': {e}", code="bad_field", field="phone") from None
+        if not out["phone"].endswith(out["phone_last4"]):
+            raise BadRequest("'phone' does not end with 'phone_last4'", code="bad_field", field="phone")
     return out
 
 
-def _insert(hall: Hall, db: Database, keys: KeyStore, clean: dict, actor: tuple[str, str], now: datetime) -> dict:
+def _insert(hall: Hall, db: Database, keys: KeyStore, clean: dict, actor: tuple[str, str], now: datetime,
+            on_ready: OnReady | None = None) -> dict:
     secret = keys.ring().code_secret
     if db.execute("SELECT 1 FROM licences WHERE case_no = ? AND licence_type = ?",
                   [clean["case_no"], clean["licence_type"]]).fetchone():
@@ -133,7 +146,15 @@ def _insert(hall: Hall, db: Database, keys: KeyStore, clean: dict, actor: tuple[
             break
         except sqlite3.IntegrityError:
             continue
-    return load(db, licence_id)
+    if clean["phone"]:  # for the "ready" text only: masked for display, hashed, clear until the text is queued
+        key = db.execute("SELECT secret FROM rating_secret WHERE id = 1").fetchone()[0]
+        db.execute("INSERT INTO licence_phones (licence_id, masked, phone_hash, phone, created_at) VALUES (?,?,?,?,?)",
+                   [licence_id, phones.mask(clean["phone"]), phones.phone_hash(key, clean["phone"]), clean["phone"],
+                    to_iso(now)])
+    row = load(db, licence_id)
+    if clean["ready"] and on_ready:
+        on_ready(db, row)
+    return row
 
 
 def codes(hall: Hall, keys: KeyStore, row: dict) -> dict:
@@ -151,11 +172,11 @@ def created_answer(hall: Hall, keys: KeyStore, row: dict) -> dict:
             "notice_pdf": f"/api/v1/licences/{row['id']}/notice.pdf", "sms": f"/api/v1/licences/{row['id']}/sms"}
 
 
-def create(hall: Hall, keys: KeyStore, raw: dict, actor: tuple[str, str]) -> dict:
+def create(hall: Hall, keys: KeyStore, raw: dict, actor: tuple[str, str], on_ready: OnReady | None = None) -> dict:
     now = hall.now()
     clean = validate(raw, now=now, tz=hall.config.tz)
     with hall.store.write() as db:
-        row = _insert(hall, db, keys, clean, actor, now)
+        row = _insert(hall, db, keys, clean, actor, now, on_ready)
     return created_answer(hall, keys, row)
 
 
@@ -181,7 +202,8 @@ def _records(reader) -> Iterator[list[str]]:
                              code="bad_csv") from None
 
 
-def import_csv(hall: Hall, keys: KeyStore, data: bytes, actor: tuple[str, str]) -> dict:
+def import_csv(hall: Hall, keys: KeyStore, data: bytes, actor: tuple[str, str],
+               on_ready: OnReady | None = None) -> dict:
     """Register every good row; report each bad one by its line number. Good rows are kept either way."""
     reader = csv.reader(io.StringIO(_decode_csv(data), newline=""))
     records = _records(reader)
@@ -215,7 +237,7 @@ def import_csv(hall: Hall, keys: KeyStore, data: bytes, actor: tuple[str, str]) 
         for line_no, clean in rows:
             db.execute("SAVEPOINT row")
             try:
-                row = _insert(hall, db, keys, clean, actor, now)
+                row = _insert(hall, db, keys, clean, actor, now, on_ready)
             except Conflict as e:
                 db.execute("ROLLBACK TO row")
                 errors.append({"line": line_no, "error": e.code, "message": e.message})
@@ -263,10 +285,13 @@ def desk_view(row: dict) -> dict:
             "method": row["method"], "state": row["state"], "ticket_number": row["ticket_number"]}
 
 
-def mark_ready(hall: Hall, licence_id: int) -> dict:
+def mark_ready(hall: Hall, licence_id: int, on_ready: OnReady | None = None) -> dict:
     with hall.store.write() as db:
         row = load(db, licence_id)
         if row["state"] != "pending":
             raise Conflict(f"licence {licence_id} is {row['state']}, not pending", code="not_pending")
         db.execute("UPDATE licences SET state = 'ready', ready_at = ? WHERE id = ?", [to_iso(hall.now()), licence_id])
-        return public(load(db, licence_id))
+        row = load(db, licence_id)
+        if on_ready:
+            on_ready(db, row)
+        return public(row)

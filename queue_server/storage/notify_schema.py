@@ -27,3 +27,17 @@ def m001_notifications(db: Database) -> None:
     db["notification_log"].create(
         {"id": int, "notification_id": int, "at": str, "outcome": str, "status": int, "detail": str}, pk="id",
     )
+
+
+@migrations()
+def m002_licence_ready_texts(db: Database) -> None:
+    # A licence's holder may leave a mobile number with the back office: texted once when the licence is ready
+    # (the clear number only until that text is queued; then the outbox holds it until it is sent).
+    db["licence_phones"].create(
+        {"licence_id": int, "masked": str, "phone_hash": str, "phone": str, "created_at": str},
+        pk="licence_id", not_null={"masked", "phone_hash", "created_at"},
+    )
+    # The outbox also carries licence texts: a row is about a ticket or about a licence.
+    db["notifications"].transform(not_null={"ticket_id": False})
+    db["notifications"].add_column("licence_id", int)
+    db["notifications"].create_index(["licence_id", "kind"], unique=True)
