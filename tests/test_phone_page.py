@@ -8,12 +8,15 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 import requests
 from playwright.sync_api import expect
 
+from hardware.qr_decode import zxing_detailed
 from hardware.testing.escpos_decoder import parse
 from hardware.ticket_escpos import blocks_to_escpos
+from hardware.ticket_image import render_ticket_png
 from hardware.ticket_layout import ticket_blocks
 from kiosk.ticket_info import ticket_layout
 from queue_server.testing.server_process import SAMPLE_CONFIG, ServerProcess, free_port
@@ -53,6 +56,17 @@ def printed_qr(kiosk: Api, ticket: dict) -> str:
     return str(qrs[0])
 
 
+def on_screen_qr(kiosk: Api, ticket: dict, folder: Path) -> str:
+    """What the kiosk shows when it cannot print: its on-screen ticket picture (what KioskPrinter.render_png
+    draws), the QR read back from the pixels by the kiosk's own decoder."""
+    hall = kiosk.ok("GET", "/api/v1/hall")
+    image = render_ticket_png(ticket_layout(hall, ticket, kiosk.url), folder / "on-screen.png", paper_mm=80)
+    grey = np.asarray(image.convert("L"))
+    codes = zxing_detailed(grey).codes
+    assert len(codes) == 1
+    return codes[0]
+
+
 @pytest.fixture
 def phone(phone_server, browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
@@ -64,11 +78,12 @@ def phone(phone_server, browser):
     context.close()
 
 
-def test_the_printed_qr_follows_the_ticket_from_the_queue_to_the_rating(phone_server, apis, phone):
+def test_the_printed_qr_follows_the_ticket_from_the_queue_to_the_rating(phone_server, apis, phone, tmp_path):
     kiosk, staff1 = apis["kiosk"], apis["staff1"]
     ticket = kiosk.ok("POST", "/api/v1/tickets", {"zone": "commerce", "matter": "A01", "priority": "elderly"})
     url = printed_qr(kiosk, ticket)
     assert url == ticket["status_url"] and url.startswith(phone_server.url + "/t/")
+    assert on_screen_qr(kiosk, ticket, tmp_path) == url  # the same link when the printer is out of paper
     token = url.rsplit("/t/", 1)[1]
     assert len(token) >= 22 and str(ticket["id"]) != token
 
