@@ -22,7 +22,7 @@ from kiosk.ticket_info import ticket_layout
 from queue_server.testing.server_process import SAMPLE_CONFIG, ServerProcess, free_port
 from tests.support.api import Api
 from tests.support.live_server import LiveServer
-from tests.support.web_pages import page_errors, shot
+from tests.support.web_pages import page_errors, shot, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,8 @@ def phone(phone_server, browser):
     context.close()
 
 
-def test_the_printed_qr_follows_the_ticket_from_the_queue_to_the_rating(phone_server, apis, phone, tmp_path):
+def test_the_printed_qr_follows_the_ticket_from_the_queue_to_the_rating(phone_server, apis, phone, tmp_path,
+                                                                         browser):
     kiosk, staff1 = apis["kiosk"], apis["staff1"]
     ticket = kiosk.ok("POST", "/api/v1/tickets", {"zone": "commerce", "matter": "A01", "priority": "elderly"})
     url = printed_qr(kiosk, ticket)
@@ -131,6 +132,14 @@ def test_the_printed_qr_follows_the_ticket_from_the_queue_to_the_rating(phone_se
     stored = [r for r in apis["boss"].ok("GET", "/api/v1/ratings")["ratings"] if r["ticket_id"] == ticket["id"]]
     assert len(stored) == 1 and stored[0]["source"] == "phone" and stored[0]["score"] == 2
     assert stored[0]["contact"] == "13800000000"
+    # The manager sees it on the dashboard: a bad rating from the phone opens a follow-up.
+    dash = browser.new_page()
+    try:
+        sign_in(dash, phone_server.url, "/dashboard", *phone_server.seeded.manager)
+        dash.click(".tab[data-tab='followups']")
+        expect(dash.locator(f"#followups-table tr:has-text('{ticket['number']}')")).to_contain_text("等太久")
+    finally:
+        dash.close()
     again = requests.post(phone_server.url + f"/api/v1/t/{token}/rating", json={"score": 5}, timeout=5)
     assert again.status_code == 409 and again.json()["error"] == "already_rated"
     phone.reload()
