@@ -293,7 +293,7 @@ class Store:
                     self._write_conn.execute("ROLLBACK TO write")
                     self._write_conn.execute("RELEASE write")
                 except sqlite3.Error:  # an I/O error may have rolled the whole transaction back
-                    self._fail_group(group, sys_error=True)
+                    self._fail_group(group, sqlite3.OperationalError("disk I/O error: the transaction was rolled back"))
         finally:
             self._undo(undo)
 
@@ -336,20 +336,17 @@ class Store:
         try:
             self._write_conn.execute("COMMIT")
         except BaseException as e:
-            group.error = e
-            self._rollback()
-            self._undo(group.on_rollback)
-            group.done.set()
+            self._fail_group(group, e)
             return
         self._recovered()
         group.done.set()
         for cb in group.after_commit:
             cb()
 
-    def _fail_group(self, group: _Group, sys_error: bool) -> None:
-        """The open transaction is gone: fail every write already in it."""
+    def _fail_group(self, group: _Group, error: BaseException) -> None:
+        """The group's transaction failed or is gone: roll back, undo and fail every write in it with `error`."""
         self._group = None
-        group.error = sqlite3.OperationalError("disk I/O error: the transaction was rolled back")
+        group.error = error
         self._rollback()
         self._undo(group.on_rollback)
         group.done.set()
