@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 
@@ -38,6 +39,9 @@ class LiveEvent:
 
 def _frame(id: int, kind: str, data_json: str) -> bytes:
     return f"id: {id}\nevent: {kind}\ndata: {data_json}\n\n".encode()
+
+
+STREAM_SETTLE_S = 0.05  # an event stream writes at most this often: boards and phones do not notice 50 ms
 
 
 class Broker:
@@ -69,10 +73,18 @@ class Broker:
             newer.reverse()
             return newer
 
-    def wait(self, last_id: int, timeout: float) -> bool:
-        """Block until an event newer than last_id exists, the timeout passes, or the broker closes."""
+    def wait(self, last_id: int, timeout: float, settle_s: float = 0.0) -> bool:
+        """Block until an event newer than last_id exists, the timeout passes, or the broker closes.
+
+        With `settle_s`, a stream woken by an event waits that much longer (not once the broker closes), so
+        the events of that moment are read and written together: thousands of open streams then pay one
+        wake-up and one write for a burst of events, not one per event.
+        """
         with self._cond:
-            return self._cond.wait_for(lambda: self._closed or self.last_id > last_id, timeout)
+            fresh = self._cond.wait_for(lambda: self._closed or self.last_id > last_id, timeout)
+        if fresh and settle_s and not self._closed:
+            time.sleep(settle_s)
+        return fresh
 
     @property
     def closed(self) -> bool:

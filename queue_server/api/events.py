@@ -13,21 +13,19 @@ SSE_MAX_STREAMS_PER_CLIENT streams at once; beyond that it gets 429.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterator
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from queue_server.api.helpers import error_response, hall
 from queue_server.api.viewer import sees_everything
-from queue_server.broker import LiveEvent
+from queue_server.broker import STREAM_SETTLE_S, LiveEvent
 from queue_server.core.input_checks import INT_MAX, INT_MIN
 from queue_server.errors import BadRequest
 from queue_server.serving.stream_slots import StreamSlots
 from queue_server.settings import SSE_MAX_STREAMS_PER_CLIENT
 
 bp = Blueprint("events", __name__)
-COALESCE_S = 0.05  # a stream writes at most this often: boards and phones do not notice 50 ms
 
 
 def _from_db(h, last_id: int) -> list[LiveEvent]:
@@ -71,12 +69,8 @@ def events():
                 if chunk:
                     yield chunk
                 continue
-            if not h.broker.wait(last_id, heartbeat):
+            if not h.broker.wait(last_id, heartbeat, settle_s=STREAM_SETTLE_S):
                 yield ": heartbeat\n\n"
-            elif not h.broker.closed:
-                # Let the events of the next moment join this one: one wake-up and one write carry them all,
-                # so a busy hall with thousands of open streams does not pay the fan-out once per event.
-                time.sleep(COALESCE_S)
 
     return limited_stream(stream)
 

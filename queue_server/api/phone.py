@@ -11,13 +11,12 @@ again and send its view when something the citizen sees has changed.
 from __future__ import annotations
 
 import json
-import time
 
 from flask import Blueprint, current_app, jsonify
 
-from queue_server.api.events import COALESCE_S, limited_stream
+from queue_server.api.events import limited_stream
 from queue_server.api.helpers import hall, json_body
-from queue_server.broker import LiveEvent
+from queue_server.broker import STREAM_SETTLE_S, LiveEvent
 from queue_server.errors import HallError
 from queue_server.ops.phone_view import phone_view
 from queue_server.ops.ticket_links import ticket_of
@@ -54,9 +53,7 @@ def events(token: str):
             if shown != sent:
                 sent = shown
                 yield f"event: status\ndata: {json.dumps(view, ensure_ascii=False)}\n\n"
-            if h.broker.wait(last_id, heartbeat):
-                if not h.broker.closed:
-                    time.sleep(COALESCE_S)  # the events of the next moment join this one: one look, one write
+            if h.broker.wait(last_id, heartbeat, settle_s=STREAM_SETTLE_S):  # one look per burst of events
                 batch = h.broker.since(last_id)
                 last_id = h.broker.last_id
                 if batch is not None and not any(_concerns(e, view) for e in batch):
