@@ -73,7 +73,7 @@ def cancel(appointment_id: int):
 def check_in():
     code = field(json_body(), "code", str, required=True)
     rules()
-    limit = int(current_app.config.get("PICKUP_MAX_WRONG_PER_MINUTE", checkin.MAX_WRONG_TYPED_PER_MINUTE))
+    limit = int(current_app.config["PICKUP_MAX_WRONG_PER_MINUTE"])
     return jsonify(checkin.check_in(hall(), keys(), code, principal(), limit=limit,
                                     address=request.remote_addr)), 201
 

@@ -52,7 +52,7 @@ def events():
             raise BadRequest("Last-Event-ID must be an event id (a whole number)", code="bad_event_id") from None
         if not INT_MIN <= last_id <= INT_MAX:  # SQLite compares nothing larger
             raise BadRequest(f"Last-Event-ID must be an event id up to {INT_MAX}", code="bad_event_id")
-    heartbeat = float(current_app.config.get("SSE_HEARTBEAT_S", 10))
+    heartbeat = float(current_app.config["SSE_HEARTBEAT_S"])
     whole = sees_everything()
     if not whole:
         last_id = max(last_id, start_of_today(h))
@@ -79,7 +79,7 @@ def limited_stream(stream: Callable[[], Iterator[str | bytes]]) -> Response:
     """An event-stream response, counted against its client address: at most SSE_MAX_STREAMS_PER_CLIENT open
     streams (the hall's and the phone pages' together) per address, 429 beyond."""
     slots: StreamSlots = current_app.extensions["event_stream_slots"]
-    limit = int(current_app.config.get(SSE_MAX_STREAMS_PER_CLIENT.name, SSE_MAX_STREAMS_PER_CLIENT.default))
+    limit = int(current_app.config[SSE_MAX_STREAMS_PER_CLIENT.name])
     address = request.remote_addr or "unknown"
     if not slots.take(address, limit):
         response = error_response(429, "too_many_streams",

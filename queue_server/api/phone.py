@@ -41,7 +41,7 @@ def status(token: str):
 def events(token: str):
     h = hall()
     first = view_of(token)  # a bad or expired link is a 404 before the stream starts
-    heartbeat = float(current_app.config.get("SSE_HEARTBEAT_S", 10))
+    heartbeat = float(current_app.config["SSE_HEARTBEAT_S"])
 
     def stream():
         last_id = h.broker.last_id

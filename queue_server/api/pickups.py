@@ -158,7 +158,7 @@ def handover(licence_id: int):
 
 
 def _limit() -> int:
-    return int(current_app.config.get("PICKUP_MAX_WRONG_PER_MINUTE", redeem.MAX_WRONG_TYPED_PER_MINUTE))
+    return int(current_app.config["PICKUP_MAX_WRONG_PER_MINUTE"])
 
 
 @bp.post("/pickups")
