@@ -327,7 +327,7 @@ function renderQueues() {
   $("noshow-card").classList.toggle("hidden", ns.length === 0);
   $("noshow-list").innerHTML = ns.map((n) => `<li><span><b>${Hall.esc(n.number)}</b>
       <small>可重排至 ${Hall.hm(n.requeue_until)} · until ${Hall.hm(n.requeue_until)}</small></span>
-      <button class="btn btn-small" type="button" data-requeue="${n.id}" data-number="${Hall.esc(n.number)}">重新排队 <small>Rejoin queue</small></button></li>`).join("");
+      <button class="btn" type="button" data-requeue="${n.id}" data-number="${Hall.esc(n.number)}">重新排队 <small>Rejoin queue</small></button></li>`).join("");
 }
 
 function renderHelp() {
@@ -337,11 +337,11 @@ function renderHelp() {
     const where = Hall.esc(h.source);
     if (h.taken_by) {
       const mine = h.taken_by === CONSOLE_USER;
-      return `<div class="help-banner taken" data-help="${h.id}"><span>🙋 自助机 ${where} 的求助：<b>${mine ? "您" : Hall.esc(h.taken_by)}</b> 已前往处理
+      return `<div class="help-banner taken" data-help="${h.id}"><span><b class="help-tag">求助 Help</b> 自助机 ${where} 的求助：<b>${mine ? "您" : Hall.esc(h.taken_by)}</b> 已前往处理
         <small>Help at kiosk ${where}: ${mine ? "you are" : Hall.esc(h.taken_by) + " is"} on it</small></span>
         ${mine ? `<button class="btn btn-small" type="button" data-help-done="${h.id}">已处理完 <small>Done</small></button>` : ""}</div>`;
     }
-    return `<div class="help-banner" data-help="${h.id}"><span>🙋 自助机 <b>${where}</b> 有群众请求帮办（${agoZh}）
+    return `<div class="help-banner" data-help="${h.id}"><span><b class="help-tag">求助 Help</b> 自助机 <b>${where}</b> 有群众请求帮办（${agoZh}）
       <small>A citizen asks for help at kiosk ${where} (${agoEn})</small></span>
       <button class="btn btn-primary" type="button" data-help-take="${h.id}">我去处理 <small>I'll go</small></button></div>`;
   }).join("");
