@@ -66,7 +66,7 @@ def problems(zones: list[dict], windows: list[dict], device_lines: list[dict], p
     for line in device_lines:
         kinds = set(line["kinds"])
         if "help" in kinds:
-            score, action = 900, {"kind": "resolve", "ids": line["ids"], "zh": "已处理", "en": "Resolved"}
+            score, action = 900, {"kind": "resolve", "ids": line["ids"], "zh": "已处理", "en": "Mark done"}
         elif kinds & {"printer_paper_out", "printer_offline"}:
             score, action = 800, {"kind": "resolve", "ids": line["ids"], "zh": "已加纸/已修复", "en": "Fixed"}
         elif line["kind"] == "storage_recovered":

@@ -178,7 +178,7 @@ $("problems").addEventListener("click", async (ev) => {
     const r = await Hall.api("POST", "/api/v1/rebalance/accept", {window: a.window, zones: a.zones});
     if (!r.ok) { say(Hall.errorText(r)); return; }
     say(`已采纳 Accepted: ${a.window} 号窗口现办理 Window ${a.window} now serves ${a.zones.map(zne).join(" / ")}`, "ok");
-  } else if (a.kind === "resolve") {
+  } else if (a.kind === "resolve") {  // one line per device: all its open alerts
     for (const id of a.ids) {
       const r = await Hall.api("POST", `/api/v1/alerts/${id}/resolve`);
       if (!r.ok) { say(Hall.errorText(r)); break; }
@@ -374,7 +374,7 @@ async function loadHistory() {
   $("h-tickets").textContent = t.tickets;
   $("h-served").textContent = t.served;
   $("h-wait").textContent = t.wait_mean_s === null ? "–" : (t.wait_mean_s / 60).toFixed(1);
-  $("h-noshow").textContent = Hall.pct(t.no_show_rate);
+  $("h-noshow").textContent = t.tickets ? Hall.pct(t.no_show_rate) : "–";
   $("h-satisfaction").textContent = Hall.pct(s.satisfaction.satisfaction_rate);
   const min = (v) => (v === null ? null : +(v / 60).toFixed(1));
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
@@ -408,6 +408,7 @@ async function loadHistory() {
     <td class="num">${Hall.pct(p.satisfaction_rate)} (${p.ratings})</td></tr>`).join("");
 }
 function renderZoneHistory(s) {
+  $("no-zone-history").classList.toggle("hidden", s.zones.length > 0);
   const m = (v) => (v === null ? "–" : (v / 60).toFixed(1));
   $("zone-history-table").tBodies[0].innerHTML = s.zones.map((z) => `<tr><td>${Hall.esc(z.name_zh)} <small>${Hall.esc(z.name_en)}</small></td>
     <td class="num">${z.tickets}</td><td class="num">${z.served}</td><td class="num">${z.no_shows} (${Hall.pct(z.no_show_rate)})</td>
