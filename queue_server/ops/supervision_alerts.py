@@ -55,8 +55,10 @@ DEVICE_ALERT_TEXT = {
     "device_error": ("设备故障", "Device error"),
     "storage_recovered": ("数据存储曾中断", "Storage was interrupted"),
 }
-# Kinds whose own words say everything: the device's message (often "<device>: the same words") is not shown.
-SELF_EXPLAINED = frozenset({"help", "printer_paper_out", "printer_ok", "camera_missing"})
+# Kinds whose own words say everything: the device's message (often "<device>: the same words", or a camera
+# name such as "none") is not shown. A help request keeps a message of its own, not the kiosk's stock words.
+SELF_EXPLAINED = frozenset({"printer_paper_out", "printer_ok", "camera_missing"})
+STOCK_HELP = ("帮办", "asks for help")
 RED_KINDS = frozenset({"help", "printer_paper_out", "printer_offline"})
 KIND_ORDER = ("help", "printer_paper_out", "printer_offline", "device_error", "camera_missing", "storage_recovered")
 
@@ -75,6 +77,8 @@ def device_alert(row: dict) -> dict:
     """One open device alert, in clean words: what is wrong (and the device's detail only where it adds one)."""
     zh, en = DEVICE_ALERT_TEXT.get(row["kind"], (row["kind"], row["kind"]))
     mzh, men = ("", "") if row["kind"] in SELF_EXPLAINED else clean_message(row["source"], row.get("message") or "")
+    if row["kind"] == "help" and any(w in mzh + men for w in STOCK_HELP):
+        mzh, men = "", ""
     return {"kind": row["kind"], "level": "red" if row["kind"] in RED_KINDS else "amber", "id": row["id"],
             "at": row["at"], "source": row["source"],
             "zh": f"{zh}（{mzh}）" if mzh else zh, "en": f"{en} ({men})" if men else en}
