@@ -212,3 +212,23 @@ def test_an_ended_session_brings_back_the_sign_in_form(server, page):
     Api(server.url, token).ok("POST", "/api/v1/logout")  # e.g. expired, or signed out elsewhere
     page.click("button[data-window='40']") if page.locator("#picker").is_visible() else page.click("#btn-call")
     expect(page.locator("#login-form")).to_be_visible()
+
+
+def test_queue_events_update_the_next_list_without_reading_the_whole_console(server, page):
+    s = server.seeded
+    kiosk = Api(server.url, s.devices["kiosk-01"])
+    errors = page_errors(page)
+    sign_in(page, server.url, "/console", "staff4", s.staff["staff4"])
+    page.click("button[data-window='36']")  # social, public, economy
+    expect(page.locator("#console")).to_be_visible()
+    expect(page.locator("#btn-call")).to_be_enabled()
+    whole = []
+    page.on("request", lambda r: whole.append(r.url) if r.url.endswith("/api/v1/console/36") else None)
+    t = kiosk.ok("POST", "/api/v1/tickets", {"zone": "social", "priority": "pregnant"})
+    row = page.locator(f"#next-list li[data-ticket='{t['id']}']")
+    expect(row).to_contain_text(t["number"])
+    expect(row.locator(".tag-green")).to_contain_text("Pregnant")
+    assert whole == []  # only the queue part was read
+    page.click("#signoff-btn")
+    expect(page.locator("#picker")).to_be_visible()
+    assert errors == []
