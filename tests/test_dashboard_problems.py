@@ -64,3 +64,10 @@ def test_alert_lines_are_clean_and_one_per_device():
     assert lines[1]["en"] == "Device kiosk-07: Printer offline (no answer from the printer)"
     for line in lines:
         assert "none" not in line["en"] and line["zh"].count(line["source"]) == 1
+
+
+def test_a_help_request_someone_took_says_who():
+    [line] = device_lines([{"id": 9, "at": "2026-11-23T02:00:00Z", "kind": "help", "source": "kiosk-03",
+                            "message": "kiosk-03: 群众请求帮办代办", "data": '{"taken_by": "staff2"}'}])
+    assert line["zh"] == "设备 kiosk-03：群众请求帮办，staff2 已前往处理"
+    assert line["en"] == "Device kiosk-03: A citizen asks for help, staff2 is on it"

@@ -5,6 +5,7 @@ Pure: takes plain figures, returns alert dicts in Chinese and English, worst fir
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 PAUSED_TOO_LONG_S = 15 * 60
@@ -79,9 +80,15 @@ def device_alert(row: dict) -> dict:
     mzh, men = ("", "") if row["kind"] in SELF_EXPLAINED else clean_message(row["source"], row.get("message") or "")
     if row["kind"] == "help" and any(w in mzh + men for w in STOCK_HELP):
         mzh, men = "", ""
+    try:
+        taken_by = json.loads(row.get("data") or "{}").get("taken_by")
+    except (ValueError, AttributeError):
+        taken_by = None
+    zh, en = (f"{zh}（{mzh}）" if mzh else zh), (f"{en} ({men})" if men else en)
+    if taken_by:  # someone said "我去处理" on a console
+        zh, en = f"{zh}，{taken_by} 已前往处理", f"{en}, {taken_by} is on it"
     return {"kind": row["kind"], "level": "red" if row["kind"] in RED_KINDS else "amber", "id": row["id"],
-            "at": row["at"], "source": row["source"],
-            "zh": f"{zh}（{mzh}）" if mzh else zh, "en": f"{en} ({men})" if men else en}
+            "at": row["at"], "source": row["source"], "taken_by": taken_by, "zh": zh, "en": en}
 
 
 def device_lines(rows: list[dict]) -> list[dict]:
