@@ -3,15 +3,14 @@ order, a kiosk's help request that one person takes, and a no-show put back in t
 
 from __future__ import annotations
 
-import threading
+import re
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from queue_server.testing.server_process import free_port
-from tests.support.pickup_helpers import MANAGER, STAFF, make_hallway
+from tests.support.clocked_server import serve_hallway
+from tests.support.pickup_helpers import MANAGER, STAFF
 from tests.support.web_pages import page_errors, shot, sign_in
 
 SLOT = "2026-11-23T10:30"  # Monday; the hallway's clock stands at 10:00 in Jinan
@@ -19,13 +18,7 @@ SLOT = "2026-11-23T10:30"  # Monday; the hallway's clock stands at 10:00 in Jina
 
 @pytest.fixture
 def hallway(tmp_path):
-    hw = make_hallway(tmp_path)
-    server = make_server("127.0.0.1", free_port(), hw.app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    hw.url = f"http://127.0.0.1:{server.server_port}"
-    yield hw
-    server.shutdown()
-    hw.hall.close()
+    yield from serve_hallway(tmp_path)
 
 
 @pytest.fixture
@@ -94,3 +87,24 @@ def test_next_five_with_badges_help_banner_and_requeue(hallway, page):
     expect(page.locator("#next-list")).to_contain_text(appt["number"])
     assert ok(hw.get(f"/api/v1/tickets/{appt['id']}", "staff"))["state"] == "waiting"
     assert errors == []
+
+
+def test_a_call_left_unanswered_is_flagged_on_the_dashboard(hallway, browser):
+    hw = hallway
+    ok(hw.post("/api/v1/windows/37/open", "staff"))
+    t = ok(hw.post("/api/v1/tickets", "kiosk-01", {"zone": "commerce"}), 201)
+    assert ok(hw.post("/api/v1/windows/37/call-next", "staff"))["id"] == t["id"]
+    hw.clock.now += timedelta(minutes=7)
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    errors = page_errors(page)
+    sign_in(page, hw.url, "/dashboard", *MANAGER)
+    stale = page.locator("#problems li[data-kind='stale_call']")
+    expect(stale).to_contain_text(f"{t['number']} called 7 min ago and not started")
+    expect(page.locator("#live-windows [data-window='37']")).to_contain_text(t["number"])
+    expect(page.locator("#clock")).to_contain_text("10:07")  # the hall's clock, not this browser's
+    stale.locator("[data-fix]").click()
+    expect(page.locator("#live-windows [data-window='37']")).to_have_class(re.compile(r"\bselected\b"))
+    shot(page, "dashboard_stale_call")
+    assert errors == []
+    context.close()

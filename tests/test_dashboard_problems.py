@@ -41,7 +41,7 @@ def test_stale_calls_and_devices():
     ranked = problems([], windows, lines, [], NOW)
     assert [p["kind"] for p in ranked] == ["device", "stale_call", "device"]
     assert ranked[0]["action"] == {"kind": "resolve", "ids": [1], "zh": "已加纸/已修复", "en": "Fixed"}
-    assert "B012" in ranked[1]["zh"] and "6 min" in ranked[1]["en"]
+    assert "B012" in ranked[1]["zh"] and "6 min" in ranked[1]["en"] and ranked[1]["action"]["window"] == 4
 
 
 def test_alert_lines_are_clean_and_one_per_device():

@@ -62,7 +62,8 @@ def problems(zones: list[dict], windows: list[dict], device_lines: list[dict], p
                         "zh": f"{w['number']}号窗口：{t['number']} 叫号已 {mins} 分钟仍未开始办理（请重呼或过号）",
                         "en": f"Window {w['number']}: {t['number']} called {mins} min ago and not started"
                               " (recall or mark a no-show)",
-                        "action": None})
+                        "action": {"kind": "show_window", "window": w["number"],
+                                   "zh": "查看窗口", "en": "Show window"}})
     for line in device_lines:
         kinds = set(line["kinds"])
         if "help" in kinds:

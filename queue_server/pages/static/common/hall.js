@@ -113,8 +113,8 @@ const Hall = {
     return new Date(iso).toLocaleString("zh-CN", {hour12: false, month: "2-digit", day: "2-digit", hour: "2-digit",
                                                   minute: "2-digit", timeZone: Hall.tz});
   },
-  clock() {
-    return new Date().toLocaleTimeString("zh-CN", {hour12: false, timeZone: Hall.tz});
+  clock(offsetMs) {  // offsetMs: the server's clock ahead of this device's (pages that know it)
+    return new Date(Date.now() + (offsetMs || 0)).toLocaleTimeString("zh-CN", {hour12: false, timeZone: Hall.tz});
   },
   // "2026-11-22 星期日 Sun" in the hall's time zone (the browser's until a page sets Hall.tz).
   date() {

@@ -68,7 +68,8 @@ function windowCard(w, selectable) {
   const began = t && (t.started_at || t.called_at);
   const service = began ? (Date.now() + D.offsetMs - new Date(began).getTime()) / 1000 : null;
   const ticket = t ? `<div><span class="win-ticket">${Hall.esc(t.number)}</span> ${Hall.state(t.state)} · ${Hall.dur(service)}</div>` : "";
-  return `<button type="button" class="win ${w.state} ${selectable && D.selected === w.number ? "selected" : ""}"
+  const outlined = selectable ? D.selected === w.number : D.shownWindow === w.number;
+  return `<button type="button" class="win ${w.state} ${outlined ? "selected" : ""}"
       data-window="${w.number}"><div class="win-no">${w.number} 号 <small>${state}</small></div>
       <div>${w.staff ? Hall.esc(w.staff) : '<span class="muted">无人 nobody</span>'}</div>${ticket}<div>${chips}</div></button>`;
 }
@@ -183,6 +184,12 @@ $("problems").addEventListener("click", async (ev) => {
       const r = await Hall.api("POST", `/api/v1/alerts/${id}/resolve`);
       if (!r.ok) { say(Hall.errorText(r)); break; }
     }
+  } else if (a.kind === "show_window") {  // only the window's clerk can recall or mark it: show where it is
+    D.shownWindow = a.window;  // outlined until another window is shown
+    renderWindows();
+    const card = $("live-windows").querySelector(`[data-window="${a.window}"]`);
+    if (card) card.scrollIntoView({block: "center"});
+    return;
   } else if (a.kind === "open_window") {
     D.wantZone = a.zone;
     showTab("balance");
@@ -489,7 +496,7 @@ const liveSoon = Hall.debounce(() => {
     if (D.tab === "followups") loadFollowups();
   }, {gaps: true});
   setInterval(liveSoon, 15000);  // waits grow with time even when nothing happens
-  const tickClock = () => { $("clock").textContent = Hall.clock(); };
+  const tickClock = () => { $("clock").textContent = Hall.clock(D.offsetMs); };  // the server's time
   tickClock();
   setInterval(tickClock, 1000);
 })();
