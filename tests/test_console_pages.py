@@ -232,3 +232,29 @@ def test_queue_events_update_the_next_list_without_reading_the_whole_console(ser
     page.click("#signoff-btn")
     expect(page.locator("#picker")).to_be_visible()
     assert errors == []
+
+
+GAP_PROBE = """() => {
+  // A stand-in EventSource: the test delivers events with the ids it chooses.
+  class FakeSource {
+    constructor() { this.listeners = {}; FakeSource.last = this; }
+    addEventListener(kind, fn) { this.listeners[kind] = fn; }
+    send(kind, id) { if (this.listeners[kind]) this.listeners[kind]({data: "{}", lastEventId: String(id)}); }
+  }
+  window.EventSource = FakeSource;
+  const seen = [], resyncs = [];
+  Hall.live(["called"], (kind, data, id) => seen.push(id), null, (why) => resyncs.push(why), {gaps: true});
+  const es = FakeSource.last;
+  es.onopen();
+  es.send("called", 10);
+  es.send("alert", 11);     // a kind this page does not apply still counts: no gap
+  es.send("called", 12);
+  es.send("called", 15);    // 13 and 14 never came: read the state again
+  es.send("called", 16);
+  return {seen, resyncs};
+}"""
+
+
+def test_a_gap_in_event_ids_makes_the_page_read_its_state_again(server, page):
+    page.goto(server.url + "/console")  # the sign-in page carries hall.js
+    assert page.evaluate(GAP_PROBE) == {"seen": [10, 12, 16], "resyncs": ["open", "gap"]}

@@ -134,6 +134,7 @@ function renderZones() {
 function renderLive() {
   const v = D.live;
   $("kpi-satisfaction").textContent = v.satisfaction.ratings ? Hall.pct(v.satisfaction.satisfaction_rate) : "暂无评价 none yet";
+  $("kpi-satisfaction").classList.toggle("kpi-none", !v.satisfaction.ratings);
   $("kpi-followups").textContent = v.open_followups;
   $("kpi-followups-box").classList.toggle("bad", v.open_followups > 0);
   const fc = $("followup-count");
