@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from queue_server.ops import accounts
 from tests.support.api import Api
 
 
@@ -73,3 +74,12 @@ def test_one_person_takes_a_help_request_and_the_others_see_who(apis):
     assert staff2.call("POST", f"/api/v1/alerts/{alert['id']}/take").json()["error"] == "alert_resolved"
     assert staff2.call("POST", "/api/v1/alerts/99999/take").status_code == 404
     assert kiosk.call("POST", f"/api/v1/alerts/{alert['id']}/take").status_code == 403
+
+
+def test_help_from_a_kiosk_placed_near_other_windows_goes_to_their_consoles(apis, client):
+    hall = client.application.extensions["hall"]
+    near = Api(client, accounts.add_device(hall, "kiosk-by-36", "kiosk", 36))  # within 5 of window 39
+    far = Api(client, accounts.add_device(hall, "kiosk-by-3", "kiosk", 3))
+    mine = near.call("POST", "/api/v1/alerts", {"kind": "help"}).json()
+    far.call("POST", "/api/v1/alerts", {"kind": "help"})
+    assert [h["id"] for h in apis["staff1"].ok("GET", "/api/v1/console/39/queue")["help"]] == [mine["id"]]

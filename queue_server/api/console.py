@@ -87,7 +87,8 @@ def queue_part(h: Hall, w: dict) -> dict:
     last_id = h.broker.last_id  # read first: an event after it makes the page ask again, never miss one
     zones = sorted(zone_queues(h, db, h.now(), w["zones"]), key=lambda z: w["zones"].index(z["zone"]))
     return {"now": to_iso(h.now()), "zones": zones, "next": next_tickets(h, w["zones"]),
-            "no_shows": requeueable_no_shows(h, db, w["number"]), "help": open_help(db), "last_event_id": last_id}
+            "no_shows": requeueable_no_shows(h, db, w["number"]), "help": open_help(db, w["number"]),
+            "last_event_id": last_id}
 
 
 def console_view(h: Hall, number: int, p: Principal) -> dict:

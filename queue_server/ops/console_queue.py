@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from queue_server.hall import Hall
 
 NEXT_SHOWN = 5
+# A kiosk registered with a window (`hall devices add kiosk-03 --kind kiosk --window 12`) stands near it: its
+# help requests go to the consoles of windows within this many numbers. A kiosk without one: to every console.
+NEAR_SPAN = 5
 
 
 def next_tickets(hall: Hall, zones: list[str], n: int = NEXT_SHOWN) -> list[dict]:
@@ -71,6 +74,10 @@ def help_alert(row: dict) -> dict:
             "taken_by": data.get("taken_by"), "taken_at": data.get("taken_at")}
 
 
-def open_help(db: Database) -> list[dict]:
-    rows = db.query("SELECT * FROM alerts WHERE kind = 'help' AND resolved_at IS NULL ORDER BY id DESC LIMIT 20")
-    return [help_alert(r) for r in rows]
+def open_help(db: Database, window: int) -> list[dict]:
+    """Open help requests from kiosks near `window` (or placed nowhere in particular), newest first."""
+    rows = db.query(
+        "SELECT a.*, d.window AS near FROM alerts a LEFT JOIN devices d ON d.name = a.source"
+        " WHERE a.kind = 'help' AND a.resolved_at IS NULL AND (d.window IS NULL OR abs(d.window - ?) <= ?)"
+        " ORDER BY a.id DESC LIMIT 20", [window, NEAR_SPAN])
+    return [help_alert(r) | {"near": r["near"]} for r in rows]

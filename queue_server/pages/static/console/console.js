@@ -91,7 +91,10 @@ function applyHelpEvent(a) {
   const i = list.findIndex((h) => h.id === a.id);
   if (a.resolved_by) { if (i >= 0) list.splice(i, 1); } else if (i >= 0) {
     if (a.taken_by) { list[i].taken_by = a.taken_by; list[i].taken_at = a.taken_at; }
-  } else list.unshift({id: a.id, at: a.at, source: a.source, taken_by: a.taken_by || null});
+  } else {  // a new request: the queue part says whether its kiosk stands near this window
+    queueSoon();
+    return;
+  }
   renderHelp();
 }
 function onEvent(kind, data) {
