@@ -250,7 +250,8 @@ def devices() -> None:
 @hall_options
 @click.argument("name")
 @click.option("--kind", type=click.Choice(["kiosk", "display", "button", "backoffice", "pad"]), required=True)
-@click.option("--window", type=int, default=None, help="The window a button box or rating pad belongs to.")
+@click.option("--window", type=int, default=None,
+              help="The window a button box or rating pad belongs to (or a kiosk stands near).")
 def devices_add(config_path: str, db_path: str, name: str, kind: str, window: int | None) -> None:
     """Register a device and print its new token (shown once); a kiosk also gets a staff exit PIN."""
     from queue_server.errors import HallError

@@ -80,10 +80,24 @@ def test_pause_with_reason_and_resume(server, page):
     page.select_option("#pause-reason", "会议 Meeting")
     page.fill("#pause-text", "科室例会")
     page.click("#pause-ok")
-    expect(page.locator("#state-label")).to_contain_text("会议 Meeting · 科室例会")
+    banner = page.locator("#paused-banner")
+    expect(banner).to_contain_text("会议 Meeting · 科室例会")
+    expect(banner).to_contain_text("窗口已暂停")
+    expect(page.locator("#ticket-none-hint")).to_contain_text("Paused")
     expect(page.locator("#btn-call")).to_be_disabled()
     expect(page.locator("#btn-resume")).to_be_visible()
     shot(page, "console_paused")
+    page.keyboard.press("n")  # a key that cannot work now says why
+    expect(page.locator("#message")).to_contain_text("press Resume first")
+    page.click("#btn-call", force=True)  # looks off (aria-disabled) but a press is answered, not ignored
+    expect(page.locator("#message")).to_contain_text("窗口已暂停")
+    shot(page, "console_paused_call_explained")
+    page.click("#btn-resume")
+    expect(page.locator("#btn-call")).to_be_enabled()
+    expect(banner).to_be_hidden()
+    page.keyboard.press("p")
+    page.click("#pause-ok")
+    expect(banner).to_be_visible()
     page.keyboard.press("u")
     expect(page.locator("#btn-call")).to_be_enabled()
     assert Api(server.url).ok("GET", "/api/v1/windows/40")["state"] == "open"
@@ -198,3 +212,49 @@ def test_an_ended_session_brings_back_the_sign_in_form(server, page):
     Api(server.url, token).ok("POST", "/api/v1/logout")  # e.g. expired, or signed out elsewhere
     page.click("button[data-window='40']") if page.locator("#picker").is_visible() else page.click("#btn-call")
     expect(page.locator("#login-form")).to_be_visible()
+
+
+def test_queue_events_update_the_next_list_without_reading_the_whole_console(server, page):
+    s = server.seeded
+    kiosk = Api(server.url, s.devices["kiosk-01"])
+    errors = page_errors(page)
+    sign_in(page, server.url, "/console", "staff4", s.staff["staff4"])
+    page.click("button[data-window='36']")  # social, public, economy
+    expect(page.locator("#console")).to_be_visible()
+    expect(page.locator("#btn-call")).to_be_enabled()
+    whole = []
+    page.on("request", lambda r: whole.append(r.url) if r.url.endswith("/api/v1/console/36") else None)
+    t = kiosk.ok("POST", "/api/v1/tickets", {"zone": "social", "priority": "pregnant"})
+    row = page.locator(f"#next-list li[data-ticket='{t['id']}']")
+    expect(row).to_contain_text(t["number"])
+    expect(row.locator(".tag-green")).to_contain_text("Pregnant")
+    assert whole == []  # only the queue part was read
+    page.click("#signoff-btn")
+    expect(page.locator("#picker")).to_be_visible()
+    assert errors == []
+
+
+GAP_PROBE = """() => {
+  // A stand-in EventSource: the test delivers events with the ids it chooses.
+  class FakeSource {
+    constructor() { this.listeners = {}; FakeSource.last = this; }
+    addEventListener(kind, fn) { this.listeners[kind] = fn; }
+    send(kind, id) { if (this.listeners[kind]) this.listeners[kind]({data: "{}", lastEventId: String(id)}); }
+  }
+  window.EventSource = FakeSource;
+  const seen = [], resyncs = [];
+  Hall.live(["called"], (kind, data, id) => seen.push(id), null, (why) => resyncs.push(why), {gaps: true});
+  const es = FakeSource.last;
+  es.onopen();
+  es.send("called", 10);
+  es.send("alert", 11);     // a kind this page does not apply still counts: no gap
+  es.send("called", 12);
+  es.send("called", 15);    // 13 and 14 never came: read the state again
+  es.send("called", 16);
+  return {seen, resyncs};
+}"""
+
+
+def test_a_gap_in_event_ids_makes_the_page_read_its_state_again(server, page):
+    page.goto(server.url + "/console")  # the sign-in page carries hall.js
+    assert page.evaluate(GAP_PROBE) == {"seen": [10, 12, 16], "resyncs": ["open", "gap"]}

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from queue_server.core.dispatch import DispatchRules, Waiting, choose_next
+from queue_server.core.dispatch import DispatchRules, Waiting, call_order, choose_next
 from queue_server.core.estimate import ahead_of
 from queue_server.core.zone_queue import ZoneQueue
 
@@ -47,3 +47,23 @@ def test_candidates_and_ranks_match_the_whole_queue(seed):
     for z in ZONES:
         mine = [t.queued_at for t in tickets if t.zone == z]
         assert queues[z].oldest_queued_at() == min(mine, default=None) and len(queues[z]) == len(mine)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_next_five_from_the_front_of_each_queue_match_calling_five_times(seed):
+    rng = random.Random(seed)
+    tickets = random_queue(rng, rng.randint(0, 60))
+    queues = {z: ZoneQueue(RULES) for z in ZONES}
+    for t in tickets:
+        queues[t.zone].add(t)
+    for _ in range(5):
+        zones = rng.sample(ZONES, rng.randint(1, 3))
+        front = [c for z in zones for c in queues[z].front(5)]
+        called, left = [], list(tickets)
+        for _ in range(5):  # what five call-nexts in a row would take
+            t = choose_next(zones, left, TARGETS, RULES, NOW)
+            if t is None:
+                break
+            called.append(t)
+            left.remove(t)
+        assert call_order(zones, front, TARGETS, RULES, NOW, 5) == called

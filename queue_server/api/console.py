@@ -1,8 +1,12 @@
-"""GET /api/v1/console/{window}: everything the staff console shows for one window, in one answer.
+"""What the staff console reads for one window. Only the staff member signed on there (or a manager) may.
 
-The window (state, current ticket), the current matter's "tell once" guide,
-the queues of the zones it serves, and the signed-in person's counts today.
-Only the staff member signed on at the window (or a manager) may read it.
+    GET /api/v1/console/{window}         everything, in one answer (on load, after an action, on a resync)
+    GET /api/v1/console/{window}/queue   only what queue events change: the zones' figures, the next tickets
+                                         in dispatch order, this window's no-shows that may be put back,
+                                         the kiosks' open help requests
+
+The whole answer: the window (state, current ticket), the current matter's "tell once" guide, the queue
+part above, and the signed-in person's counts today.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from queue_server.core.rating_scale import satisfaction
 from queue_server.errors import Forbidden, NotFound
 from queue_server.hall import Hall
 from queue_server.ops.accounts import Principal
+from queue_server.ops.console_queue import next_tickets, open_help, requeueable_no_shows
 from queue_server.ops.live import zone_queues
 from queue_server.ops.windows import list_windows
 
@@ -68,22 +73,42 @@ def own_counts(h: Hall, name: str) -> dict:
             "ratings": s["ratings"], "satisfaction_rate": s["satisfaction_rate"]}
 
 
-def console_view(h: Hall, number: int, p: Principal) -> dict:
-    windows = {w["number"]: w for w in list_windows(h)}
-    w = windows.get(number)
+def _check_reader(w: dict | None, number: int, p: Principal) -> dict:
     if w is None:
         raise NotFound(f"there is no window {number} in this hall", code="window_not_found")
     if not p.is_manager and w["staff"] != p.name:
         raise Forbidden(f"you are not signed on at window {number}; sign on there first", code="not_your_window")
-    zones = sorted(zone_queues(h, h.store.read(), h.now(), w["zones"]), key=lambda z: w["zones"].index(z["zone"]))
-    return {"now": to_iso(h.now()), "window": w, "guide": matter_guide(h, w["ticket"]),
-            "zones": zones, "mine": own_counts(h, p.name),
-            "rules": {"recalls_before_no_show": h.config.rules.recalls_before_no_show},
-            "last_event_id": h.broker.last_id}
+    return w
+
+
+def queue_part(h: Hall, w: dict) -> dict:
+    """The zones' figures, the next tickets, the no-shows that may be put back, the open help requests."""
+    db = h.store.read()
+    last_id = h.broker.last_id  # read first: an event after it makes the page ask again, never miss one
+    zones = sorted(zone_queues(h, db, h.now(), w["zones"]), key=lambda z: w["zones"].index(z["zone"]))
+    return {"now": to_iso(h.now()), "zones": zones, "next": next_tickets(h, w["zones"]),
+            "no_shows": requeueable_no_shows(h, db, w["number"]), "help": open_help(db, w["number"]),
+            "last_event_id": last_id}
+
+
+def console_view(h: Hall, number: int, p: Principal) -> dict:
+    w = _check_reader({w["number"]: w for w in list_windows(h)}.get(number), number, p)
+    return queue_part(h, w) | {
+        "window": w, "guide": matter_guide(h, w["ticket"]), "mine": own_counts(h, p.name),
+        "rules": {"recalls_before_no_show": h.config.rules.recalls_before_no_show,
+                  "no_show_grace_s": h.config.rules.no_show_grace_s}}
 
 
 @bp.get("/console/<int:number>")
 @requires("staff", "manager")
 def console(number: int):
     return jsonify(console_view(hall(), number, principal()))
+
+
+@bp.get("/console/<int:number>/queue")
+@requires("staff", "manager")
+def console_queue(number: int):
+    h = hall()
+    w = _check_reader(h.live.window(number), number, principal())
+    return jsonify(queue_part(h, w))
 

@@ -1,6 +1,7 @@
 """The manager's supervision API (used by /dashboard): live hall and alerts, the audit log, users.
 
-    GET  /api/v1/supervision/live            windows, zones, alerts, today's satisfaction, open follow-ups
+    GET  /api/v1/supervision/live            problems now (ranked, with their fixes), windows, zones, alerts,
+                                             today's satisfaction, open follow-ups
     GET  /api/v1/audit?from=&to=             the audit log
     GET  /api/v1/users                       accounts: role, disabled, failures, lock, sessions (api/users.py acts)
 All manager only.
@@ -15,13 +16,15 @@ from flask import Blueprint, jsonify
 from queue_server.api.helpers import hall, requires
 from queue_server.api.stats import day_range_args
 from queue_server.clock import from_iso, to_iso
+from queue_server.core.problems import problems
 from queue_server.core.rating_scale import satisfaction
 from queue_server.errors import StorageUnavailable
 from queue_server.hall import Hall
 from queue_server.ops import accounts, audit
 from queue_server.ops import windows as window_ops
+from queue_server.ops.balancing import proposals
 from queue_server.ops.live import zone_queues
-from queue_server.ops.supervision_alerts import NO_SHOW_LOOKBACK_S, CallCounts, computed_alerts, device_alert
+from queue_server.ops.supervision_alerts import NO_SHOW_LOOKBACK_S, CallCounts, computed_alerts, device_lines
 from queue_server.storage.health import describe
 
 bp = Blueprint("supervision", __name__)
@@ -67,6 +70,7 @@ def storage_alerts(h: Hall) -> list[dict]:
 
 
 def live_hall(h: Hall) -> dict:
+    last_id = h.broker.last_id  # before the reads: an event after it is applied on top, none is lost
     storage = storage_alerts(h)
     db = h.store.read()
     now = h.now()
@@ -76,8 +80,9 @@ def live_hall(h: Hall) -> dict:
         t = w["ticket"]
         began = t and (t["started_at"] or t["called_at"])
         w["service_s"] = round(now.timestamp() - from_iso(began).timestamp()) if began else None
+        w["called_at_s"] = from_iso(t["called_at"]).timestamp() if t and t["called_at"] else None
     zones = zone_queues(h, db, now)
-    device = [device_alert(r) for r in _open_device_alerts(db)]
+    device = device_lines(_open_device_alerts(db))
     alerts = storage + device + computed_alerts(zones, windows, now.timestamp(), _no_show_counts(h, db, now))
     today = h.today(now)
     scores = [r[0] for r in db.execute("SELECT score FROM ratings WHERE day = ?", [today]).fetchall()]
@@ -88,9 +93,10 @@ def live_hall(h: Hall) -> dict:
         alerts.append({"kind": "followup_overdue", "level": "red",
                        "zh": f"{overdue} 条差评超过一天未回访，请尽快处理",
                        "en": f"{overdue} bad rating(s) not followed up within a day"})
-    return {"now": to_iso(now), "day": today, "windows": windows, "zones": zones, "alerts": alerts,
+    ranked = problems(zones, windows, device, proposals(h), now.timestamp())
+    return {"now": to_iso(now), "day": today, "problems": ranked, "windows": windows, "zones": zones, "alerts": alerts,
             "satisfaction": satisfaction(scores), "open_followups": open_followups,
-            "last_event_id": h.broker.last_id}
+            "last_event_id": last_id}
 
 
 @bp.get("/supervision/live")

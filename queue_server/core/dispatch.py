@@ -118,3 +118,24 @@ def choose_next(
 def queue_order(waiting: Iterable[Waiting], rules: DispatchRules, now: float) -> list[Waiting]:
     """A zone's queue in the order dispatch will serve it."""
     return sorted(waiting, key=lambda t: order_key(t, rules, now))
+
+
+def call_order(
+    window_zones: Sequence[str],
+    waiting: Iterable[Waiting],
+    targets: Mapping[str, float],
+    rules: DispatchRules,
+    now: float,
+    n: int,
+) -> list[Waiting]:
+    """The next `n` tickets this window would call, one call-next after another, if nothing else changed
+    (no new arrivals, no other window calling): `choose_next` applied `n` times."""
+    left = [t for t in waiting if t.zone in set(window_zones)]
+    out: list[Waiting] = []
+    while len(out) < n:
+        chosen = choose_next(window_zones, left, targets, rules, now)
+        if chosen is None:
+            break
+        out.append(chosen)
+        left = [t for t in left if t.id != chosen.id]
+    return out

@@ -72,5 +72,15 @@ class ZoneQueue:
             out.append(self._tickets[self._age[0][1]])
         return out
 
+    def front(self, k: int) -> list[Waiting]:
+        """Enough tickets to decide the next `k` calls exactly as on the whole queue: every appointment, the
+        first `k` + 1 in dispatch order and the `k` + 1 longest waiting (the zone's pressure after k calls)."""
+        picked = {t.id: t for t in self._appointments.values()}
+        for key in self._order[:k + 1]:
+            picked[key[-1]] = self._tickets[key[-1]]
+        for _, tid in self._age[:k + 1]:
+            picked[tid] = self._tickets[tid]
+        return list(picked.values())
+
     def tickets(self) -> list[Waiting]:
         return list(self._tickets.values())

@@ -5,6 +5,7 @@ Pure: takes plain figures, returns alert dicts in Chinese and English, worst fir
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 PAUSED_TOO_LONG_S = 15 * 60
@@ -47,21 +48,70 @@ def computed_alerts(zones: list[dict], windows: list[dict], now_s: float,
 
 
 DEVICE_ALERT_TEXT = {
-    "help": ("自助机请求协助", "Help requested"),
+    "help": ("群众请求帮办", "A citizen asks for help"),
     "printer_paper_out": ("打印机缺纸", "Printer out of paper"),
     "printer_offline": ("打印机离线", "Printer offline"),
     "printer_ok": ("打印机恢复", "Printer OK"),
-    "camera_missing": ("扫码摄像头缺失", "Camera missing"),
+    "camera_missing": ("扫码摄像头不可用", "QR camera not available"),
     "device_error": ("设备故障", "Device error"),
     "storage_recovered": ("数据存储曾中断", "Storage was interrupted"),
 }
+# Kinds whose own words say everything: the device's message (often "<device>: the same words", or a camera
+# name such as "none") is not shown. A help request keeps a message of its own, not the kiosk's stock words.
+SELF_EXPLAINED = frozenset({"printer_paper_out", "printer_ok", "camera_missing"})
+STOCK_HELP = ("帮办", "asks for help")
+RED_KINDS = frozenset({"help", "printer_paper_out", "printer_offline"})
+KIND_ORDER = ("help", "printer_paper_out", "printer_offline", "device_error", "camera_missing", "storage_recovered")
+
+
+def clean_message(source: str, message: str) -> tuple[str, str]:
+    """A device's message as (zh, en) without its own name in front (kiosks prefix it, sometimes twice)."""
+    text = (message or "").strip()
+    prefix = f"{source}:"
+    while source and text.startswith(prefix):
+        text = text[len(prefix):].strip()
+    zh, sep, en = text.partition(" / ")  # the hall's own messages say it in both languages
+    return (zh.strip(), en.strip()) if sep else (text, text)
 
 
 def device_alert(row: dict) -> dict:
+    """One open device alert, in clean words: what is wrong (and the device's detail only where it adds one)."""
     zh, en = DEVICE_ALERT_TEXT.get(row["kind"], (row["kind"], row["kind"]))
-    level = "red" if row["kind"] in ("help", "printer_paper_out", "printer_offline") else "amber"
-    message = row.get("message") or ""
-    mzh, _, men = message.partition(" / ")  # the server's own alerts say it in both languages
-    return {"kind": row["kind"], "level": level, "id": row["id"], "at": row["at"], "source": row["source"],
-            "zh": f"{zh}：{row['source']} {mzh}".strip(),
-            "en": f"{en}: {row['source']} {men or message}".strip()}
+    mzh, men = ("", "") if row["kind"] in SELF_EXPLAINED else clean_message(row["source"], row.get("message") or "")
+    if row["kind"] == "help" and any(w in mzh + men for w in STOCK_HELP):
+        mzh, men = "", ""
+    try:
+        taken_by = json.loads(row.get("data") or "{}").get("taken_by")
+    except (ValueError, AttributeError):
+        taken_by = None
+    zh, en = (f"{zh}（{mzh}）" if mzh else zh), (f"{en} ({men})" if men else en)
+    if taken_by:  # someone said "我去处理" on a console
+        zh, en = f"{zh}，{taken_by} 已前往处理", f"{en}, {taken_by} is on it"
+    return {"kind": row["kind"], "level": "red" if row["kind"] in RED_KINDS else "amber", "id": row["id"],
+            "at": row["at"], "source": row["source"], "taken_by": taken_by, "zh": zh, "en": en}
+
+
+def device_lines(rows: list[dict]) -> list[dict]:
+    """Open device alerts folded to one line per device: its troubles, worst first, since the earliest and
+    as of the latest; `ids` resolves them all at once. Red lines before amber, then the newest first."""
+    by_source: dict[str, list[dict]] = {}
+    for r in rows:
+        by_source.setdefault(r["source"], []).append(device_alert(r))
+    out = []
+    for source, alerts in by_source.items():
+        alerts.sort(key=lambda a: KIND_ORDER.index(a["kind"]) if a["kind"] in KIND_ORDER else len(KIND_ORDER))
+        seen: dict[str, dict] = {}
+        for a in alerts:  # the same trouble reported twice is one
+            seen.setdefault(a["kind"], a)
+        kinds = list(seen.values())
+        device = "服务器" if source == "server" else "设备"
+        device_en = "Server" if source == "server" else "Device"
+        out.append({
+            "kind": kinds[0]["kind"], "kinds": [a["kind"] for a in kinds], "level": kinds[0]["level"],
+            "id": max(a["id"] for a in alerts), "ids": sorted(a["id"] for a in alerts), "source": source,
+            "at": max(a["at"] for a in alerts), "since": min(a["at"] for a in alerts),
+            "zh": f"{device} {source}：" + "；".join(a["zh"] for a in kinds),
+            "en": f"{device_en} {source}: " + "; ".join(a["en"] for a in kinds),
+        })
+    out.sort(key=lambda line: line["at"], reverse=True)
+    return sorted(out, key=lambda line: line["level"] != "red")  # stable: newest first within a level

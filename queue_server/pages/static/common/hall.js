@@ -38,28 +38,55 @@ const Hall = {
                 429: "尝试过于频繁，请稍后再试", 503: "服务器繁忙，请稍后再试"}[r.status] || "操作未完成";
     return `${zh}：${why}`;
   },
+  // Every kind of event the server logs (staff streams carry them all, in id order).
+  KINDS: ["issued", "called", "recalled", "started", "finished", "no_show", "transferred", "cancelled", "requeued",
+          "window", "rated", "alert", "appointment", "licence", "followup"],
   // Server-sent events; the browser reconnects by itself (resuming with Last-Event-ID). onEvent(kind, data, id).
   // resync() runs each time the stream opens: what happened before the first open (while the page was
   // loading its state) is not replayed, so the page reads its state again there. When the browser gives up
   // on the stream (an error answer, not a dropped connection) it is opened again after a pause.
-  live(kinds, onEvent, onStatus, resync) {
+  // opts.gaps (staff pages, whose stream carries every event): ids are watched across all kinds and a jump
+  // (an event the page never saw) runs resync() too, so the page can apply events instead of refetching.
+  live(kinds, onEvent, onStatus, resync, opts) {
     const es = new EventSource("/api/v1/events");
-    for (const k of kinds) {
+    const gaps = !!(opts && opts.gaps);
+    let last = null;
+    const watched = gaps ? [...new Set([...Hall.KINDS, ...kinds])] : kinds;
+    for (const k of watched) {
       es.addEventListener(k, (ev) => {
+        const id = parseInt(ev.lastEventId, 10);
+        const jumped = gaps && last !== null && id > last + 1;
+        if (gaps && !isNaN(id)) last = Math.max(last === null ? id : last, id);
+        if (jumped) { if (resync) resync("gap"); return; }
+        if (!kinds.includes(k)) return;
         let data = {};
         try { data = JSON.parse(ev.data); } catch (e) { /* keep {} */ }
-        onEvent(k, data, parseInt(ev.lastEventId, 10));
+        onEvent(k, data, id);
       });
     }
     es.onopen = () => {
       if (onStatus) onStatus(true);
-      if (resync) resync();
+      if (resync) resync("open");
     };
     es.onerror = () => {
       if (onStatus) onStatus(false);
-      if (es.readyState === EventSource.CLOSED) setTimeout(() => Hall.live(kinds, onEvent, onStatus, resync), 2000);
+      if (es.readyState === EventSource.CLOSED) setTimeout(() => Hall.live(kinds, onEvent, onStatus, resync, opts), 2000);
     };
     return es;
+  },
+  // "3 分钟前 3 min ago" from an ISO time and the server's clock offset (ms).
+  ago(iso, offsetMs) {
+    if (!iso) return ["", ""];
+    const s = Math.max(0, (Date.now() + (offsetMs || 0) - new Date(iso).getTime()) / 1000);
+    if (s < 60) return ["刚刚", "just now"];
+    const m = Math.round(s / 60);
+    if (m < 60) return [`${m} 分钟前`, `${m} min ago`];
+    const h = Math.floor(m / 60), r = m % 60;
+    return [`${h} 小时${r ? ` ${r} 分钟` : ""}前`, `${h} h${r ? ` ${r} min` : ""} ago`];
+  },
+  hm(iso) {
+    if (!iso) return "";
+    return new Date(iso).toLocaleTimeString("zh-CN", {hour12: false, hour: "2-digit", minute: "2-digit", timeZone: Hall.tz});
   },
   esc(text) {
     return String(text === null || text === undefined ? "" : text).replace(/[&<>"']/g,
@@ -86,8 +113,8 @@ const Hall = {
     return new Date(iso).toLocaleString("zh-CN", {hour12: false, month: "2-digit", day: "2-digit", hour: "2-digit",
                                                   minute: "2-digit", timeZone: Hall.tz});
   },
-  clock() {
-    return new Date().toLocaleTimeString("zh-CN", {hour12: false, timeZone: Hall.tz});
+  clock(offsetMs) {  // offsetMs: the server's clock ahead of this device's (pages that know it)
+    return new Date(Date.now() + (offsetMs || 0)).toLocaleTimeString("zh-CN", {hour12: false, timeZone: Hall.tz});
   },
   // "2026-11-22 星期日 Sun" in the hall's time zone (the browser's until a page sets Hall.tz).
   date() {

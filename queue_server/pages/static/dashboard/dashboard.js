@@ -1,9 +1,13 @@
 // Supervision dashboard: live hall, balancing (two-click moves and server proposals), bad-rating follow-ups,
 // history with charts (Chart.js, served locally) and exports, the audit log and the accounts. Manager only.
+// The live hall applies the queue's events (counts, windows' tickets) as they come; it reads the whole hall
+// again only on rare events (a window signed on or off, an alert, a rating), every 15 s (waits grow and the
+// problems are ranked by the server), on a reconnect and after a gap in the event ids.
 "use strict";
 const $ = (id) => document.getElementById(id);
 Hall.onUnauthorized = () => location.reload();  // an expired session: the server shows the sign-in form
-const D = {hall: null, zones: {}, live: null, selected: null, tab: "live", charts: {}, users: [], followupSeq: 0};
+const D = {hall: null, zones: {}, live: null, selected: null, tab: "live", charts: {}, users: [], followupSeq: 0,
+           offsetMs: 0, liveSeq: 0, wantZone: null};
 const REASONS = {attitude: "服务态度差 Attitude", efficiency: "效率低 Efficiency", come_back: "让再跑一次 Told to come back",
                  fees: "收费 Fees", other: "其他 Other"};
 const AUDIT_LABELS = {
@@ -47,9 +51,12 @@ document.querySelectorAll(".tab").forEach((b) => b.addEventListener("click", () 
 
 // ---- live hall ----
 async function loadLive() {
+  const seq = ++D.liveSeq;
   const r = await Hall.api("GET", "/api/v1/supervision/live");
+  if (seq !== D.liveSeq) return;  // a newer read is on its way
   if (!r.ok) { say(Hall.errorText(r)); return; }
   D.live = r.data;
+  D.offsetMs = new Date(r.data.now).getTime() - Date.now();
   renderLive();
   if (D.tab === "balance") renderBalanceWindows();
 }
@@ -58,25 +65,63 @@ function windowCard(w, selectable) {
   const t = w.ticket;
   const state = w.state === "paused" ? `暂停 Paused${w.pause_reason ? " · " + Hall.esc(w.pause_reason) : ""}` : Hall.state(w.state);
   const chips = w.zones.map((z, i) => `<span class="chip ${i === 0 ? "home" : ""}">${Hall.esc(zn(z))}</span>`).join("");
-  const ticket = t ? `<div><span class="win-ticket">${Hall.esc(t.number)}</span> ${Hall.state(t.state)} · ${Hall.dur(w.service_s)}</div>` : "";
-  return `<button type="button" class="win ${w.state} ${selectable && D.selected === w.number ? "selected" : ""}"
+  const began = t && (t.started_at || t.called_at);
+  const service = began ? (Date.now() + D.offsetMs - new Date(began).getTime()) / 1000 : null;
+  const ticket = t ? `<div><span class="win-ticket">${Hall.esc(t.number)}</span> ${Hall.state(t.state)} · ${Hall.dur(service)}</div>` : "";
+  const outlined = selectable ? D.selected === w.number : D.shownWindow === w.number;
+  return `<button type="button" class="win ${w.state} ${outlined ? "selected" : ""}"
       data-window="${w.number}"><div class="win-no">${w.number} 号 <small>${state}</small></div>
       <div>${w.staff ? Hall.esc(w.staff) : '<span class="muted">无人 nobody</span>'}</div>${ticket}<div>${chips}</div></button>`;
 }
 
-function renderLive() {
+// Open and paused windows first (by number), closed ones after.
+function byOpenFirst(windows) {
+  return [...windows].sort((a, b) => ((a.state === "closed") - (b.state === "closed")) || a.number - b.number);
+}
+
+function renderProblems() {
+  const list = D.live.problems || [];
+  $("no-problems").classList.toggle("hidden", list.length > 0);
+  $("problems").innerHTML = list.map((p, i) => {
+    const a = p.action;
+    const btn = a ? `<button class="btn ${i === 0 ? "btn-primary" : ""}" type="button" data-fix="${i}">${Hall.esc(a.zh)} <small>${Hall.esc(a.en)}</small></button>` : "";
+    return `<li class="${p.level}" data-kind="${p.kind}"${p.zone ? ` data-zone="${p.zone}"` : ""}>
+      <span class="rank">${i + 1}</span><span class="what">${Hall.esc(p.zh)}<br><small>${Hall.esc(p.en)}</small></span>${btn}</li>`;
+  }).join("");
+}
+
+function renderAlerts() {
   const v = D.live;
-  const waiting = v.zones.reduce((a, z) => a + z.waiting, 0);
-  $("kpi-waiting").textContent = waiting;
-  $("kpi-open").textContent = `${v.windows.filter((w) => w.state !== "closed").length}/${v.windows.length}`;
-  $("kpi-satisfaction").textContent = Hall.pct(v.satisfaction.satisfaction_rate);
-  $("kpi-followups").textContent = v.open_followups;
-  $("kpi-followups-box").classList.toggle("bad", v.open_followups > 0);
+  $("alerts").innerHTML = v.alerts.map((a) => {
+    const ids = a.ids || (a.id ? [a.id] : []);
+    let when = '<span class="when">现在 <small>now</small></span>';
+    if (a.at) {
+      const [zh, en] = Hall.ago(a.since || a.at, D.offsetMs);
+      when = `<span class="when">${Hall.hm(a.since || a.at)} · ${zh} <small>${en}</small></span>`;
+    }
+    return `<li class="${a.level}" data-kind="${a.kind}">${when}<span>${Hall.esc(a.zh)}<br>
+      <small>${Hall.esc(a.en)}</small></span>${ids.length ? `<button class="btn btn-small" data-resolve="${ids.join(",")}">已处理 <small>Resolve</small></button>` : ""}</li>`;
+  }).join("");
+  $("no-alerts").classList.toggle("hidden", v.alerts.length > 0);
   $("kpi-alerts").textContent = v.alerts.length;
   $("kpi-alerts-box").classList.toggle("bad", v.alerts.length > 0);
-  const fc = $("followup-count");
-  fc.textContent = v.open_followups;
-  fc.classList.toggle("hidden", !v.open_followups);
+}
+
+function renderWindows() {
+  const v = D.live;
+  const sorted = byOpenFirst(v.windows);
+  const open = sorted.filter((w) => w.state !== "closed"), closed = sorted.filter((w) => w.state === "closed");
+  $("kpi-open").textContent = `${open.length}/${v.windows.length}`;
+  $("live-windows").innerHTML = open.map((w) => windowCard(w, false)).join("");
+  $("no-open-windows").classList.toggle("hidden", open.length > 0);
+  $("closed-fold").classList.toggle("hidden", closed.length === 0);
+  $("closed-summary").innerHTML = `关闭的窗口 ${closed.length} 个 <small>Closed windows: ${closed.length} (click to show)</small>`;
+  $("closed-windows").innerHTML = $("closed-fold").open ? closed.map((w) => windowCard(w, false)).join("") : "";
+}
+
+function renderZones() {
+  const v = D.live;
+  $("kpi-waiting").textContent = v.zones.reduce((a, z) => a + z.waiting, 0);
   $("zones-table").tBodies[0].innerHTML = v.zones.map((z) => {
     const over = z.waiting > 0 && (z.oldest_wait_s > z.target_wait_s || z.estimated_wait_s > z.target_wait_s);
     return `<tr class="${over ? "over" : ""}" data-zone="${z.zone}"><td>${Hall.esc(z.prefix)} · ${Hall.esc(z.name_zh)} <small>${Hall.esc(z.name_en)}</small></td>
@@ -84,17 +129,84 @@ function renderLive() {
       <td class="num ${z.estimated_wait_s > z.target_wait_s ? "red" : ""}">${Hall.minutes(z.estimated_wait_s)}</td>
       <td class="num">${Hall.minutes(z.target_wait_s)}</td></tr>`;
   }).join("");
-  $("alerts").innerHTML = v.alerts.map((a) => `<li class="${a.level}" data-kind="${a.kind}"><span>${Hall.esc(a.zh)}<br>
-      <small>${Hall.esc(a.en)}</small></span>${a.id ? `<button class="btn btn-small" data-resolve="${a.id}">已处理 Resolve</button>` : ""}</li>`).join("");
-  $("no-alerts").classList.toggle("hidden", v.alerts.length > 0);
-  $("live-windows").innerHTML = v.windows.map((w) => windowCard(w, false)).join("");
 }
+
+function renderLive() {
+  const v = D.live;
+  $("kpi-satisfaction").textContent = v.satisfaction.ratings ? Hall.pct(v.satisfaction.satisfaction_rate) : "暂无评价 none yet";
+  $("kpi-satisfaction").classList.toggle("kpi-none", !v.satisfaction.ratings);
+  $("kpi-followups").textContent = v.open_followups;
+  $("kpi-followups-box").classList.toggle("bad", v.open_followups > 0);
+  const fc = $("followup-count");
+  fc.textContent = v.open_followups;
+  fc.classList.toggle("hidden", !v.open_followups);
+  renderProblems();
+  renderZones();
+  renderAlerts();
+  renderWindows();
+}
+$("closed-fold").addEventListener("toggle", () => { if (D.live) renderWindows(); });
+
+// Applying a queue event: the zone counts it carries and the window's current ticket.
+const LEAVES = ["finished", "no_show", "transferred"];
+function applyQueueEvent(kind, data) {
+  const v = D.live;
+  if (!v) return;
+  const before = v.zones.map((z) => z.waiting > 0).join();
+  for (const [zone, n] of Object.entries(data.waiting || {})) {
+    const z = v.zones.find((x) => x.zone === zone);
+    if (z) z.waiting = n;
+  }
+  // Events without counts: a transfer or a requeue adds one to a queue, a cancel takes one away.
+  const step = {transferred: 1, requeued: 1, cancelled: -1}[kind];
+  const zone = kind === "transferred" ? data.to_zone : data.ticket && data.ticket.zone;
+  const z = step && !data.waiting && v.zones.find((x) => x.zone === zone);
+  if (z) z.waiting = Math.max(0, z.waiting + step);
+  // A queue that starts or empties may start or end a problem (nobody to call it): ranked again by the server.
+  if (v.zones.map((x) => x.waiting > 0).join() !== before) liveSoon();
+  const w = data.window !== undefined && v.windows.find((x) => x.number === data.window);
+  if (w && data.ticket) w.ticket = LEAVES.includes(kind) ? null : data.ticket;
+  renderZones();
+  renderWindows();
+  if (D.tab === "balance") renderBalanceWindows();
+}
+
+$("problems").addEventListener("click", async (ev) => {
+  const b = ev.target.closest("[data-fix]");
+  if (!b) return;
+  const p = D.live.problems[Number(b.dataset.fix)];
+  const a = p.action;
+  if (a.kind === "accept_move") {
+    const r = await Hall.api("POST", "/api/v1/rebalance/accept", {window: a.window, zones: a.zones});
+    if (!r.ok) { say(Hall.errorText(r)); return; }
+    say(`已采纳 Accepted: ${a.window} 号窗口现办理 Window ${a.window} now serves ${a.zones.map(zne).join(" / ")}`, "ok");
+  } else if (a.kind === "resolve") {  // one line per device: all its open alerts
+    for (const id of a.ids) {
+      const r = await Hall.api("POST", `/api/v1/alerts/${id}/resolve`);
+      if (!r.ok) { say(Hall.errorText(r)); break; }
+    }
+  } else if (a.kind === "show_window") {  // only the window's clerk can recall or mark it: show where it is
+    D.shownWindow = a.window;  // outlined until another window is shown
+    renderWindows();
+    const card = $("live-windows").querySelector(`[data-window="${a.window}"]`);
+    if (card) card.scrollIntoView({block: "center"});
+    return;
+  } else if (a.kind === "open_window") {
+    D.wantZone = a.zone;
+    showTab("balance");
+    say(`请点击一个窗口，再把“${zn(a.zone)}”设为主板块或兼办板块 · Click a window, then make ${zne(a.zone)} its home or an extra zone`, "warn");
+    return;
+  }
+  loadLive();
+});
 
 $("alerts").addEventListener("click", async (ev) => {
   const b = ev.target.closest("[data-resolve]");
   if (!b) return;
-  const r = await Hall.api("POST", `/api/v1/alerts/${b.dataset.resolve}/resolve`);
-  if (!r.ok) say(Hall.errorText(r));
+  for (const id of b.dataset.resolve.split(",")) {  // one line per device: all its open alerts
+    const r = await Hall.api("POST", `/api/v1/alerts/${id}/resolve`);
+    if (!r.ok) { say(Hall.errorText(r)); break; }
+  }
   loadLive();
 });
 
@@ -127,7 +239,7 @@ $("proposals-refresh").addEventListener("click", loadProposals);
 
 function renderBalanceWindows() {
   if (!D.live) return;
-  $("balance-windows").innerHTML = D.live.windows.map((w) => windowCard(w, true)).join("");
+  $("balance-windows").innerHTML = byOpenFirst(D.live.windows).map((w) => windowCard(w, true)).join("");
   const w = D.live.windows.find((x) => x.number === D.selected);
   $("zone-editor").classList.toggle("hidden", !w);
   $("zone-editor-hint").classList.toggle("hidden", !!w);
@@ -137,9 +249,9 @@ function renderBalanceWindows() {
   $("zone-editor-title").textContent = `${w.number} 号窗口 Window ${w.number}: ${w.zones.map(zne).join(" / ")}`;
   const zones = D.hall.zones;
   $("home-buttons").innerHTML = zones.map((z) => `<button type="button" class="btn ${w.zones[0] === z.code ? "current" : ""}"
-      data-home="${z.code}">${Hall.esc(z.prefix)} ${Hall.esc(z.name_zh)} <small>${Hall.esc(z.name_en)}</small></button>`).join("");
+      data-home="${z.code}" ${D.wantZone === z.code ? 'data-wanted="1"' : ""}>${Hall.esc(z.prefix)} ${Hall.esc(z.name_zh)} <small>${Hall.esc(z.name_en)}</small></button>`).join("");
   $("also-buttons").innerHTML = zones.filter((z) => z.code !== w.zones[0]).map((z) => `<button type="button"
-      class="btn btn-small ${w.zones.includes(z.code) ? "current" : ""}" data-also="${z.code}">${Hall.esc(z.name_zh)}</button>`).join("");
+      class="btn btn-small ${w.zones.includes(z.code) ? "current" : ""}" data-also="${z.code}" ${D.wantZone === z.code ? 'data-wanted="1"' : ""}>${Hall.esc(z.name_zh)}</button>`).join("");
 }
 $("balance-windows").addEventListener("click", (ev) => {
   const b = ev.target.closest("[data-window]");
@@ -248,6 +360,13 @@ $("followups-table").addEventListener("click", async (ev) => {
 
 // ---- history ----
 function rangeQuery() { return `from=${$("from").value}&to=${$("to").value}`; }
+// An empty chart says so in words instead of drawing blank axes.
+function emptyChart(id, empty, words) {
+  const note = document.querySelector(`[data-empty-for="${id}"]`);
+  note.textContent = words;
+  note.classList.toggle("hidden", !empty);
+  $(id).classList.toggle("hidden", empty);
+}
 function chart(id, config) {
   if (D.charts[id]) D.charts[id].destroy();
   config.options = Object.assign({responsive: true, maintainAspectRatio: false, animation: false}, config.options || {});
@@ -263,7 +382,7 @@ async function loadHistory() {
   $("h-tickets").textContent = t.tickets;
   $("h-served").textContent = t.served;
   $("h-wait").textContent = t.wait_mean_s === null ? "–" : (t.wait_mean_s / 60).toFixed(1);
-  $("h-noshow").textContent = Hall.pct(t.no_show_rate);
+  $("h-noshow").textContent = t.tickets ? Hall.pct(t.no_show_rate) : "–";
   $("h-satisfaction").textContent = Hall.pct(s.satisfaction.satisfaction_rate);
   const min = (v) => (v === null ? null : +(v / 60).toFixed(1));
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
@@ -284,12 +403,20 @@ async function loadHistory() {
     datasets: [{data: [5, 4, 3, 2, 1].map((k) => counts[k]),
       backgroundColor: ["#2e7d32", "#7cb342", "#f9a825", "#ef6c00", "#c62828"]}]},
     options: {plugins: {legend: {position: "right"}}}});
+  const none = "所选日期暂无数据 No data for these days";
+  emptyChart("chart-hours", !s.arrivals_per_hour.some((h) => h.tickets), none);
+  emptyChart("chart-waits", !s.zones.some((z) => z.wait_mean_s !== null), "暂无已叫号的等候 No calls yet, so no waits");
+  emptyChart("chart-matters", matters.length === 0, "暂无办结的事项 No matter finished yet");
+  emptyChart("chart-windows", !s.windows.some((w) => w.served || w.no_shows), "暂无窗口办件 No window has served anyone yet");
+  emptyChart("chart-ratings", ![5, 4, 3, 2, 1].some((k) => counts[k]), "暂无评价 No ratings yet");
+  $("no-staff").classList.toggle("hidden", s.staff.length > 0);
   renderZoneHistory(s);
   $("staff-table").tBodies[0].innerHTML = s.staff.map((p) => `<tr><td>${Hall.esc(p.staff)}</td><td class="num">${p.served}</td>
     <td class="num">${p.no_shows}</td><td class="num">${Hall.dur(p.service_mean_s)}</td>
     <td class="num">${Hall.pct(p.satisfaction_rate)} (${p.ratings})</td></tr>`).join("");
 }
 function renderZoneHistory(s) {
+  $("no-zone-history").classList.toggle("hidden", s.zones.length > 0);
   const m = (v) => (v === null ? "–" : (v / 60).toFixed(1));
   $("zone-history-table").tBodies[0].innerHTML = s.zones.map((z) => `<tr><td>${Hall.esc(z.name_zh)} <small>${Hall.esc(z.name_en)}</small></td>
     <td class="num">${z.tickets}</td><td class="num">${z.served}</td><td class="num">${z.no_shows} (${Hall.pct(z.no_show_rate)})</td>
@@ -359,16 +486,18 @@ const liveSoon = Hall.debounce(() => {
   Hall.tz = r.data.timezone;
   for (const z of r.data.zones) D.zones[z.code] = z;
   await loadLive();
-  Hall.live(["issued", "called", "recalled", "started", "finished", "no_show", "transferred", "cancelled",
-             "requeued", "window", "alert", "rated", "followup"], (kind) => {
-    liveSoon();
+  const queueKinds = ["issued", "called", "recalled", "started", "finished", "no_show", "transferred", "cancelled",
+                      "requeued"];
+  Hall.live([...queueKinds, "window", "alert", "rated", "followup"], (kind, data) => {
+    if (queueKinds.includes(kind)) applyQueueEvent(kind, data);
+    else liveSoon();  // rare: a window signed on, off or moved, an alert, a rating
     if ((kind === "rated" || kind === "followup") && D.tab === "followups") loadFollowups();
   }, (up) => { $("conn").style.color = up ? "#9be39f" : "#ffb4ab"; }, () => {
     liveSoon();
     if (D.tab === "followups") loadFollowups();
-  });
+  }, {gaps: true});
   setInterval(liveSoon, 15000);  // waits grow with time even when nothing happens
-  const tickClock = () => { $("clock").textContent = Hall.clock(); };
+  const tickClock = () => { $("clock").textContent = Hall.clock(D.offsetMs); };  // the server's time
   tickClock();
   setInterval(tickClock, 1000);
 })();
