@@ -14,6 +14,7 @@ from display import cli as display_cli
 from hardware import cli as hardware_cli
 from kiosk import cli as kiosk_cli
 from queue_server.hall_config import DEFAULT_CONFIG, ConfigError, load_config
+from queue_server.ops import config_versions
 from queue_server.pickups import cli as keys_cli
 from queue_server.serving import green
 from queue_server.settings import (
@@ -45,7 +46,7 @@ def hall_options(f: Callable) -> Callable:
 def open_hall(config_path: str, db_path: str):
     from queue_server.hall import Hall
 
-    return Hall(config=_config(config_path), db_path=db_path)
+    return Hall(config=_config(config_path), db_path=db_path, on_config_drift="report")
 
 
 def _config(config_path: str):
@@ -102,9 +103,14 @@ def server(config_path: str, db_path: str, host: str, port: int, threads: int, m
         # Checked before the process is patched for gevent, so a refusal leaves nothing half started.
         refuse_a_vanished_database(db_path, server_settings(settings)["PICKUP_KEY_FILE"] or key_path_for(db_path))
         green.patch_process()  # a no-op after the `hall` entry; `python -m queue_server.cli` gets it here
-        app = create_app(config=_config(config_path), db_path=db_path, settings=settings, locker=hall_locker())
+        app = create_app(config=_config(config_path), db_path=db_path, settings=settings, locker=hall_locker(),
+                         on_config_drift="report")
     except DatabaseMissing as e:
         raise click.ClickException(str(e)) from None
+    drift = app.extensions["hall"].config_drift
+    if drift:
+        click.echo(drift.message(config_path), err=True)
+        click.echo(config_versions.summarise(drift.diff), err=True)
     click.echo(f"queue server on http://{host}:{port}/  (database {db_path})", err=True)
     serve(app, host=host, port=port)
 
@@ -124,6 +130,78 @@ def check_config(config_path: str, db_path: str) -> None:
     cfg = _config(config_path)
     click.echo(f"{cfg.name_zh} / {cfg.name_en}: {len(cfg.zones)} zones, {len(cfg.windows)} windows, "
                f"{len(cfg.matters)} matters, {len(cfg.bundles)} bundles")
+
+
+@cli.group("config")
+def config_group() -> None:
+    """The hall configuration: the database holds the live one, versioned; files go in and out explicitly."""
+
+
+@config_group.command("export")
+@hall_options
+@click.option("--to", "to_path", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (default: standard output).")
+def config_export(config_path: str, db_path: str, to_path: str | None) -> None:
+    """Write the live configuration as TOML (what `hall config apply` reads back, byte for byte)."""
+    from queue_server.config_export import to_toml
+
+    hall = open_hall(config_path, db_path)
+    try:
+        text = to_toml(hall.config)
+    finally:
+        hall.close()
+    if to_path:
+        Path(to_path).write_text(text, encoding="utf-8")
+        click.echo(f"configuration written to {to_path}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@config_group.command("apply")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True,
+              help="SQLite database file of the hall.")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--yes", is_flag=True, help="Apply it (without: only show the difference).")
+@click.option("--who", default=lambda: os.environ.get("USER") or "cli", help="Who applies it (kept in the history).")
+def config_apply(db_path: str, file: str, yes: bool, who: str) -> None:
+    """Show how FILE differs from the live configuration; with --yes, apply it as a new version.
+
+    A running server takes the new version into use on its next request and tells kiosks, boards and consoles.
+    """
+    from queue_server.errors import HallError
+
+    new = _config(file)
+    hall = open_hall(file, db_path)
+    try:
+        text = config_versions.preview(hall, new)
+        if not text:
+            click.echo(f"no difference: {file} is the live configuration (version {hall.config_version})")
+            return
+        click.echo(text, nl=not text.endswith("\n"))
+        click.echo(config_versions.summarise(text))
+        if not yes:
+            click.echo(f"nothing applied; run `hall config apply {file} --yes` to apply it")
+            return
+        try:
+            result = config_versions.apply_config(hall, new, who=who, source=f"file {file}")
+        except HallError as e:
+            raise click.ClickException(e.message) from None
+        click.echo(f"applied as version {result['version']}")
+    finally:
+        hall.close()
+
+
+@config_group.command("versions")
+@hall_options
+def config_history(config_path: str, db_path: str) -> None:
+    """The configuration's versions, newest first: when, who, from where, what changed."""
+    hall = open_hall(config_path, db_path)
+    try:
+        rows = config_versions.versions(hall.store.read())
+    finally:
+        hall.close()
+    for r in rows:
+        click.echo(f"{r['id']}\t{r['at']}\t{r['who']}\t{r['source']}\t{r['summary']}")
 
 
 @cli.group()
