@@ -39,6 +39,10 @@ def get_hall():
         "code": cfg.code, "name_zh": cfg.name_zh, "name_en": cfg.name_en, "timezone": cfg.timezone,
         "notice_zh": cfg.notice_zh, "notice_en": cfg.notice_en,
         "priority_classes": list(cfg.rules.priority_classes),
+        # The hall's lists (rules as data): what a console offers when pausing, what a rating pad asks.
+        "pause_reasons": [asdict(r) for r in cfg.rules.pause_reasons],
+        "rating_reasons": [asdict(r) for r in cfg.rules.rating_reasons],
+        "config_version": h.config_version,
         "sms": {"enabled": cfg.sms.enabled, "ahead": cfg.sms.ahead},  # may the kiosk offer SMS reminders
         "zones": zones, "bundles": bundles, "windows": windows_for_viewer(list_windows(h)),
     })
