@@ -9,6 +9,7 @@ from flask import Blueprint, jsonify
 from queue_server.api.helpers import hall
 from queue_server.api.viewer import windows_for_viewer
 from queue_server.errors import StorageUnavailable
+from queue_server.ops.opening import opening_status
 from queue_server.ops.windows import list_windows
 from queue_server.storage.health import describe
 
@@ -46,6 +47,12 @@ def get_hall():
         "sms": {"enabled": cfg.sms.enabled, "ahead": cfg.sms.ahead},  # may the kiosk offer SMS reminders
         "zones": zones, "bundles": bundles, "windows": windows_for_viewer(list_windows(h)),
     })
+
+
+@bp.get("/opening")
+def opening():
+    """Opening hours now (public): per zone whether walk-in numbers are issued, today's sessions, the next hours."""
+    return jsonify(opening_status(hall()))
 
 
 @bp.get("/health")
