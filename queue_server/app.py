@@ -10,6 +10,7 @@ from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from queue_server import logs
 from queue_server.api import (
     alerts,
     appointments,
@@ -147,6 +148,7 @@ def create_app(
         app.register_blueprint(bp)
     audit_hook.init_app(app)
     storage_errors.init_app(app)
+    logs.init_app(app)
     app.before_request(_check_url_text)
     app.before_request(lambda: config_versions.follow_database(hall))  # `hall config apply` from another process
     session_cookie.init_app(app)

@@ -10,6 +10,7 @@ from flask import Blueprint, jsonify
 
 from queue_server.api.helpers import field, hall, json_body, principal, requires
 from queue_server.errors import BadRequest, Forbidden
+from queue_server.logs import note_ticket
 from queue_server.notify.outbox import add_phone
 from queue_server.notify.phones import mask, normalise
 from queue_server.ops.opening import check_open
@@ -37,6 +38,7 @@ def take_number():
         actor=p.actor,
         phone=phone,
     )
+    note_ticket(ticket["id"])
     return jsonify(ticket), 201
 
 
