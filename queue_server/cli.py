@@ -104,7 +104,7 @@ def server(config_path: str, db_path: str, host: str, port: int, threads: int, m
 
     try:
         # One server per database, and `hall restore` waits for none: held until this process ends.
-        lock = server_lock.hold(db_path)  # noqa: F841 (kept open for the life of the process)
+        lock = server_lock.hold(db_path)  # kept open for the life of the process
     except server_lock.DatabaseInUse as e:
         raise click.ClickException(str(e)) from None
     try:
@@ -115,7 +115,11 @@ def server(config_path: str, db_path: str, host: str, port: int, threads: int, m
         app = create_app(config=_config(config_path), db_path=db_path, settings=settings, locker=hall_locker(),
                          on_config_drift="report")
     except DatabaseMissing as e:
+        lock.close()
         raise click.ClickException(str(e)) from None
+    except BaseException:
+        lock.close()
+        raise
     drift = app.extensions["hall"].config_drift
     if drift:
         click.echo(drift.message(config_path), err=True)

@@ -14,13 +14,14 @@ command to run.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from queue_server.clock import to_iso
 from queue_server.config_export import diff, from_toml, to_toml
 from queue_server.core.dispatch import DispatchRules
-from queue_server.errors import BadRequest, Conflict
+from queue_server.errors import BadRequest, Conflict, StorageUnavailable
 from queue_server.hall_config import ConfigError, HallConfig
 
 if TYPE_CHECKING:
@@ -180,8 +181,13 @@ def _take_into_use(hall: Hall, db: Database, cfg: HallConfig, version: int) -> N
 
 
 def follow_database(hall: Hall) -> None:
-    """Take a version applied by another process (`hall config apply`) into use: cheap when there is none."""
-    if latest_id(hall.store.read()) <= hall.config_version:
+    """Take a version applied by another process (`hall config apply`) into use: cheap when there is none.
+
+    A storage fault is left to the request itself (it answers 503, or /health reports it)."""
+    try:
+        if latest_id(hall.store.read()) <= hall.config_version:
+            return
+    except (StorageUnavailable, sqlite3.Error):
         return
     with hall.store.write() as db:
         row = latest(db)
