@@ -109,3 +109,9 @@ def test_the_halls_own_reasons_are_offered_and_checked(tmp_path, client):
 def test_a_wrong_calendar_file_names_the_key(data, message):
     with pytest.raises(ConfigError, match=message):
         parse_year(data, "2026.toml")
+
+
+def test_appointments_follow_the_hall_calendar(app):
+    rules = app.extensions["appointment_rules"]
+    assert date(2026, 2, 17) in rules.holidays  # Spring Festival, from config/calendar/2026.toml
+    assert date(2026, 2, 14) in rules.workdays  # the 调休 Saturday
