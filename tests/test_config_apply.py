@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+import requests
 from click.testing import CliRunner
 
 from queue_server.app import create_app
@@ -113,3 +114,18 @@ def test_a_configuration_given_on_purpose_is_stored_as_a_version(tmp_path):
     assert hall.config.name_en == "Given" and hall.config_drift is None
     assert config_versions.latest(hall.store.read())["who"] == "start-up"
     hall.close()
+
+
+def test_hall_server_started_with_a_differing_file_says_so_and_serves_the_database(tmp_path):
+    from queue_server.testing.server_process import SAMPLE_CONFIG, ServerProcess
+
+    db = tmp_path / "hall.db"
+    Hall(config=load_config(), db_path=db).close()
+    edited = tmp_path / "hall.toml"
+    edited.write_text(SAMPLE_CONFIG.read_text(encoding="utf-8").replace(
+        'name_en = "Lixia District Government Service Centre, Jinan"', 'name_en = "Edited"'), encoding="utf-8")
+
+    with ServerProcess(db, config=edited, apply_config=False) as proc:
+        assert requests.get(proc.url + "/api/v1/hall", timeout=10).json()["name_en"] != "Edited"
+    log = proc.log_path.read_text(encoding="utf-8")
+    assert f"hall config apply {edited}" in log and "differs from the database" in log

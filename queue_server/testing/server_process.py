@@ -24,13 +24,14 @@ def free_port() -> int:
 
 class ServerProcess:
     def __init__(self, db_path: Path, config: Path = SAMPLE_CONFIG, port: int | None = None,
-                 env: dict | None = None, threads: int = 200, args: tuple[str, ...] = ()):
+                 env: dict | None = None, threads: int = 200, args: tuple[str, ...] = (), apply_config: bool = True):
         self.db_path = Path(db_path)
         self.config = config
         self.port = port or free_port()
         self.env = env or {}
         self.threads = threads  # unused by the gevent server; still passed, as old scripts do
         self.args = tuple(args)  # more `hall server` options
+        self.apply_config = apply_config  # make the hall file the database's live configuration before starting
         self.proc: subprocess.Popen | None = None
         self.log_path = self.db_path.with_suffix(".server.log")
 
@@ -40,7 +41,7 @@ class ServerProcess:
 
     def start(self, wait: float = 20.0) -> ServerProcess:
         env = dict(os.environ, **self.env, PYTHONUNBUFFERED="1")
-        if self.db_path.exists():
+        if self.apply_config and self.db_path.exists():
             self._apply_config()
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
