@@ -49,6 +49,7 @@ TEXT: dict[str, Text] = {
     "list_printing": ("正在打印材料清单…", "Printing the list…"),
     "list_printed": ("材料清单已打印，请取走", "The list is printed, please take it"),
     "taking": ("正在取号…", "Taking a number…"),
+    "no_more_numbers": ("已停止取号", "No more numbers today"),
     "your_number": ("您的号码", "Your number"),
     "wait_where": ("请到{zone}等候区，留意叫号屏幕", "Please wait in the {zone} area and watch the screens"),
     "windows": ("办理窗口：{w}", "Windows: {w}"),

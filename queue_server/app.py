@@ -10,6 +10,7 @@ from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from queue_server import logs
 from queue_server.api import (
     alerts,
     appointments,
@@ -33,6 +34,7 @@ from queue_server.api import (
 )
 from queue_server.api.helpers import error_response
 from queue_server.api.login_guard import LoginGuard
+from queue_server.calendar_files import DEFAULT_CALENDAR_DIR, load_calendar
 from queue_server.clock import Clock, system_clock
 from queue_server.codes.keyfile import KeyStore, key_path_for
 from queue_server.core.input_checks import INT_MAX, check_text
@@ -41,6 +43,7 @@ from queue_server.hall import Hall
 from queue_server.hall_config import HallConfig, load_config
 from queue_server.notify.gateway import HttpSmsGateway
 from queue_server.notify.worker import Notifier
+from queue_server.ops import config_versions
 from queue_server.pages import board as board_pages
 from queue_server.pages import console as console_page
 from queue_server.pages import dashboard as dashboard_page
@@ -99,11 +102,27 @@ def _check_url_text() -> None:
             check_text(value, name, 1000)
 
 
+def calendar_dir(settings: Mapping[str, Any], config_path: str | Path | None = None) -> Path:
+    """HALL_CALENDAR_DIR, else `calendar/` beside the hall file when it has one, else the sample's."""
+    if settings.get("HALL_CALENDAR_DIR"):
+        return Path(settings["HALL_CALENDAR_DIR"])
+    hall_file = config_path or settings.get("HALL_CONFIG_PATH")
+    if hall_file and (Path(hall_file).parent / "calendar").is_dir():
+        return Path(hall_file).parent / "calendar"
+    return DEFAULT_CALENDAR_DIR
+
+
 def create_app(
     *, db_path: str | Path, config: HallConfig | None = None, config_path: str | Path | None = None,
     clock: Clock = system_clock, settings: Mapping[str, Any] | None = None, locker: Locker | None = None,
+    on_config_drift: str = "apply",
 ) -> Flask:
-    """The queue server. `locker` is the pickup locker's adapter (hardware.locker), None in a hall with none."""
+    """The queue server. `locker` is the pickup locker's adapter (hardware.locker), None in a hall with none.
+
+    `on_config_drift`: what a configuration that differs from the database's live one does — "apply" it as a new
+    version (a caller passing one on purpose), or "report" (`hall server`: the database's serves, a warning says
+    which command to run).
+    """
     app = Flask(__name__, static_folder=None)  # each page blueprint serves its own files
     app.url_map.converters["int"] = BoundedInt  # before any route is added
     app.config.update(JSON_AS_ASCII=False)
@@ -111,7 +130,12 @@ def create_app(
     app.json.ensure_ascii = False
     key_file = app.config["PICKUP_KEY_FILE"] or key_path_for(db_path)
     refuse_a_vanished_database(db_path, key_file)
-    hall = Hall(config=config or load_config(config_path), db_path=db_path, clock=clock)
+    hall = Hall(config=config or load_config(config_path), db_path=db_path, clock=clock,
+                calendar=load_calendar(calendar_dir(app.config, config_path)), on_config_drift=on_config_drift)
+    hall.serving = True  # a configuration applied from now on is taken into use with a live event
+    if hall.config_drift:
+        app.logger.warning("%s", hall.config_drift.message(str(config_path or app.config["HALL_CONFIG_PATH"] or
+                                                                 "config/hall.toml")))
     app.extensions["hall"] = hall
     app.extensions["pickup_keys"] = KeyStore(key_file, hall.now())
     app.extensions["pickup_locker"] = locker
@@ -124,7 +148,9 @@ def create_app(
         app.register_blueprint(bp)
     audit_hook.init_app(app)
     storage_errors.init_app(app)
+    logs.init_app(app)
     app.before_request(_check_url_text)
+    app.before_request(lambda: config_versions.follow_database(hall))  # `hall config apply` from another process
     session_cookie.init_app(app)
     if hall.config.sms.enabled and app.config["SMS_WORKER"]:
         app.extensions["sms_notifier"] = Notifier(hall, HttpSmsGateway(hall.config.sms)).start()

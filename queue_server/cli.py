@@ -13,7 +13,9 @@ import click
 from display import cli as display_cli
 from hardware import cli as hardware_cli
 from kiosk import cli as kiosk_cli
+from queue_server import logs
 from queue_server.hall_config import DEFAULT_CONFIG, ConfigError, load_config
+from queue_server.ops import config_versions
 from queue_server.pickups import cli as keys_cli
 from queue_server.serving import green
 from queue_server.settings import (
@@ -45,7 +47,7 @@ def hall_options(f: Callable) -> Callable:
 def open_hall(config_path: str, db_path: str):
     from queue_server.hall import Hall
 
-    return Hall(config=_config(config_path), db_path=db_path)
+    return Hall(config=_config(config_path), db_path=db_path, on_config_drift="report")
 
 
 def _config(config_path: str):
@@ -98,13 +100,30 @@ def server(config_path: str, db_path: str, host: str, port: int, threads: int, m
     settings = {"HALL_CONFIG_PATH": config_path, SSE_MAX_STREAMS_PER_CLIENT.name: max_streams_per_client,
                 HTTP_HEAD_TIMEOUT_S.name: head_timeout, HTTP_IDLE_TIMEOUT_S.name: idle_timeout,
                 HTTP_BODY_MIN_RATE_BPS.name: body_min_rate, HTTP_BODY_GRACE_S.name: body_grace}
+    from queue_server.storage import server_lock
+
+    try:
+        # One server per database, and `hall restore` waits for none: held until this process ends.
+        lock = server_lock.hold(db_path)  # kept open for the life of the process
+    except server_lock.DatabaseInUse as e:
+        raise click.ClickException(str(e)) from None
     try:
         # Checked before the process is patched for gevent, so a refusal leaves nothing half started.
         refuse_a_vanished_database(db_path, server_settings(settings)["PICKUP_KEY_FILE"] or key_path_for(db_path))
         green.patch_process()  # a no-op after the `hall` entry; `python -m queue_server.cli` gets it here
-        app = create_app(config=_config(config_path), db_path=db_path, settings=settings, locker=hall_locker())
+        logs.configure(server_settings(settings)["HALL_LOG_FORMAT"], _config(config_path).code)
+        app = create_app(config=_config(config_path), db_path=db_path, settings=settings, locker=hall_locker(),
+                         on_config_drift="report")
     except DatabaseMissing as e:
+        lock.close()
         raise click.ClickException(str(e)) from None
+    except BaseException:
+        lock.close()
+        raise
+    drift = app.extensions["hall"].config_drift
+    if drift:
+        click.echo(drift.message(config_path), err=True)
+        click.echo(config_versions.summarise(drift.diff), err=True)
     click.echo(f"queue server on http://{host}:{port}/  (database {db_path})", err=True)
     serve(app, host=host, port=port)
 
@@ -124,6 +143,78 @@ def check_config(config_path: str, db_path: str) -> None:
     cfg = _config(config_path)
     click.echo(f"{cfg.name_zh} / {cfg.name_en}: {len(cfg.zones)} zones, {len(cfg.windows)} windows, "
                f"{len(cfg.matters)} matters, {len(cfg.bundles)} bundles")
+
+
+@cli.group("config")
+def config_group() -> None:
+    """The hall configuration: the database holds the live one, versioned; files go in and out explicitly."""
+
+
+@config_group.command("export")
+@hall_options
+@click.option("--to", "to_path", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (default: standard output).")
+def config_export(config_path: str, db_path: str, to_path: str | None) -> None:
+    """Write the live configuration as TOML (what `hall config apply` reads back, byte for byte)."""
+    from queue_server.config_export import to_toml
+
+    hall = open_hall(config_path, db_path)
+    try:
+        text = to_toml(hall.config)
+    finally:
+        hall.close()
+    if to_path:
+        Path(to_path).write_text(text, encoding="utf-8")
+        click.echo(f"configuration written to {to_path}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@config_group.command("apply")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True,
+              help="SQLite database file of the hall.")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--yes", is_flag=True, help="Apply it (without: only show the difference).")
+@click.option("--who", default=lambda: os.environ.get("USER") or "cli", help="Who applies it (kept in the history).")
+def config_apply(db_path: str, file: str, yes: bool, who: str) -> None:
+    """Show how FILE differs from the live configuration; with --yes, apply it as a new version.
+
+    A running server takes the new version into use on its next request and tells kiosks, boards and consoles.
+    """
+    from queue_server.errors import HallError
+
+    new = _config(file)
+    hall = open_hall(file, db_path)
+    try:
+        text = config_versions.preview(hall, new)
+        if not text:
+            click.echo(f"no difference: {file} is the live configuration (version {hall.config_version})")
+            return
+        click.echo(text, nl=not text.endswith("\n"))
+        click.echo(config_versions.summarise(text))
+        if not yes:
+            click.echo(f"nothing applied; run `hall config apply {file} --yes` to apply it")
+            return
+        try:
+            result = config_versions.apply_config(hall, new, who=who, source=f"file {file}")
+        except HallError as e:
+            raise click.ClickException(e.message) from None
+        click.echo(f"applied as version {result['version']}")
+    finally:
+        hall.close()
+
+
+@config_group.command("versions")
+@hall_options
+def config_history(config_path: str, db_path: str) -> None:
+    """The configuration's versions, newest first: when, who, from where, what changed."""
+    hall = open_hall(config_path, db_path)
+    try:
+        rows = config_versions.versions(hall.store.read())
+    finally:
+        hall.close()
+    for r in rows:
+        click.echo(f"{r['id']}\t{r['at']}\t{r['who']}\t{r['source']}\t{r['summary']}")
 
 
 @cli.group()
@@ -239,6 +330,61 @@ def purge(config_path: str, db_path: str, days: int) -> None:
     finally:
         hall.close()
     click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+@cli.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True,
+              help="SQLite database file of the hall.")
+@click.option("--to", "folder", type=click.Path(file_okay=False), required=True, help="Folder of the backups.")
+@click.option("--keep", type=click.IntRange(min=1), default=14, show_default=True,
+              help="Generations to keep (the oldest beyond go).")
+def backup(db_path: str, folder: str, keep: int) -> None:
+    """Back the database up while the server runs (SQLite online backup), verify it, keep N generations."""
+    from queue_server.ops.backup import BackupError
+    from queue_server.ops.backup import backup as take_backup
+
+    try:
+        path = take_backup(db_path, folder, keep=keep)
+    except (BackupError, OSError) as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"backup written and checked: {path}")
+
+
+@cli.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True,
+              help="SQLite database file of the hall (replaced).")
+@click.argument("source", type=click.Path(exists=True))
+def restore(db_path: str, source: str) -> None:
+    """Replace the database with a backup (a file, or the newest in a folder); refused while a server runs."""
+    from queue_server.ops.backup import BackupError
+    from queue_server.ops.backup import restore as restore_backup
+    from queue_server.storage.server_lock import DatabaseInUse
+
+    try:
+        used = restore_backup(source, db_path)
+    except (BackupError, DatabaseInUse, OSError) as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"restored {db_path} from {used}; start the server again (systemctl start hall-server)")
+
+
+@cli.command()
+@click.option("--root", type=click.Path(file_okay=False), default="/", show_default=True,
+              help="Write under this root (a test folder, or an image being built).")
+@click.option("--user", default="hall", show_default=True, help="System user the server and backups run as.")
+@click.option("--kiosk-user", default="hall-kiosk", show_default=True, help="User the kiosk and display run as.")
+@click.option("--hall-bin", default="/opt/hall/.venv/bin/hall", show_default=True,
+              help="The `hall` command of the installed checkout.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--keep", default=14, show_default=True, type=int, help="Backup generations to keep.")
+def install(root: str, user: str, kiosk_user: str, hall_bin: str, port: int, keep: int) -> None:
+    """Write the systemd units (server, daily backup timer, kiosk and wall display under cage), the users
+    (sysusers.d) and folders (tmpfiles.d); prints every path it wrote and what to run next."""
+    from queue_server.ops.install import Layout, write_units
+
+    layout = Layout(user=user, kiosk_user=kiosk_user, hall_bin=hall_bin, port=port, keep=keep)
+    for path in write_units(Path(root), layout):
+        click.echo(f"wrote {path}")
+    click.echo(layout.next_steps(root))
 
 
 @cli.group()

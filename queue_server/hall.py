@@ -13,21 +13,31 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from queue_server.broker import Broker, LiveEvent
+from queue_server.calendar_files import DEFAULT_CALENDAR_DIR, load_calendar
 from queue_server.clock import Clock, system_clock, to_iso
 from queue_server.core.dispatch import DispatchRules
 from queue_server.core.numbering import service_day
+from queue_server.core.workdays import WorkCalendar
 from queue_server.hall_config import HallConfig
 from queue_server.live_state import LiveState
+from queue_server.ops import config_versions
 from queue_server.ops.tickets import public_ticket
 from queue_server.storage.database import Store
 from queue_server.storage.health import HealthState, describe
 
 
 class Hall:
-    def __init__(self, *, config: HallConfig, db_path: str | Path, clock: Clock = system_clock):
-        self.config = config
+    def __init__(self, *, config: HallConfig, db_path: str | Path, clock: Clock = system_clock,
+                 calendar: WorkCalendar | None = None, on_config_drift: str = "apply"):
         self.store = Store(db_path)
         self.clock = clock
+        self.calendar = calendar if calendar is not None else load_calendar(DEFAULT_CALENDAR_DIR)
+        # The database holds the live configuration. `config` differing from it is stored as a new version
+        # ("apply"), or, when it comes from a file the server was started with ("report"), the database's serves
+        # and `config_drift` says what differs and which command to run: never a silent winner.
+        self.config, self.config_version, self.config_drift = config_versions.reconcile(
+            self.store, config, to_iso(self.now()), on_config_drift)
+        self.serving = False  # set by the server: a new configuration is then taken into use with a live event
         self.broker = Broker()
         self.dispatch_rules = DispatchRules.from_rules(config.rules)
         self.targets = {z.code: z.target_wait_s for z in config.zones}
@@ -80,7 +90,7 @@ class Hall:
     def _sync_windows(self) -> None:
         with self.store.write() as db:
             known = {r["number"] for r in db.query("SELECT number FROM windows")}
-            for w in self.config.windows:
+            for w in self.config.windows:  # the first start (later, apply_config keeps the table in line)
                 if w.number not in known:
                     db.execute(
                         "INSERT INTO windows (number, zones, state, state_since) VALUES (?,?,?,?)",

@@ -83,6 +83,27 @@ class WindowSpec:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """One entry of a list the hall chooses (a pause reason, a bad rating's reason): a code and its words."""
+
+    code: str
+    zh: str
+    en: str
+
+
+DEFAULT_PAUSE_REASONS = (
+    Reason("break", "休息", "Break"), Reason("meeting", "会议", "Meeting"),
+    Reason("backoffice", "后台协调", "Checking with the back office"),
+    Reason("system", "系统故障", "System fault"), Reason("other", "其他", "Other"),
+)
+DEFAULT_RATING_REASONS = (
+    Reason("attitude", "服务态度差", "Staff attitude"), Reason("efficiency", "办事效率低", "Slow service"),
+    Reason("come_back", "让我再跑一次", "Told to come back"), Reason("fees", "收费问题", "Fees"),
+    Reason("other", "其他", "Other"),
+)
+
+
+@dataclass(frozen=True)
 class Rules:
     recalls_before_no_show: int = 1
     no_show_grace_s: int = 1800
@@ -90,6 +111,42 @@ class Rules:
     priority_boost_s: int = 900
     appointment_early_s: int = 1800
     appointment_late_s: int = 900
+    # A 差评 is followed up within this many working days (hall calendar): local rules say 5 (Dezhou) to 15.
+    follow_up_working_days: int = 5
+    # A finished licence waits this many days for pickup when the back office gives no expiry.
+    licence_hold_days: int = 90
+    pause_reasons: tuple[Reason, ...] = DEFAULT_PAUSE_REASONS
+    rating_reasons: tuple[Reason, ...] = DEFAULT_RATING_REASONS
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SESSION_KINDS = ("regular", "extended", "appointments")
+
+
+@dataclass(frozen=True)
+class Session:
+    """One opening period: which zones (none listed: all), which weekdays, from when to when (hall time).
+
+    kind: regular; extended (延时服务 evenings); appointments (e.g. weekend 预约 service: no walk-in numbers).
+    Numbers are issued from `open` until `last_ticket` (default: `close`).
+    """
+
+    days: tuple[str, ...]
+    open: str
+    close: str
+    last_ticket: str = ""
+    zones: tuple[str, ...] = ()
+    kind: str = "regular"
+
+
+@dataclass(frozen=True)
+class Opening:
+    """Opening hours. Not enforced unless `enforce` (a hall without hours issues numbers at any time)."""
+
+    enforce: bool = False
+    # A 调休 working weekend day keeps the hours of this weekday.
+    makeup_day_as: str = "mon"
+    sessions: tuple[Session, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -131,6 +188,7 @@ class HallConfig:
     windows: tuple[WindowSpec, ...]
     public: Public = Public()
     sms: Sms = Sms()
+    opening: Opening = Opening()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -249,7 +307,7 @@ def _unique(values: list, what: str) -> None:
 def parse_config(data: dict) -> HallConfig:
     """Validate a parsed TOML document into a HallConfig (raises ConfigError)."""
     top = _Reader(data, "config")
-    for key in ("hall", "rules", "zones", "materials", "matters", "bundles", "windows", "public", "sms"):
+    for key in ("hall", "rules", "zones", "materials", "matters", "bundles", "windows", "public", "sms", "opening"):
         top.used.add(key)
     top.finish()
 
@@ -273,8 +331,14 @@ def parse_config(data: dict) -> HallConfig:
         priority_boost_s=r.int("priority_boost_s", defaults.priority_boost_s),
         appointment_early_s=r.int("appointment_early_s", defaults.appointment_early_s),
         appointment_late_s=r.int("appointment_late_s", defaults.appointment_late_s),
+        follow_up_working_days=r.int("follow_up_working_days", defaults.follow_up_working_days, minimum=1),
+        licence_hold_days=r.int("licence_hold_days", defaults.licence_hold_days, minimum=1),
+        pause_reasons=_reasons(r, "pause_reasons", defaults.pause_reasons),
+        rating_reasons=_reasons(r, "rating_reasons", defaults.rating_reasons),
     )
     r.finish()
+    if rules.licence_hold_days > 3650:
+        raise ConfigError(f"rules.licence_hold_days: at most 3650 (ten years), got {rules.licence_hold_days}")
     for i, pc in enumerate(rules.priority_classes):
         if not _ID.match(pc) or pc == "appointment":
             raise ConfigError(f"rules.priority_classes[{i}]: {pc!r} is not a valid class name")
@@ -378,10 +442,75 @@ def parse_config(data: dict) -> HallConfig:
 
     return HallConfig(
         public=_public(data.get("public", {})), sms=_sms(data.get("sms", {})),
+        opening=_opening(data.get("opening", {}), zone_codes),
         code=code, name_zh=name_zh, name_en=name_en, timezone=timezone,
         notice_zh=notice_zh, notice_en=notice_en, rules=rules, zones=tuple(zones),
         materials=materials, matters=tuple(matters), bundles=tuple(bundles), windows=tuple(windows),
     )
+
+
+def _reasons(r: _Reader, key: str, default: tuple[Reason, ...]) -> tuple[Reason, ...]:
+    raw = r._get(key, None)
+    if raw is None:
+        return default
+    if not isinstance(raw, list) or not raw:
+        raise ConfigError(f"{r.where}.{key}: expected a non-empty array of tables ([[{r.where}.{key}]]: code, zh, en)")
+    out = []
+    for i, item in enumerate(raw):
+        x = _Reader(item, f"{r.where}.{key}[{i}]")
+        reason = Reason(code=x.str("code"), zh=x.str("zh"), en=x.str("en"))
+        x.finish()
+        if not _ID.match(reason.code):
+            raise ConfigError(f"{r.where}.{key}[{i}].code: {reason.code!r} must be lower-case letters/digits")
+        out.append(reason)
+    _unique([x.code for x in out], f"{r.where}.{key}.code")
+    return tuple(out)
+
+
+_HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+def _opening(data: Any, zone_codes: set[str]) -> Opening:
+    o = _Reader(data, "opening")
+    d = Opening()
+    enforce = o.bool("enforce", d.enforce)
+    makeup = o.str("makeup_day_as", d.makeup_day_as)
+    if makeup not in WEEKDAYS:
+        raise ConfigError(f"opening.makeup_day_as: {makeup!r} is not one of {', '.join(WEEKDAYS)}")
+    sessions = []
+    raw_sessions = o._get("sessions", [])
+    if not isinstance(raw_sessions, list):
+        raise ConfigError("opening.sessions: expected an array of tables ([[opening.sessions]])")
+    for i, raw in enumerate(raw_sessions):
+        where = f"opening.sessions[{i}]"
+        s = _Reader(raw, where)
+        session = Session(days=s.strs("days"), open=s.str("open"), close=s.str("close"),
+                          last_ticket=s.str("last_ticket", "", nonempty=False), zones=s.strs("zones", []),
+                          kind=s.str("kind", "regular"))
+        s.finish()
+        for day in session.days:
+            if day not in WEEKDAYS:
+                raise ConfigError(f"{where}.days: {day!r} is not one of {', '.join(WEEKDAYS)}")
+        if not session.days:
+            raise ConfigError(f"{where}.days: name at least one weekday")
+        for key in ("open", "close", "last_ticket"):
+            value = getattr(session, key)
+            if (value or key != "last_ticket") and not _HHMM.match(value):
+                raise ConfigError(f"{where}.{key}: {value!r} must be a time such as 08:30 (24-hour, hall time)")
+        if session.close <= session.open:
+            raise ConfigError(f"{where}.close: {session.close} must be after open {session.open}")
+        if session.last_ticket and not session.open <= session.last_ticket <= session.close:
+            raise ConfigError(f"{where}.last_ticket: {session.last_ticket} must be between open and close")
+        for zc in session.zones:
+            if zc not in zone_codes:
+                raise ConfigError(f"{where}.zones: unknown zone {zc!r}")
+        if session.kind not in SESSION_KINDS:
+            raise ConfigError(f"{where}.kind: {session.kind!r} is not one of {', '.join(SESSION_KINDS)}")
+        sessions.append(session)
+    o.finish()
+    if enforce and not sessions:
+        raise ConfigError("opening.enforce: true needs at least one [[opening.sessions]]")
+    return Opening(enforce=enforce, makeup_day_as=makeup, sessions=tuple(sessions))
 
 
 def _public(data: Any) -> Public:

@@ -123,6 +123,22 @@ class LiveState:
             w.update(fields)
         self._undo(lambda: self.update_window(number, before))
 
+    def refresh_config(self, rules: DispatchRules, zones: list[str], window_rows: list[dict]) -> None:
+        """A new hall configuration: its dispatch rules and zones, and the windows as their rows now hold them."""
+        with self.lock:
+            before = (self.rules, list(self.zones), {n: dict(w) for n, w in self._windows.items()})
+            self.rules, self.zones = rules, list(zones)
+            for z in zones:
+                self._durations.setdefault(z, [])
+            rows = {w["number"]: dict(w, zones=json.loads(w["zones"])) for w in window_rows}
+            self._windows = rows
+
+        def undo() -> None:
+            with self.lock:
+                self.rules, self.zones, self._windows = before
+
+        self._undo(undo)
+
     # ---- services and arrivals ----
     def recent_durations(self) -> dict[str, list[float]]:
         with self.lock:

@@ -45,6 +45,9 @@ HTTP_SOCKET_TIMEOUT_S = Setting(
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("HALL_CONFIG_PATH", None, "the hall's TOML file (zones, matters, windows, rules); the CLI's --config"),
+    Setting("HALL_CALENDAR_DIR", None,
+            "folder of the hall calendar (YYYY.toml: holidays, 调休 working days); default: calendar/ beside the hall "
+            "file, else config/calendar"),
     Setting("APPOINTMENTS_CONFIG_DIR", None,
             "folder of appointments.toml; default: the folder of the hall file"),
     Setting("PICKUP_KEY_FILE", None,
@@ -60,6 +63,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SSE_HEARTBEAT_S", 10.0, "seconds between heartbeat comments on idle event streams",
             env="HALL_SSE_HEARTBEAT_S"),
     Setting("RATING_PAD_SHOWS_S", 180, "seconds a window's rating pad offers the ticket just finished there"),
+    Setting("HALL_LOG_FORMAT", "auto", "server logs: json (JSON lines with hall, request and ticket ids), text, or "
+            "auto (json under systemd, where JOURNAL_STREAM is set)", env="HALL_LOG_FORMAT"),
     Setting("SMS_WORKER", True, "run the SMS notifier beside the server when [sms] enabled (tests drive it by hand)"),
     Setting("MAX_CONTENT_LENGTH", 1024 * 1024, "largest request body in bytes (413 beyond)"),
     SSE_MAX_STREAMS_PER_CLIENT, HTTP_HEAD_TIMEOUT_S, HTTP_IDLE_TIMEOUT_S, HTTP_BODY_MIN_RATE_BPS, HTTP_BODY_GRACE_S,

@@ -123,12 +123,13 @@ def test_ticket_links_are_random_hashed_and_last_until_the_day_after(hall):
         ticket_of(db, token[:-1] + ("A" if token[-1] != "A" else "B"), hall.now())
 
 
-def test_an_unanswered_bad_rating_becomes_a_red_alert_after_a_day(hall):
+def test_an_unanswered_bad_rating_becomes_a_red_alert_after_its_working_days(hall):
     from queue_server.api.supervision import live_hall
 
-    t = _served(hall)
+    t = _served(hall)  # Monday 2026-11-23, 09:00: five working days end on Monday 30th at midnight
     ops.rate(hall, t["id"], {"score": 1, "reason": "fees"}, source="phone")
+    hall.clock.advance(7 * 24 * 3600 + 14 * 3600)  # Monday 30th, 23:00
     assert not [a for a in live_hall(hall)["alerts"] if a["kind"] == "followup_overdue"]
-    hall.clock.advance(25 * 3600)
+    hall.clock.advance(3600)
     alert = next(a for a in live_hall(hall)["alerts"] if a["kind"] == "followup_overdue")
-    assert alert["level"] == "red" and alert["en"] == "1 bad rating(s) not followed up within a day"
+    assert alert["level"] == "red" and alert["en"] == "1 bad rating(s) not followed up by their deadline"

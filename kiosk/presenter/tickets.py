@@ -31,6 +31,9 @@ class TicketFlow:
         self.print_error: Text | None = None
         self.ticket_png: str | None = None
         self._print_outcomes: dict[int, Exception | None] = {}  # printed before the screen showed it
+        # The server refused: the zone is outside its hours. (headline, reason, next hours), each (zh, en); the
+        # screens show it instead of the number (see closed_text).
+        self.closed: tuple[Text, Text, Text | None] | None = None
 
     def take(self, request: TicketRequest) -> None:
         if self.busy:
@@ -58,8 +61,14 @@ class TicketFlow:
         if isinstance(error, ServerUnreachable) or not isinstance(error, ApiError):
             self.connection.lost(error)
             self.shared.say(TEXT["paused"])
+        elif error.code == "closed":
+            self.closed = closed_state(error.body)
+            self.shared.say(closed_text(self.closed))
         else:
             self.shared.say((f"无法取号：{error.message}", f"Could not take a number: {error.message}"))
+
+    def clear_closed(self) -> None:
+        self.closed = None
 
     def _layout(self, hall: dict, ticket: dict, hall_name: Text | None) -> Any:
         try:
@@ -79,6 +88,7 @@ class TicketFlow:
         """A ticket arrived (taken here, or given by a check-in or pickup): show it, print it if not yet."""
         shared = self.shared
         self.busy = False
+        self.closed = None
         shared.notice = None
         self.ticket = ticket
         self.ticket_png = None
@@ -142,6 +152,21 @@ class TicketFlow:
     def _slip_failed(self, error: Exception) -> None:
         self.alerts.printer_failed(error)
         self.shared.say(_printer_words(error))
+
+
+def closed_state(body: dict) -> tuple[Text, Text, Text | None]:
+    """The server's `closed` answer as the kiosk words it: headline, the plain reason, the next hours."""
+    reason = (body.get("reason_zh") or "", body.get("reason_en") or "")
+    nxt = (f"下次取号：{body['next_zh']}", f"Next: {body['next_en']}") if body.get("next_zh") else None
+    return TEXT["no_more_numbers"], reason, nxt
+
+
+def closed_text(closed: tuple[Text, Text, Text | None]) -> Text:
+    """One notice: 已停止取号 / No more numbers today, why, and when numbers are issued next."""
+    headline, reason, nxt = closed
+    zh = f"{headline[0]}：{reason[0]}" + (f"。{nxt[0]}" if nxt else "")
+    en = f"{headline[1]}: {reason[1]}" + (f". {nxt[1]}" if nxt else "")
+    return zh, en
 
 
 def _printer_words(error: Exception) -> Text:

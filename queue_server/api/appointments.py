@@ -15,6 +15,7 @@ the pickup extension's (<db>.keys.json).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, jsonify, request
@@ -91,10 +92,15 @@ def load_hall_rules(app: Flask) -> AppointmentRules | None:
     hall_config = Path(app.config.get("HALL_CONFIG_PATH") or DEFAULT_CONFIG)
     folder = app.config.get("APPOINTMENTS_CONFIG_DIR") or hall_config.parent
     try:
-        return load_rules(folder, h.config.zone_codes())
+        rules = load_rules(folder, h.config.zone_codes())
     except ConfigError as e:
         if explicit:
             raise  # the hall's own file is wrong: stop with the reason
         # An app built from a config object (tests, tools) meets the sample schedule of another hall.
         app.logger.warning("appointments disabled: %s", e)
         return None
+    if rules is None:
+        return None
+    # One calendar: the hall's public holidays and 调休 working days (config/calendar) count for bookings too.
+    return replace(rules, holidays=rules.holidays | frozenset(h.calendar.holidays),
+                   workdays=rules.workdays | frozenset(h.calendar.makeup_days))

@@ -9,6 +9,7 @@ from flask import Blueprint, jsonify
 from queue_server.api.helpers import hall
 from queue_server.api.viewer import windows_for_viewer
 from queue_server.errors import StorageUnavailable
+from queue_server.ops.opening import opening_status
 from queue_server.ops.windows import list_windows
 from queue_server.storage.health import describe
 
@@ -39,9 +40,19 @@ def get_hall():
         "code": cfg.code, "name_zh": cfg.name_zh, "name_en": cfg.name_en, "timezone": cfg.timezone,
         "notice_zh": cfg.notice_zh, "notice_en": cfg.notice_en,
         "priority_classes": list(cfg.rules.priority_classes),
+        # The hall's lists (rules as data): what a console offers when pausing, what a rating pad asks.
+        "pause_reasons": [asdict(r) for r in cfg.rules.pause_reasons],
+        "rating_reasons": [asdict(r) for r in cfg.rules.rating_reasons],
+        "config_version": h.config_version,
         "sms": {"enabled": cfg.sms.enabled, "ahead": cfg.sms.ahead},  # may the kiosk offer SMS reminders
         "zones": zones, "bundles": bundles, "windows": windows_for_viewer(list_windows(h)),
     })
+
+
+@bp.get("/opening")
+def opening():
+    """Opening hours now (public): per zone whether walk-in numbers are issued, today's sessions, the next hours."""
+    return jsonify(opening_status(hall()))
 
 
 @bp.get("/health")

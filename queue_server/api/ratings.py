@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from queue_server.api.helpers import field, hall, json_body, principal, requires
-from queue_server.core.rating_scale import LEVELS, REASONS, satisfaction
+from queue_server.core.rating_scale import LEVELS, reasons_of, satisfaction
 from queue_server.errors import BadRequest
 from queue_server.ops.history import day_range
 from queue_server.ratings import ops
@@ -23,8 +23,9 @@ bp = Blueprint("ratings", __name__)
 
 @bp.get("/ratings/scale")
 def scale():
+    reasons = reasons_of(hall().config.rules)
     return jsonify({"levels": [{"score": lv.score, "zh": lv.zh, "en": lv.en, "face": lv.face} for lv in LEVELS],
-                    "reasons": [{"code": k, "zh": zh, "en": en} for k, (zh, en) in REASONS.items()]})
+                    "reasons": [{"code": k, "zh": zh, "en": en} for k, (zh, en) in reasons.items()]})
 
 
 @bp.get("/ratings/pad/<int:window>")

@@ -91,8 +91,8 @@ def live_hall(h: Hall) -> dict:
                          [to_iso(now)]).fetchone()[0]
     if overdue:
         alerts.append({"kind": "followup_overdue", "level": "red",
-                       "zh": f"{overdue} 条差评超过一天未回访，请尽快处理",
-                       "en": f"{overdue} bad rating(s) not followed up within a day"})
+                       "zh": f"{overdue} 条差评超过回访期限未回访，请尽快处理",
+                       "en": f"{overdue} bad rating(s) not followed up by their deadline"})
     ranked = problems(zones, windows, device, proposals(h), now.timestamp())
     return {"now": to_iso(now), "day": today, "problems": ranked, "windows": windows, "zones": zones, "alerts": alerts,
             "satisfaction": satisfaction(scores), "open_followups": open_followups,

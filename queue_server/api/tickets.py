@@ -10,8 +10,10 @@ from flask import Blueprint, jsonify
 
 from queue_server.api.helpers import field, hall, json_body, principal, requires
 from queue_server.errors import BadRequest, Forbidden
+from queue_server.logs import note_ticket
 from queue_server.notify.outbox import add_phone
 from queue_server.notify.phones import mask, normalise
+from queue_server.ops.opening import check_open
 from queue_server.ops.ticket_access import issued_by
 from queue_server.ops.tickets import cancel_ticket, get_ticket, issue_ticket, requeue_ticket
 
@@ -23,10 +25,12 @@ bp = Blueprint("tickets", __name__)
 def take_number():
     body = json_body()
     p = principal()
+    zone = field(body, "zone", str, required=True)
+    check_open(hall(), zone)  # walk-ins only within the zone's opening hours (409 closed, with the next hours)
     phone = sms_phone(body)
     ticket = issue_ticket(
         hall(),
-        zone=field(body, "zone", str, required=True),
+        zone=zone,
         matter=field(body, "matter", str),
         bundle=field(body, "bundle", str),
         priority=field(body, "priority", str),
@@ -34,6 +38,7 @@ def take_number():
         actor=p.actor,
         phone=phone,
     )
+    note_ticket(ticket["id"])
     return jsonify(ticket), 201
 
 

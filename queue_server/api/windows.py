@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify
 from queue_server.api.helpers import field, hall, json_body, principal, requires
 from queue_server.api.viewer import windows_for_viewer
 from queue_server.errors import Forbidden, NotFound
+from queue_server.logs import note_ticket
 from queue_server.ops import windows as window_ops
 from queue_server.pickups import licences
 
@@ -41,6 +42,8 @@ def window_action(no: int, action: str):
         return jsonify(window_ops.resume_window(h, no, p))
     if action == "call-next":
         ticket = window_ops.call_next(h, no, p)
+        if ticket is not None:
+            note_ticket(ticket["id"])
         return ("", 204) if ticket is None else jsonify(ticket)
     name = action.replace("-", "_")
     if name not in window_ops.TICKET_ACTIONS:
@@ -48,7 +51,10 @@ def window_action(no: int, action: str):
     ticket_id = field(body, "ticket_id", int)
     if ticket_id is not None:
         body["ticket_id"] = ticket_id
-    return jsonify(window_ops.ticket_action(h, no, name, p, body))
+    result = window_ops.ticket_action(h, no, name, p, body)
+    if isinstance(result, dict) and isinstance(result.get("id"), int):
+        note_ticket(result["id"])  # the log lines of this request name the ticket
+    return jsonify(result)
 
 
 @bp.put("/windows/<int:no>/zones")

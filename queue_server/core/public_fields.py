@@ -11,12 +11,13 @@ from __future__ import annotations
 # events stay on staff streams. `rated` goes out bare (which ticket, which window: a pad stops offering it),
 # never its score, reason, comment or contact.
 PUBLIC_KINDS = frozenset({"issued", "called", "recalled", "started", "finished", "no_show", "transferred",
-                          "cancelled", "requeued", "window", "rated"})
+                          "cancelled", "requeued", "window", "rated", "config_changed"})
 PUBLIC_TICKET_FIELDS = ("number", "zone", "state", "window", "issued_at", "called_at", "started_at",
                         "finished_at", "recalls", "transfers", "original_zone")
 # Top-level keys of an event's data: the window's number, state and zones, per-zone waiting counts, transfer zones.
 # pause_reason is the board's "暂停服务" line for a paused window.
-PUBLIC_DATA_FIELDS = ("window", "at", "state", "zones", "waiting", "from_zone", "to_zone", "pause_reason")
+# version: the hall configuration's new version (`config_changed`: screens reload GET /api/v1/hall).
+PUBLIC_DATA_FIELDS = ("window", "at", "state", "zones", "waiting", "from_zone", "to_zone", "pause_reason", "version")
 
 
 def public_ticket_fields(ticket: dict) -> dict:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+from queue_server.hall_config import DEFAULT_RATING_REASONS, Rules
 
 
 @dataclass(frozen=True)
@@ -25,14 +27,13 @@ LEVELS: tuple[Level, ...] = (
 SCORES = tuple(level.score for level in LEVELS)
 BAD_AT_OR_BELOW = 2  # 不满意 and 非常不满意 are 差评: a reason is asked and a follow-up opened
 
-REASONS: dict[str, tuple[str, str]] = {
-    "attitude": ("服务态度差", "Staff attitude"),
-    "efficiency": ("办事效率低", "Slow service"),
-    "come_back": ("让我再跑一次", "Told to come back"),
-    "fees": ("收费问题", "Fees"),
-    "other": ("其他", "Other"),
-}
-FOLLOW_UP_HOURS = 24  # the rules expect the citizen to be contacted within a day
+# The reasons a citizen may give are the hall's ([[rules.rating_reasons]]); these are the defaults.
+REASONS: dict[str, tuple[str, str]] = {r.code: (r.zh, r.en) for r in DEFAULT_RATING_REASONS}
+
+
+def reasons_of(rules: Rules) -> dict[str, tuple[str, str]]:
+    """The hall's bad-rating reasons: code -> (zh, en)."""
+    return {r.code: (r.zh, r.en) for r in rules.rating_reasons}
 
 
 def level(score: int) -> Level:
@@ -46,15 +47,16 @@ def is_bad(score: int) -> bool:
     return score <= BAD_AT_OR_BELOW
 
 
-def check_rating(score: object, reason: object, comment: object) -> tuple[int, str | None, str | None]:
+def check_rating(score: object, reason: object, comment: object,
+                 reasons: Mapping[str, tuple[str, str]] = REASONS) -> tuple[int, str | None, str | None]:
     """Validated (score, reason, comment); ValueError with a message that says what to send."""
     if isinstance(score, bool) or not isinstance(score, int) or score not in SCORES:
         raise ValueError("score must be a whole number from 1 (非常不满意 very dissatisfied) "
                          "to 5 (非常满意 very satisfied)")
-    if reason is not None and (not isinstance(reason, str) or reason not in REASONS):
-        raise ValueError(f"reason must be one of {', '.join(REASONS)}")
+    if reason is not None and (not isinstance(reason, str) or reason not in reasons):
+        raise ValueError(f"reason must be one of {', '.join(reasons)}")
     if is_bad(score) and reason is None:
-        raise ValueError("a bad rating needs a reason: " + ", ".join(REASONS))
+        raise ValueError("a bad rating needs a reason: " + ", ".join(reasons))
     if comment is not None and not isinstance(comment, str):
         raise ValueError("comment must be text")
     text = (comment or "").strip()[:500] or None

@@ -125,6 +125,8 @@ def pause_window(hall: Hall, number: int, p: Principal, reason: str | None) -> d
             t = load_ticket(db, w["current_ticket"])
             raise Conflict(f"finish or hand on {t['number']} before pausing", code="ticket_in_progress")
         reason = (reason or "").strip() or "暂停服务 Paused"
+        listed = {r.code: f"{r.zh} {r.en}" for r in hall.config.rules.pause_reasons}
+        reason = listed.get(reason, reason)  # a code of the hall's pause reasons, or the staff member's own words
         _set_window(hall, number, state="paused", pause_reason=reason[:200], state_since=to_iso(now))
         hall.emit(db, kind="window", at=now, window=number, actor=p.actor, reason="paused",
                   data={"state": "paused", "pause_reason": reason[:200]})

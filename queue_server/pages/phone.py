@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from queue_server.api.helpers import hall
 from queue_server.api.phone import view_of
-from queue_server.core.rating_scale import LEVELS, REASONS
+from queue_server.core.rating_scale import LEVELS, reasons_of
 from queue_server.errors import HallError
 from queue_server.pages.page_auth import render_page
 
@@ -24,4 +25,5 @@ def phone(token: str):
     except HallError as e:
         return render_page("rate_error.html", status=404,
                            message_zh="链接无效或已过期，请重新扫描票据上的二维码", message_en=e.message)
-    return render_page("phone.html", token=token, v=view, levels=LEVELS, reasons=REASONS)
+    return render_page("phone.html", token=token, v=view, levels=LEVELS,
+                       reasons=reasons_of(hall().config.rules))

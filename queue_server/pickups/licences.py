@@ -21,7 +21,8 @@ from queue_server.notify import phones
 from queue_server.storage.rows import get_row
 
 METHODS = ("desk", "locker", "post")
-DEFAULT_HOLD_DAYS = 90  # how long the hall keeps a licence for pickup when the back office gives no expiry
+# How long the hall keeps a licence for pickup when the back office gives no expiry: rules.licence_hold_days
+DEFAULT_HOLD_DAYS = 90  # (the default, for callers without a hall)
 MAX_HOLD_DAYS = 3650  # ten years
 FIELDS = ("case_no", "licence_type", "holder_name", "id_last4", "phone_last4", "method", "expires_at",
           "locker_door", "post_address", "ready", "phone")
@@ -47,10 +48,10 @@ def _text(raw: dict, name: str, limit: int, *, required: bool = True) -> str | N
     return value
 
 
-def parse_expiry(value: object, *, now: datetime, tz: ZoneInfo) -> datetime:
-    """A date (kept until the end of that day, hall time) or a date and time; the default is 90 days."""
+def parse_expiry(value: object, *, now: datetime, tz: ZoneInfo, hold_days: int = DEFAULT_HOLD_DAYS) -> datetime:
+    """A date (kept until the end of that day, hall time) or a date and time; the default is `hold_days` on."""
     if value is None or value == "":
-        day = (now.astimezone(tz) + timedelta(days=DEFAULT_HOLD_DAYS)).date()
+        day = (now.astimezone(tz) + timedelta(days=hold_days)).date()
         return datetime.combine(day, time(23, 59, 59), tz)
     if not isinstance(value, str):
         raise BadRequest("'expires_at' must be a date (2026-12-31) or a date and time", code="bad_field",
@@ -72,7 +73,7 @@ def parse_expiry(value: object, *, now: datetime, tz: ZoneInfo) -> datetime:
     return at
 
 
-def validate(raw: dict, *, now: datetime, tz: ZoneInfo) -> dict:
+def validate(raw: dict, *, now: datetime, tz: ZoneInfo, hold_days: int = DEFAULT_HOLD_DAYS) -> dict:
     """The cleaned fields of one licence, or BadRequest naming the field."""
     unknown = sorted(set(raw) - set(FIELDS))
     if unknown:
@@ -93,7 +94,7 @@ def validate(raw: dict, *, now: datetime, tz: ZoneInfo) -> dict:
     if method not in METHODS:
         raise BadRequest(f"'method' must be one of {', '.join(METHODS)}", code="bad_field", field="method")
     out["method"] = method
-    out["expires_at"] = parse_expiry(raw.get("expires_at"), now=now, tz=tz)
+    out["expires_at"] = parse_expiry(raw.get("expires_at"), now=now, tz=tz, hold_days=hold_days)
     out["locker_door"] = _text(raw, "locker_door", 6, required=method == "locker")
     if out["locker_door"] is not None:
         out["locker_door"] = out["locker_door"].upper()
@@ -174,7 +175,7 @@ def created_answer(hall: Hall, keys: KeyStore, row: dict) -> dict:
 
 def create(hall: Hall, keys: KeyStore, raw: dict, actor: tuple[str, str], on_ready: OnReady | None = None) -> dict:
     now = hall.now()
-    clean = validate(raw, now=now, tz=hall.config.tz)
+    clean = validate(raw, now=now, tz=hall.config.tz, hold_days=hall.config.rules.licence_hold_days)
     with hall.store.write() as db:
         row = _insert(hall, db, keys, clean, actor, now, on_ready)
     return created_answer(hall, keys, row)
@@ -230,7 +231,8 @@ def import_csv(hall: Hall, keys: KeyStore, data: bytes, actor: tuple[str, str],
             raise BadRequest(f"at most {MAX_IMPORT_ROWS} rows per import; split the file", code="too_many_rows")
         record = {k: v for k, v in zip(header, cells, strict=False) if v.strip()}
         try:
-            rows.append((start, validate(record, now=now, tz=hall.config.tz)))
+            rows.append((start, validate(record, now=now, tz=hall.config.tz,
+                                               hold_days=hall.config.rules.licence_hold_days)))
         except BadRequest as e:
             errors.append({"line": start, "error": e.code, "message": e.message, "field": e.details.get("field")})
     with hall.store.write() as db:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlite_utils import Database
 
 from queue_server.clock import from_iso, to_iso
-from queue_server.core.rating_scale import FOLLOW_UP_HOURS, check_rating, is_bad, level
+from queue_server.core.rating_scale import check_rating, is_bad, level, reasons_of
 from queue_server.errors import BadRequest, Conflict, Forbidden, NotFound
 from queue_server.hall import Hall
 from queue_server.ops.accounts import Principal
@@ -74,7 +74,8 @@ def rate(hall: Hall, ticket_id: int, body: dict, *, source: str, principal: Prin
          actor: tuple[str, str] = ("citizen", "phone"), pad_shows_s: int = PAD_SHOWS_S) -> dict:
     """Record one rating: from the phone link (principal None) or the window's pad (only what it offers now)."""
     try:
-        score, reason, comment = check_rating(body.get("score"), body.get("reason"), body.get("comment"))
+        score, reason, comment = check_rating(body.get("score"), body.get("reason"), body.get("comment"),
+                                              reasons_of(hall.config.rules))
     except ValueError as e:
         raise BadRequest(str(e), code="bad_rating") from None
     contact = body.get("contact")
@@ -108,7 +109,7 @@ def rate(hall: Hall, ticket_id: int, body: dict, *, source: str, principal: Prin
         followup = None
         if is_bad(score):
             followup = {"rating_id": rating["id"], "opened_at": to_iso(now), "state": "open",
-                        "due_at": to_iso(now + timedelta(hours=FOLLOW_UP_HOURS))}
+                        "due_at": to_iso(follow_up_due(hall, now))}
             followup["id"] = db["rating_followups"].insert(followup).last_pk
         lv = level(score)
         # the event stream is public on the LAN: it carries the score, never the reason, comment or phone number
@@ -119,6 +120,14 @@ def rate(hall: Hall, ticket_id: int, body: dict, *, source: str, principal: Prin
 
 
 # ---- follow-up of bad ratings ----
+
+
+def follow_up_due(hall: Hall, rated_at: datetime) -> datetime:
+    """The end (23:59:59 hall time) of the N-th working day after the rating's day, on the hall calendar
+    (N: rules.follow_up_working_days; local rules say 5 in Dezhou, 15 in some Sichuan cities)."""
+    tz = hall.config.tz
+    day = hall.calendar.add_working_days(rated_at.astimezone(tz).date(), hall.config.rules.follow_up_working_days)
+    return datetime.combine(day, time(23, 59, 59), tz)
 
 FOLLOWUP_STATES = ("open", "assigned", "closed")
 

@@ -24,13 +24,14 @@ def free_port() -> int:
 
 class ServerProcess:
     def __init__(self, db_path: Path, config: Path = SAMPLE_CONFIG, port: int | None = None,
-                 env: dict | None = None, threads: int = 200, args: tuple[str, ...] = ()):
+                 env: dict | None = None, threads: int = 200, args: tuple[str, ...] = (), apply_config: bool = True):
         self.db_path = Path(db_path)
         self.config = config
         self.port = port or free_port()
         self.env = env or {}
         self.threads = threads  # unused by the gevent server; still passed, as old scripts do
         self.args = tuple(args)  # more `hall server` options
+        self.apply_config = apply_config  # make the hall file the database's live configuration before starting
         self.proc: subprocess.Popen | None = None
         self.log_path = self.db_path.with_suffix(".server.log")
 
@@ -40,6 +41,8 @@ class ServerProcess:
 
     def start(self, wait: float = 20.0) -> ServerProcess:
         env = dict(os.environ, **self.env, PYTHONUNBUFFERED="1")
+        if self.apply_config and self.db_path.exists():
+            self._apply_config()
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "queue_server", "server", "--config", str(self.config),
@@ -57,6 +60,14 @@ class ServerProcess:
             except requests.RequestException:
                 time.sleep(0.05)
         raise RuntimeError("server did not start in time: " + self.log_path.read_text()[-3000:])
+
+    def _apply_config(self) -> None:
+        """The test's hall file becomes the database's live configuration (`hall server` only reports a file that
+        differs), as `hall config apply FILE --yes` would do it."""
+        from queue_server.hall import Hall
+        from queue_server.hall_config import load_config
+
+        Hall(config=load_config(self.config), db_path=self.db_path, on_config_drift="apply").close()
 
     def stop(self, kill: bool = False) -> None:
         if self.proc and self.proc.poll() is None:
