@@ -29,8 +29,9 @@ def fold_view(case: dict) -> dict:
         "current": call(view.current) if view.current else None,
         "recent": [call(c) for c in view.recent],
         "zones": [{"zone": z.zone, "waiting": z.waiting, "estimated_wait_s": z.estimated_wait_s,
-                   "wait_zh": z.wait_zh, "wait_en": z.wait_en} for z in view.zones],
+                   "wait_zh": z.wait_zh, "wait_en": z.wait_en, "next": list(z.next)} for z in view.zones],
         "windows": [{"number": w.number, "state": w.state, "ticket": w.ticket, "pause_reason": w.pause_reason}
+                    | ({"staff_name": w.staff_name, "staff_no": w.staff_no} if w.staff_name else {})
                     for w in view.windows],
     }
 
