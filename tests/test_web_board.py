@@ -53,7 +53,8 @@ def wait_text(page, element_id: str, value: str) -> None:
 
 
 # Layout is measured only once it has settled: fonts loaded, then two animation frames with no pending fit.
-SETTLED = "() => document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))))"
+SETTLED = ("() => document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() =>"
+           " requestAnimationFrame(r))))")
 
 # Cap-heights as drawn: the font of each element marked data-cap, measured on a canvas (the ink of "H"), against
 # the rule of queue_server/core/board_layout.py: >= 1/cap of the screen's shorter side.
@@ -263,7 +264,8 @@ def test_window_screen_every_state_in_both_languages_with_who_serves(live_server
         assert page.evaluate(NO_SCROLL_AND_FITTED) == {"scrolls": False, "spilled": []}
         return [text(page, i) for i in ("ws-number", "ws-zh", "ws-en")]
 
-    assert shown() == ["暂未开放", "本窗口暂未开放，请到其他窗口办理", "This window is closed; please go to another window"]
+    assert shown() == ["暂未开放", "本窗口暂未开放，请到其他窗口办理",
+                       "This window is closed; please go to another window"]
     assert text(page, "ws-number-en") == "Closed" and page.locator("#ws-staff").is_hidden()
     page.screenshot(path=str(out / "window_screen_closed.png"))
     staff = staff_at_window(live_server.url, live_server.seeded, 1)
