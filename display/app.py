@@ -20,6 +20,7 @@ from kivy.lang import Builder
 from display.device import DisplayDevice
 from display.presenter import BoardPresenter, Outcome
 from hardware.cjk_fonts import register_kivy
+from queue_server.core.board_layout import ZONE_PAGE_S
 
 log = logging.getLogger(__name__)
 KV = Path(__file__).with_name("board_screen.kv")
@@ -72,7 +73,7 @@ class BoardApp(App):
         self._on_window_size(Window, Window.size)
         self._render()
         Clock.schedule_interval(self._tick, 0.25)
-        Clock.schedule_interval(self.screen.next_zone_page, self.device.page_s)
+        Clock.schedule_interval(self.screen.next_zone_page, ZONE_PAGE_S)  # zones that do not fit rotate
         self.follower = self.client.follow(self._event_from_thread, self._resync_from_thread, self._status_from_thread,
                                            zones=list(self.device.zones) or None,
                                            windows=list(self.device.windows) or None)

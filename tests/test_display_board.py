@@ -118,3 +118,72 @@ def test_hall_display_command_starts_the_board_and_follows_the_server(live_serve
     assert "wall board display-02" in output and "(portrait, voice off)" in output
     assert "/api/v1/board?zones=A%2CB" in output and "/api/v1/events" in output
     assert "Traceback" not in output
+
+
+def check_readable(board) -> dict:
+    """Every text the rule covers has its cap-height (ink of "H" as drawn), is not cut, is on screen, and no
+    region overlaps another; measured once two frames in a row agree (the layout has settled)."""
+    m = board.send("measure")
+    assert m["ok"] and m["texts"], m
+    small = [t for t in m["texts"] if t["cap"] + 0.5 < t["need"]]
+    assert small == [], small
+    assert [t for t in m["texts"] if t["cut"] or not t["inside"]] == [], m["texts"]
+    assert m["overlaps"] == [] and m["spill"] == [], m
+    return m
+
+
+def test_wall_board_readable_with_8_calls_get_ready_and_rotating_zone_pages(live_server, xvfb, artifacts):
+    """The same regions in the same order as the web board; 9 zones rotate in 3 pages in both orientations."""
+    out = artifacts / "display"
+    out.mkdir(exist_ok=True)
+    kiosk = HallClient(live_server.url, live_server.seeded.devices["kiosk-01"])
+    for zone in ["commerce"] * 12 + ["public", "social", "public", "public"]:
+        kiosk.take_number(zone)
+    staff = staff_at_window(live_server, 1)
+    called = [staff.call_next(1)]
+    for _ in range(8):
+        finish(staff, 1)
+        called.append(staff.call_next(1))
+    staff.window_action(1, "recall")
+    finish(staff, 1)
+    called.append(staff.call_next(1))
+    for portrait in (False, True):
+        name = "portrait" if portrait else "landscape"
+        extra = ("--portrait",) if portrait else ()
+        with BoardDriver(live_server.url, *extra) as board:
+            r = board.wait(current_number=called[-1]["number"], recent_count=8, recent_recall=called[-2]["number"],
+                           next={"commerce": ["A011", "A012"], "public": ["B001", "B002", "B003"]})
+            assert r["ok"], r
+            assert r["shown"]["zone_pages"] == 3
+            m = check_readable(board)
+            side = min(m["size"])
+            assert {t["need"] for t in m["texts"]} == {round(side / 40, 2), round(side / 24, 2)}
+            reg = m["regions"]  # header, then current beside (or above) recent, then zones, then the notice
+            assert reg["header"][1] > reg["current"][1] > reg["zones"][1] > reg["ticker"][1]
+            if portrait:
+                assert reg["current"][1] > reg["recent"][1]
+            else:
+                assert reg["current"][0] < reg["recent"][0] and reg["current"][1] == reg["recent"][1]
+            board.send("screenshot", path=str(out / f"board_{name}_8_calls.png"))
+            seen = [r["shown"]["zones_on_page"]]
+            for page in (1, 2):
+                # The page turns by itself every ZONE_PAGE_S: wait for it, however slow the machine is.
+                r = board.wait(zone_page=page)
+                assert r["ok"], r
+                check_readable(board)
+                seen.append(board.send("shown")["shown"]["zones_on_page"])
+                board.send("screenshot", path=str(out / f"board_{name}_zones_page{page + 1}.png"))
+            codes = [c for page in seen for c in page]
+            assert len(codes) == 9 and len(set(codes)) == 9, seen
+
+
+def test_board_clock_is_the_halls_whatever_the_devices_zone(live_server, xvfb):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    with BoardDriver(live_server.url, env={"TZ": "America/New_York"}) as board:
+        assert board.wait(online=True)["ok"]
+        shown = board.send("shown")["shown"]["clock"]
+    hall_hour = datetime.now(ZoneInfo("Asia/Shanghai")).hour
+    assert hall_hour != datetime.now(ZoneInfo("America/New_York")).hour
+    assert int(shown.split(":")[0]) in (hall_hour, (hall_hour + 1) % 24)

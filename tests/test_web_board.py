@@ -185,7 +185,7 @@ def test_a_call_appears_without_reload_and_the_board_fits_both_orientations(live
 
 
 def test_zones_that_do_not_fit_rotate_in_pages(live_server, browser, artifacts):
-    """9 zones at the readable size: 3 pages of 3 in landscape, 3 of 4 (the last of 1) in portrait."""
+    """9 zones at the readable size: 3 pages of 3 in landscape and in portrait."""
     for viewport, name, pages in ((LANDSCAPE, "landscape", 3), (PORTRAIT, "portrait", 3)):
         page = browser.new_page(viewport=viewport)
         page.goto(live_server.url + "/board")

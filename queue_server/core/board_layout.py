@@ -12,6 +12,9 @@ Fonts are sized from cap-heights through the font's own metric: Noto Sans CJK SC
 of its em (OS/2 sCapHeight), so a 1/40 cap-height needs a font of at least 1/40 / 0.733 = 3.41 % of the
 screen's shorter side. Labels may shrink to fit a long name, but never below that floor (they end in "…").
 
+Rasterisers round a glyph's ink to whole pixels (Kivy's SDL2_ttf drew the "H" of a 36.8 px font 26 px tall,
+not 27), so the floor carries a 5 % margin (RASTER_MARGIN): measured ink stays at or above the rule.
+
 Zones that do not fit the panel at that size are shown a page at a time, rotating every ZONE_PAGE_S.
 """
 
@@ -22,13 +25,16 @@ import math
 CAP_HEIGHT_EM = 0.733  # Noto Sans CJK SC: sCapHeight 733 / unitsPerEm 1000
 ZONE_CAP = 1 / 40  # of the shorter side: read at 6 m
 CALL_CAP = 1 / 24  # of the shorter side: read at 10 m
-ZONE_ROWS = {"landscape": 3, "portrait": 4}  # zone rows a page holds at the rule's size
+RASTER_MARGIN = 1.05
+ZONE_FONT_VMIN = 3.6  # zone panel text: % of the shorter side (the floor is 3.41 % x 1.05 = 3.58 %)
+CALL_FONT_VMIN = 6.0  # call and window numbers (floor 5.68 % x 1.05 = 5.97 %)
+ZONE_ROWS = {"landscape": 3, "portrait": 3}  # zone rows a page holds at the rule's size
 ZONE_PAGE_S = 8  # seconds a page of zones stays before the next one
 
 
 def min_font_px(width: float, height: float, cap: float = ZONE_CAP) -> float:
     """The smallest font size (px) whose cap-height is `cap` of the screen's shorter side."""
-    return min(width, height) * cap / CAP_HEIGHT_EM
+    return min(width, height) * cap / CAP_HEIGHT_EM * RASTER_MARGIN
 
 
 def zone_pages(count: int, portrait: bool) -> int:

@@ -8,6 +8,7 @@
   const windowNo = body.dataset.window ? parseInt(body.dataset.window, 10) : null;
   const history = parseInt(body.dataset.history || "8", 10);
   const capEm = parseFloat(body.dataset.capEm || "0.733");  // the font's cap-height per em (board_layout.py)
+  const margin = parseFloat(body.dataset.margin || "1.05");  // pixel rounding of the ink (board_layout.py)
   const pageMs = parseInt(body.dataset.pageS || "8", 10) * 1000;
   const KINDS = HallBoardFold.QUEUE_KINDS.concat(["recalled", "started", "window"]);
   if (body.dataset.tz) Hall.tz = body.dataset.tz;  // the hall's clock, not the device's
@@ -140,7 +141,7 @@
     el.style.fontSize = "";
     let size = parseFloat(getComputedStyle(el).fontSize), n = 0;
     const cap = parseFloat(el.dataset.cap || "0");
-    const min = cap ? Math.min(innerWidth, innerHeight) / cap / capEm : size * 0.45;
+    const min = cap ? Math.min(innerWidth, innerHeight) / cap / capEm * margin : size * 0.45;
     // Width only: CJK fonts' tall ascenders overflow their line box vertically by design.
     while (el.scrollWidth > el.clientWidth + 1 && size * 0.92 >= min && n++ < 30) {
       size *= 0.92;
