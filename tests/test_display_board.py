@@ -30,7 +30,7 @@ def test_board_shows_and_speaks_calls_and_recovers_after_a_server_restart(live_s
         r = board.wait(current_number=first["number"], announced=1)
         assert r["ok"], r
         shown = r["shown"]
-        assert shown["current_window"] == "1 号窗口  Window 1"
+        assert shown["current_window"] == "1 号窗口 Window 1"
         assert shown["current_zh"] == f"请 {first['number']} 号到 1 号窗口办理"
         assert shown["hall_zh"] == "济南市历下区政务服务中心"
         assert shown["zones"]["commerce"]["name_zh"] == "商事登记"
