@@ -7,6 +7,7 @@ set KIVY_NO_ARGS=1 before anything imports kivy (display/cli.py does both).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -58,6 +59,8 @@ class BoardApp(App):
         self.follower = None
         self.screen = None
         self._tz = ZoneInfo("Asia/Shanghai")  # until the first snapshot names the hall's
+        self._resyncing = False
+        self.resyncs = 0  # snapshots folded in: one per (re)connect or gap, never one per event (tests read it)
 
     # ---- lifecycle ----
     def build(self):
@@ -103,7 +106,8 @@ class BoardApp(App):
         self._handle(self.presenter.apply(event_id, kind, data, now=time.monotonic()))
 
     def on_resync(self, snapshot: dict) -> None:
-        """A whole snapshot: from the follower when the stream (re)opens, the only time events can be missed."""
+        """A whole snapshot: from the follower when the stream (re)opens, or after a gap in it."""
+        self.resyncs += 1
         self._handle(self.presenter.resync(snapshot, now=time.monotonic()))
 
     def on_status(self, up: bool) -> None:
@@ -115,6 +119,27 @@ class BoardApp(App):
             self._speak(call.number, call.window)
         if outcome.changed or outcome.announce:
             self._render()
+        if outcome.refresh:  # a gap in the stream: read a snapshot off the UI thread
+            self._start_resync()
+
+    def _start_resync(self) -> None:
+        if self._resyncing:
+            return
+        self._resyncing = True
+        threading.Thread(target=self._fetch_snapshot, name="board-resync", daemon=True).start()
+
+    def _fetch_snapshot(self) -> None:
+        from hall_client.client import ApiError
+
+        try:
+            snapshot = self.client.board(list(self.device.zones) or None, list(self.device.windows) or None)
+        except ApiError as e:  # the follower resyncs by itself when the stream comes back
+            log.info("board resync failed: %s", e.message)
+            snapshot = None
+        finally:
+            self._resyncing = False
+        if snapshot is not None:
+            Clock.schedule_once(lambda _dt: self.on_resync(snapshot))
 
     def _speak(self, number: str, window) -> None:
         if self.announcer is None or window is None:

@@ -19,7 +19,8 @@ def fold_view(case: dict) -> dict:
         if "snapshot" in step:
             fold.resync(step["snapshot"], now=0)
         else:
-            fold.apply(step["event"]["id"], step["event"]["kind"], step["event"]["data"], now=0)
+            out = fold.apply(step["event"]["id"], step["event"]["kind"], step["event"]["data"], now=0)
+            assert out.refresh == step.get("refresh", False), step  # a snapshot only after a gap
     view = fold.view(0)
 
     def call(c):

@@ -47,6 +47,7 @@ def test_board_shows_and_speaks_calls_and_recovers_after_a_server_restart(live_s
         assert r["ok"], r
         assert [a[0] for a in r["announced"]] == [f"请 {first['number']} 号到 1 号窗口办理"] * 2 + [
             f"请 {second['number']} 号到 2 号窗口办理"]
+        assert r["resyncs"] == 1  # every event applied; the one snapshot is the first one
 
         # Server killed: the offline mark shows and the last state stays.
         live_server.proc.stop(kill=True)
@@ -65,6 +66,7 @@ def test_board_shows_and_speaks_calls_and_recovers_after_a_server_restart(live_s
         assert not r["shown"]["offline_visible"]
         assert r["announced"][3][1] == f"Number {third['number']}, please go to window 1"
         assert len(r["announced"]) == 4  # nothing repeated by the resync
+        assert r["resyncs"] == 2  # the reconnect's snapshot, and no other
 
 
 def test_portrait_zone_board_shows_only_its_zones(live_server, xvfb, artifacts):

@@ -228,11 +228,13 @@ RUN_CASES = """([waits, folds]) => ({
   waits: waits.map(c => HallWaits.phrase(c.ahead, c.seconds, c.idle, c.open)),
   folds: folds.map(c => {
     const fold = HallBoardFold.create(c.options);
+    const refreshes = [];
     for (const step of c.steps) {
       if (step.snapshot) fold.resync(step.snapshot, 0);
-      else fold.apply(step.event.id, step.event.kind, step.event.data, 0);
+      else if (fold.apply(step.event.id, step.event.kind, step.event.data, 0).refresh !== (step.refresh || false))
+        refreshes.push(step.event.id);
     }
-    return fold.view();
+    return Object.assign(fold.view(), refreshes.length ? {wrong_refresh: refreshes} : {});
   }),
 })"""
 

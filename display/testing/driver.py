@@ -14,7 +14,8 @@ Commands on stdin, one JSON object a line; each answered by one stdout line "RES
         the readability rule covers (ink of "H" in its font), its rule, whether it is cut, and overlaps
   {"op": "next_page"}                              turn the zone panel's page now (as its clock does)
   {"op": "quit"}
-Every answer carries "shown" (from the widget tree) and "announced" (the texts the speech sink got).
+Every answer carries "shown" (from the widget tree), "announced" (the texts the speech sink got) and "resyncs"
+(snapshots folded in).
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ def main() -> None:
             payload["announced"] = list(announced)
         payload["shown"] = app.screen.shown() if app.screen else {}
         payload["online"] = app.presenter.online
+        payload["resyncs"] = app.resyncs
         payload["fps"] = round(Clock.get_fps(), 1)
         print("RESULT " + json.dumps(payload, ensure_ascii=False), flush=True)
 

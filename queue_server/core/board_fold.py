@@ -13,9 +13,9 @@ this class; the web board's JS twin (pages/static/board/board_fold.js) is run on
 Events are applied, not answered with a refetch (issue 14 item 5): queue events carry each changed zone's
 waiting count and next numbers as absolute values, window events the window's state, zones and staff, and
 the open / idle window counts behind the wait phrase are recounted from the windows the board holds. A board
-reads a whole snapshot only when its stream (re)opens, since only then can it have missed events: the server
-replays everything after Last-Event-ID from memory or the log, so an open stream has no gaps; its ids do
-jump, but only over events the public stream leaves out (alerts, pickups), which a board does not need.
+reads a whole snapshot only when its stream (re)opens or after a gap. Ids jump over events the public stream
+leaves out (alerts, pickups), so a gap is told by `prev`, the id of the previous public event that every
+public event carries: a board that has not seen it (prev > the last id it holds) missed one, and resyncs.
 
 Every event id is folded in once, so a repeated delivery (a reconnect, a resync that
 overlaps the stream) never repeats an announcement; a recall is its own event and is
@@ -121,8 +121,8 @@ class BoardView:
 
 @dataclass
 class Outcome:
-    """What one event or snapshot asks of the app: speak these calls, redraw; `refresh` (fetch a fresh snapshot)
-    stays False for every event the board can apply, which is all of those the public stream sends."""
+    """What one event or snapshot asks of the app: speak these calls, redraw, and (`refresh`) read a fresh
+    snapshot, which only a gap in the stream asks for: every event the public stream sends is applied."""
 
     announce: list[Call] = field(default_factory=list)
     refresh: bool = False
@@ -200,6 +200,8 @@ class BoardFold:
         if event_id in self._seen:
             return out
         self._remember(event_id)
+        prev = data.get("prev")
+        out.refresh = self.synced and isinstance(prev, int) and prev > self.last_id  # a gap: read a snapshot
         self.last_id = max(self.last_id, event_id)
         ticket = data.get("ticket") or {}
         window = data.get("window")

@@ -17,8 +17,9 @@ PUBLIC_TICKET_FIELDS = ("number", "zone", "state", "window", "issued_at", "calle
 # Top-level keys of an event's data: the window's number, state and zones, per-zone waiting counts, transfer zones.
 # pause_reason is the board's "暂停服务" line for a paused window; next: each zone's next numbers ("请准备 Get
 # ready"); staff_name / staff_no: who serves at a window, shown on its screen as Chinese halls do by custom.
+# prev: the id of the previous public event (boards notice a gap in their stream by it).
 PUBLIC_DATA_FIELDS = ("window", "at", "state", "zones", "waiting", "next", "from_zone", "to_zone", "pause_reason",
-                      "staff_name", "staff_no")
+                      "staff_name", "staff_no", "prev")
 
 
 def public_ticket_fields(ticket: dict) -> dict:

@@ -159,7 +159,7 @@
   }
 
   // ---- network: events are applied; a snapshot is read only when the stream (re)opens (Hall.live calls
-  // refresh then): that is the one moment events can have been missed. ----
+  // resync then) or an event shows a gap (fold.apply's refresh). ----
   function refresh() {
     return Hall.api("GET", snapshotUrl()).then((r) => {
       if (!r.ok) return;
@@ -170,10 +170,16 @@
     });
   }
 
+  let resyncing = null;
+  function resync() {  // at most one snapshot read at a time
+    if (!resyncing) resyncing = refresh().finally(() => { resyncing = null; });
+    return resyncing;
+  }
   Hall.live(KINDS, (kind, data, id) => {
     const out = fold.apply(id, kind, data, Date.now());
     if (out.changed) render();
-  }, (up) => { if (online !== up) { online = up; render(); } }, refresh);
+    if (out.refresh) resync();  // a gap: an event was missed
+  }, (up) => { if (online !== up) { online = up; render(); } }, resync);
 
   tick();
   setInterval(tick, 250);

@@ -3,7 +3,8 @@
    Every event id is folded in once; a recall is its own event. Waits are worded by HallWaits (common/waits.js).
    Events are applied, never answered with a refetch: queue events carry each changed zone's waiting count and
    next numbers, window events the window's state, zones and staff; open / idle counts are recounted from the
-   windows held. The page reads a snapshot only when the stream (re)opens (see board_fold.py for why). */
+   windows held. The page reads a snapshot only when the stream (re)opens or after a gap: each public event names
+   the previous public one (prev); one the board has not seen was missed (see board_fold.py). */
 "use strict";
 const HallBoardFold = {
   QUEUE_KINDS: ["issued", "called", "cancelled", "requeued", "transferred", "finished", "no_show"],
@@ -63,11 +64,12 @@ const HallBoardFold = {
       return news;
     },
 
-    // One live event. Returns {changed, refresh}: redraw; refresh stays false (every public event is applied).
+    // One live event. Returns {changed, refresh}: redraw; read a snapshot (only after a gap in the stream).
     apply(id, kind, data, nowMs) {
       const out = {changed: false, refresh: false};
       if (this.seen.has(id)) return out;
       this.seen.add(id);
+      out.refresh = this.synced && typeof data.prev === "number" && data.prev > this.lastId;
       this.lastId = Math.max(this.lastId, id);
       const ticket = data.ticket || {}, win = data.window, waiting = data.waiting || {};
       for (const z of this.zones) {
