@@ -148,6 +148,12 @@ def test_a_call_appears_without_reload_and_the_board_fits_both_orientations(live
     assert page.evaluate("window.boardSnapshots") == 1  # 20 events applied, no document refetched
     measures = check_readable(page)
     assert {m["need"] for m in measures} == {1080 / 40, 1080 / 24}
+    # The regions and their order are the Kivy board's (test_display_board.py checks the same there).
+    regions = page.evaluate(REGIONS)
+    r = dict(zip(regions["order"], regions["rects"], strict=True))
+    assert r[".header"]["top"] < r["#current"]["top"] == r[".panel.recent"]["top"] < r["#zone-panel"]["top"] \
+        < r[".ticker"]["top"]
+    assert r["#current"]["left"] < r[".panel.recent"]["left"]
     page.screenshot(path=str(out / "web_board_1920x1080.png"))
 
     # A recall shown among the earlier calls carries its bilingual tag.
@@ -163,6 +169,9 @@ def test_a_call_appears_without_reload_and_the_board_fits_both_orientations(live
     tall.wait_for_selector("body[data-online='1']")
     tall.wait_for_function("document.querySelectorAll('#zones .zone').length === 2")
     check_readable(tall)
+    regions = tall.evaluate(REGIONS)
+    r = dict(zip(regions["order"], regions["rects"], strict=True))
+    assert r["#current"]["top"] < r[".panel.recent"]["top"] < r["#zone-panel"]["top"]  # portrait: stacked
     assert text(tall, "current-number") == text(page, "current-number")
     tall.screenshot(path=str(out / "web_board_1080x1920.png"))
 
