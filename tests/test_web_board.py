@@ -200,17 +200,18 @@ def test_zones_that_do_not_fit_rotate_in_pages(live_server, browser, artifacts):
         page.goto(live_server.url + "/board")
         page.wait_for_selector("body[data-online='1']")
         page.wait_for_function(f"document.getElementById('zones').dataset.pages === '{pages}'")
-        seen = []
-        for _ in range(pages):
+        seen: dict[str, list[str]] = {}
+        while len(seen) < pages:
             current = page.evaluate("document.getElementById('zones').dataset.page")
             # The page turns by itself (every ZONE_PAGE_S); wait for the turn, however long the machine takes.
             page.wait_for_function(f"document.getElementById('zones').dataset.page !== '{current}'", timeout=60000)
             settle(page)
-            shown = page.evaluate("[...document.querySelectorAll('#zones .zone')].map(z => z.dataset.zone)")
-            seen.append(shown)
+            number, shown = page.evaluate("""() => [document.getElementById('zones').dataset.page,
+              [...document.querySelectorAll('#zones .zone')].map(z => z.dataset.zone)]""")  # one moment
+            seen[number] = shown
             check_readable(page)
-            page.screenshot(path=str(artifacts / "display" / f"web_board_zones_{name}_page{len(seen)}.png"))
-        codes = [z for p in seen for z in p]
+            page.screenshot(path=str(artifacts / "display" / f"web_board_zones_{name}_page{int(number) + 1}.png"))
+        codes = [z for p in sorted(seen) for z in seen[p]]
         assert len(codes) == 9 and len(set(codes)) == 9, seen
         assert text(page, "zone-page").endswith(f"/ {pages}")
         page.close()
@@ -224,10 +225,11 @@ def test_the_board_clock_is_the_halls_not_the_devices(live_server, browser):
     page = context.new_page()
     page.goto(live_server.url + "/board")
     page.wait_for_function("document.getElementById('clock').textContent !== ''")
+    shown = page.evaluate("document.getElementById('clock').textContent")
     hall_hour = datetime.now(ZoneInfo("Asia/Shanghai")).hour
     device_hour = datetime.now(ZoneInfo("America/New_York")).hour
-    shown = page.evaluate("document.getElementById('clock').textContent")
-    assert int(shown.split(":")[0]) in (hall_hour, (hall_hour + 1) % 24) and hall_hour != device_hour
+    # The hour may turn between the page's tick and this read; the device's zone is 12 or 13 hours away.
+    assert int(shown.split(":")[0]) in (hall_hour, (hall_hour - 1) % 24) and hall_hour != device_hour
     context.close()
 
 
