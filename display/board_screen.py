@@ -74,12 +74,14 @@ class ZoneRow(BoxLayout):
             if cell.parent is not None:
                 cell.parent.remove_widget(cell)
         two_lines = 2 * self.zone_font * LINE
-        if self.portrait:  # "name name name" / "count wait next", as the web board's grid areas
-            placed = [(ids.top, ids.name_cell, 1.0), (ids.bottom, ids.count_cell, 0.21),
-                      (ids.bottom, ids.wait_cell, 0.39), (ids.bottom, ids.next_cell, 0.40)]
+        # Shares sized for the longest texts at the rule's size (Noto Sans CJK, 39 px on 1080): a 38-letter
+        # English zone name 683 px, "下一位 · 约 1 小时 27 分钟" 468 px, three numbers 318 px, "12 人等候" 200 px.
+        if self.portrait:  # "name name name count" / "wait wait next next", as the web board's grid areas
+            placed = [(ids.top, ids.name_cell, 0.78), (ids.top, ids.count_cell, 0.22),
+                      (ids.bottom, ids.wait_cell, 0.63), (ids.bottom, ids.next_cell, 0.37)]
         else:
-            placed = [(ids.top, ids.name_cell, 0.48), (ids.top, ids.count_cell, 0.12),
-                      (ids.top, ids.wait_cell, 0.20), (ids.top, ids.next_cell, 0.20)]
+            placed = [(ids.top, ids.name_cell, 0.40), (ids.top, ids.count_cell, 0.12),
+                      (ids.top, ids.wait_cell, 0.27), (ids.top, ids.next_cell, 0.21)]
         for box, cell, share in placed:
             cell.size_hint_x = share
             box.add_widget(cell)

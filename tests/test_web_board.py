@@ -193,6 +193,13 @@ def test_a_call_appears_without_reload_and_the_board_fits_both_orientations(live
     tall.close()
 
 
+WORST_CASE = """() => {
+  window.boardState.zones.forEach(z => Object.assign(z, {waiting: 0, estimated_wait_s: 5220, open_windows: 1,
+    idle_windows: 0, name_en: 'Specialised Services (Police, Tobacco)', next: ['A010', 'A011', 'A012']}));
+  dispatchEvent(new Event('resize'));
+}"""
+
+
 def test_zones_that_do_not_fit_rotate_in_pages(live_server, browser, artifacts):
     """9 zones at the readable size: 3 pages of 3 in landscape and in portrait."""
     for viewport, name, pages in ((LANDSCAPE, "landscape", 3), (PORTRAIT, "portrait", 3)):
@@ -200,6 +207,14 @@ def test_zones_that_do_not_fit_rotate_in_pages(live_server, browser, artifacts):
         page.goto(live_server.url + "/board")
         page.wait_for_selector("body[data-online='1']")
         page.wait_for_function(f"document.getElementById('zones').dataset.pages === '{pages}'")
+        # The longest texts the rule's size must hold, in every zone row at once (so whichever page shows).
+        page.evaluate(WORST_CASE)
+        settle(page)
+        assert page.locator(".z-wait-zh").first.inner_text() == "下一位 · 约 1 小时 27 分钟"
+        check_readable(page)
+        page.screenshot(path=str(artifacts / "display" / f"web_board_longest_texts_{name}.png"))
+        page.reload()
+        page.wait_for_selector("body[data-online='1']")
         seen: dict[str, list[str]] = {}
         while len(seen) < pages:
             current = page.evaluate("document.getElementById('zones').dataset.page")

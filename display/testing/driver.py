@@ -217,8 +217,8 @@ def measure(screen) -> dict:
         x, y = label.to_window(*label.pos)
         texts.append({"text": label.text, "cap": cap_height(label), "need": round(side * cap, 2),
                       "font": round(label.font_size, 1),
-                      "cut": bool(getattr(label, "shorten", False) and label.texture_size[0] >= label.width - 4)
-                      or label.texture_size[0] > label.width + 1,
+                      # A FitLabel that could not fit ends in "…" (shorten); any label may not draw past its box.
+                      "cut": bool(getattr(label, "shorten", False)) or label.texture_size[0] > label.width + 1,
                       "inside": x >= -0.5 and y >= -0.5 and x + label.width <= screen.width + 0.5
                       and y + label.height <= screen.height + 0.5})
     regions = [("header", ids.header), ("current", ids.current_panel), ("recent", ids.recent_panel),
