@@ -11,6 +11,7 @@ import threading
 import time
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -20,11 +21,10 @@ from kivy.lang import Builder
 from display.device import DisplayDevice
 from display.presenter import BoardPresenter, Outcome
 from hardware.cjk_fonts import register_kivy
+from queue_server.core.board_layout import ZONE_PAGE_S
 
 log = logging.getLogger(__name__)
 KV = Path(__file__).with_name("board_screen.kv")
-REFRESH_DEBOUNCE_S = 2.0  # after queue events: fresh estimates, at most this often
-REFRESH_EVERY_S = 30.0  # estimates drift with time even when nothing happens
 
 
 def configure_window(size: tuple[int, int], fullscreen: bool) -> None:
@@ -58,8 +58,9 @@ class BoardApp(App):
                                         history=device.history, flash_s=device.flash_s)
         self.follower = None
         self.screen = None
-        self._refresh_pending = False
-        self._refreshing = threading.Lock()
+        self._tz = ZoneInfo("Asia/Shanghai")  # until the first snapshot names the hall's
+        self._resyncing = False
+        self.resyncs = 0  # snapshots folded in: one per (re)connect or gap, never one per event (tests read it)
 
     # ---- lifecycle ----
     def build(self):
@@ -75,7 +76,7 @@ class BoardApp(App):
         self._on_window_size(Window, Window.size)
         self._render()
         Clock.schedule_interval(self._tick, 0.25)
-        Clock.schedule_interval(lambda _dt: self._request_refresh(now=True), REFRESH_EVERY_S)
+        Clock.schedule_interval(self.screen.next_zone_page, ZONE_PAGE_S)  # zones that do not fit rotate
         self.follower = self.client.follow(self._event_from_thread, self._resync_from_thread, self._status_from_thread,
                                            zones=list(self.device.zones) or None,
                                            windows=list(self.device.windows) or None)
@@ -105,6 +106,8 @@ class BoardApp(App):
         self._handle(self.presenter.apply(event_id, kind, data, now=time.monotonic()))
 
     def on_resync(self, snapshot: dict) -> None:
+        """A whole snapshot: from the follower when the stream (re)opens, or after a gap in it."""
+        self.resyncs += 1
         self._handle(self.presenter.resync(snapshot, now=time.monotonic()))
 
     def on_status(self, up: bool) -> None:
@@ -116,8 +119,27 @@ class BoardApp(App):
             self._speak(call.number, call.window)
         if outcome.changed or outcome.announce:
             self._render()
-        if outcome.refresh:
-            self._request_refresh()
+        if outcome.refresh:  # a gap in the stream: read a snapshot off the UI thread
+            self._start_resync()
+
+    def _start_resync(self) -> None:
+        if self._resyncing:
+            return
+        self._resyncing = True
+        threading.Thread(target=self._fetch_snapshot, name="board-resync", daemon=True).start()
+
+    def _fetch_snapshot(self) -> None:
+        from hall_client.client import ApiError
+
+        try:
+            snapshot = self.client.board(list(self.device.zones) or None, list(self.device.windows) or None)
+        except ApiError as e:  # the follower resyncs by itself when the stream comes back
+            log.info("board resync failed: %s", e.message)
+            snapshot = None
+        finally:
+            self._resyncing = False
+        if snapshot is not None:
+            Clock.schedule_once(lambda _dt: self.on_resync(snapshot))
 
     def _speak(self, number: str, window) -> None:
         if self.announcer is None or window is None:
@@ -128,33 +150,16 @@ class BoardApp(App):
             log.warning("not announced: %s", e)
 
     def _render(self) -> None:
-        self.screen.show(self.presenter.view(time.monotonic()))
+        view = self.presenter.view(time.monotonic())
+        if view.timezone != getattr(self._tz, "key", None):
+            try:
+                self._tz = ZoneInfo(view.timezone)
+            except (ValueError, KeyError):  # an unknown name keeps the last good zone
+                log.warning("unknown hall time zone %r", view.timezone)
+        self.screen.show(view)
 
     def _tick(self, _dt: float) -> None:
         now = time.monotonic()
         left = self.presenter.flash_left(now)
         blink = left > 0 and int(left * 2) % 2 == 0
-        self.screen.tick(datetime.now(), blink)
-
-    # ---- fresh estimates: a snapshot fetched off the UI thread ----
-    def _request_refresh(self, now: bool = False) -> None:
-        if self._refresh_pending:
-            return
-        self._refresh_pending = True
-        Clock.schedule_once(lambda _dt: self._start_refresh(), 0 if now else REFRESH_DEBOUNCE_S)
-
-    def _start_refresh(self) -> None:
-        threading.Thread(target=self._fetch_snapshot, name="board-refresh", daemon=True).start()
-
-    def _fetch_snapshot(self) -> None:
-        from hall_client.client import ApiError
-
-        try:
-            snapshot = self.client.board(list(self.device.zones) or None, list(self.device.windows) or None)
-        except ApiError as e:
-            log.info("board refresh failed: %s", e.message)
-            snapshot = None
-        finally:
-            self._refresh_pending = False
-        if snapshot is not None:
-            Clock.schedule_once(lambda _dt: self.on_resync(snapshot))
+        self.screen.tick(datetime.now(self._tz), blink)  # the hall's time, whatever the device is set to

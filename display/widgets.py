@@ -11,7 +11,9 @@ from kivy.uix.stencilview import StencilView
 class FitLabel(Label):
     """A one-line label whose font shrinks (down to min_font) until the text fits, then ends in "…".
 
-    Hall names in the configuration may be long; nothing may spill over its neighbour.
+    Hall names in the configuration may be long; nothing may spill over its neighbour. `min_font` is where a
+    board's readability rule sets it (queue_server/core/board_layout.py). `halign` "left" / "right" places the
+    line at that edge of the label (centred otherwise).
     """
 
     max_font = NumericProperty(40)
@@ -22,7 +24,8 @@ class FitLabel(Label):
         self._fit_ev = Clock.create_trigger(self._fit, -1)
         super().__init__(**kwargs)
         self.shorten_from = "right"
-        self.bind(size=self._fit_ev, text=self._fit_ev, max_font=self._fit_ev, min_font=self._fit_ev)
+        self.bind(size=self._fit_ev, text=self._fit_ev, max_font=self._fit_ev, min_font=self._fit_ev,
+                  halign=self._fit_ev, bold=self._fit_ev)
 
     def _fit(self, *_):
         if self.width <= 1 or self.height <= 1:
@@ -30,7 +33,8 @@ class FitLabel(Label):
         room = max(1, self.width - 4)
         self.shorten = False
         self.text_size = (None, None)
-        size = min(self.max_font, self.height * self.fill_height)
+        # Never below min_font: a readability floor holds even in a box drawn too small.
+        size = max(self.min_font, min(self.max_font, self.height * self.fill_height))
         self.font_size = size
         self.texture_update()
         # Text width is close to proportional to the font size: one guess, then small steps if needed.
@@ -45,6 +49,9 @@ class FitLabel(Label):
         if self.texture_size[0] > room:
             self.text_size = (room, None)
             self.shorten = True
+            self.texture_update()
+        elif self.halign in ("left", "right"):
+            self.text_size = (room, None)  # the line as wide as the label, so halign places it
             self.texture_update()
 
     def fit_now(self) -> None:

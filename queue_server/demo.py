@@ -32,6 +32,7 @@ DEMO_PASSWORD = "demo1234"
 MANAGER = "manager"
 STAFF = tuple(f"staff{n:02d}" for n in range(1, 9))  # for the person trying the console
 BOTS = tuple(f"demo{n:02d}" for n in range(1, 5))  # windows that work by themselves
+DEMO_NAMES = ("王丽", "李强", "张敏", "刘洋", "陈静", "杨帆", "赵磊", "黄蕾", "周杰", "吴芳", "徐明", "孙悦")
 BOT_PERIOD_S = 12.0  # one bot action roughly this often: lively, not frantic
 
 
@@ -44,8 +45,9 @@ def prepare(config: HallConfig, db_path: str, demo_dir: Path, server_url: str, *
     hall = Hall(config=config, db_path=db_path)
     try:
         accounts.add_user(hall, MANAGER, DEMO_PASSWORD, "manager")
-        for name in STAFF + BOTS:
-            accounts.add_user(hall, name, DEMO_PASSWORD, "staff")
+        for i, name in enumerate(STAFF + BOTS):  # a name and 工号 for each window screen
+            accounts.add_user(hall, name, DEMO_PASSWORD, "staff", display_name=DEMO_NAMES[i % len(DEMO_NAMES)],
+                              staff_no=f"LX{i + 1:04d}")
         tokens = {}
         for name, kind in (("demo-kiosk", "kiosk"), ("demo-display", "display")):
             accounts.revoke_device(hall, name)  # a fresh token each run: the old files are rewritten

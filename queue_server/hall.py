@@ -17,6 +17,7 @@ from queue_server.calendar_files import DEFAULT_CALENDAR_DIR, load_calendar
 from queue_server.clock import Clock, system_clock, to_iso
 from queue_server.core.dispatch import DispatchRules
 from queue_server.core.numbering import service_day
+from queue_server.core.public_fields import PUBLIC_KINDS
 from queue_server.core.workdays import WorkCalendar
 from queue_server.hall_config import HallConfig
 from queue_server.live_state import LiveState
@@ -43,6 +44,9 @@ class Hall:
         self.targets = {z.code: z.target_wait_s for z in config.zones}
         last = self.store.read().execute("SELECT max(id) FROM events").fetchone()[0]
         self.broker.last_id = last or 0
+        marks = ",".join("?" * len(PUBLIC_KINDS))
+        self._public_last = self.store.read().execute(
+            f"SELECT max(id) FROM events WHERE kind IN ({marks})", sorted(PUBLIC_KINDS)).fetchone()[0] or 0
         self._sync_windows()
         self.store.on_recovered(self._storage_recovered)
         now = self.now()
@@ -75,6 +79,11 @@ class Hall:
         if window is not None:
             payload.setdefault("window", window)
         payload["at"] = to_iso(at)
+        public = kind in PUBLIC_KINDS
+        if public:
+            # The id of the public event before this one: a board that has not seen it missed an event (a gap in
+            # its stream) and reads a snapshot; the ids between are events the public stream leaves out.
+            payload["prev"] = self._public_last
         data_json = json.dumps(payload, ensure_ascii=False)
         cur = self.store.conn.execute(
             "INSERT INTO events (at, kind, ticket_id, number, zone, window, actor_kind, actor, reason, data)"
@@ -83,6 +92,9 @@ class Hall:
              ticket and ticket["zone"], window, actor[0], actor[1], reason, data_json],
         )
         event = LiveEvent.of(cur.lastrowid, kind, payload, data_json)
+        if public:
+            before, self._public_last = self._public_last, cur.lastrowid
+            self.store.on_rollback(lambda: setattr(self, "_public_last", before))
         self.store.after_commit(lambda: self.broker.publish([event]))
         return event
 

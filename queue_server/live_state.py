@@ -98,6 +98,12 @@ class LiveState:
             q = self._queues.get(day, {}).get(zone)
             return len(q) if q else 0
 
+    def next_numbers(self, day: str, zone: str, now: float, k: int = 3) -> list[str]:
+        """The numbers of the zone's next `k` tickets in dispatch order (public: numbers only)."""
+        with self.lock:
+            q = self._queues.get(day, {}).get(zone)
+            return [self._rows[t.id]["number"] for t in q.first(k, now)] if q else []
+
     def waiting_zones(self, day: str) -> list[str]:
         with self.lock:
             return [z for z, q in self._queues.get(day, {}).items() if q]
@@ -237,8 +243,9 @@ class LiveState:
         for row in conn_rows("SELECT * FROM tickets WHERE state IN (" + marks + ") ORDER BY id",
                              sorted(WAITING_STATES)):
             state.add_waiting(row, as_waiting(row))
-        for w in conn_rows("SELECT w.*, t.number AS ticket FROM windows w LEFT JOIN tickets t"
-                           " ON t.id = w.current_ticket ORDER BY w.number"):
+        for w in conn_rows("SELECT w.*, t.number AS ticket, u.display_name AS staff_name, u.staff_no"
+                           " FROM windows w LEFT JOIN tickets t ON t.id = w.current_ticket"
+                           " LEFT JOIN users u ON u.username = w.staff ORDER BY w.number"):
             w["zones"] = json.loads(w["zones"])
             state._windows[w["number"]] = w
         for z in zones:  # one indexed range read per zone (tickets(zone, state, finished_at))

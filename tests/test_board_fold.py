@@ -19,7 +19,8 @@ def fold_view(case: dict) -> dict:
         if "snapshot" in step:
             fold.resync(step["snapshot"], now=0)
         else:
-            fold.apply(step["event"]["id"], step["event"]["kind"], step["event"]["data"], now=0)
+            out = fold.apply(step["event"]["id"], step["event"]["kind"], step["event"]["data"], now=0)
+            assert out.refresh == step.get("refresh", False), step  # a snapshot only after a gap
     view = fold.view(0)
 
     def call(c):
@@ -29,8 +30,9 @@ def fold_view(case: dict) -> dict:
         "current": call(view.current) if view.current else None,
         "recent": [call(c) for c in view.recent],
         "zones": [{"zone": z.zone, "waiting": z.waiting, "estimated_wait_s": z.estimated_wait_s,
-                   "wait_zh": z.wait_zh, "wait_en": z.wait_en} for z in view.zones],
+                   "wait_zh": z.wait_zh, "wait_en": z.wait_en, "next": list(z.next)} for z in view.zones],
         "windows": [{"number": w.number, "state": w.state, "ticket": w.ticket, "pause_reason": w.pause_reason}
+                    | ({"staff_name": w.staff_name, "staff_no": w.staff_no} if w.staff_name else {})
                     for w in view.windows],
     }
 

@@ -30,7 +30,7 @@ def test_board_shows_and_speaks_calls_and_recovers_after_a_server_restart(live_s
         r = board.wait(current_number=first["number"], announced=1)
         assert r["ok"], r
         shown = r["shown"]
-        assert shown["current_window"] == "1 号窗口  Window 1"
+        assert shown["current_window"] == "1 号窗口 Window 1"
         assert shown["current_zh"] == f"请 {first['number']} 号到 1 号窗口办理"
         assert shown["hall_zh"] == "济南市历下区政务服务中心"
         assert shown["zones"]["commerce"]["name_zh"] == "商事登记"
@@ -47,6 +47,7 @@ def test_board_shows_and_speaks_calls_and_recovers_after_a_server_restart(live_s
         assert r["ok"], r
         assert [a[0] for a in r["announced"]] == [f"请 {first['number']} 号到 1 号窗口办理"] * 2 + [
             f"请 {second['number']} 号到 2 号窗口办理"]
+        assert r["resyncs"] == 1  # every event applied; the one snapshot is the first one
 
         # Server killed: the offline mark shows and the last state stays.
         live_server.proc.stop(kill=True)
@@ -65,6 +66,7 @@ def test_board_shows_and_speaks_calls_and_recovers_after_a_server_restart(live_s
         assert not r["shown"]["offline_visible"]
         assert r["announced"][3][1] == f"Number {third['number']}, please go to window 1"
         assert len(r["announced"]) == 4  # nothing repeated by the resync
+        assert r["resyncs"] == 2  # the reconnect's snapshot, and no other
 
 
 def test_portrait_zone_board_shows_only_its_zones(live_server, xvfb, artifacts):
@@ -118,3 +120,73 @@ def test_hall_display_command_starts_the_board_and_follows_the_server(live_serve
     assert "wall board display-02" in output and "(portrait, voice off)" in output
     assert "/api/v1/board?zones=A%2CB" in output and "/api/v1/events" in output
     assert "Traceback" not in output
+
+
+def check_readable(board) -> dict:
+    """Every text the rule covers has its cap-height (ink of "H" as drawn), is not cut, is on screen, and no
+    region overlaps another; measured once two frames in a row agree (the layout has settled)."""
+    m = board.send("measure")
+    assert m["ok"] and m["texts"], m
+    small = [t for t in m["texts"] if t["cap"] + 0.5 < t["need"]]
+    assert small == [], small
+    assert [t for t in m["texts"] if t["cut"] or not t["inside"]] == [], m["texts"]
+    assert m["overlaps"] == [] and m["spill"] == [], m
+    return m
+
+
+def test_wall_board_readable_with_8_calls_get_ready_and_rotating_zone_pages(live_server, xvfb, artifacts):
+    """The same regions in the same order as the web board; 9 zones rotate in 3 pages in both orientations."""
+    out = artifacts / "display"
+    out.mkdir(exist_ok=True)
+    kiosk = HallClient(live_server.url, live_server.seeded.devices["kiosk-01"])
+    for zone in ["commerce"] * 12 + ["public", "social", "public", "public"]:
+        kiosk.take_number(zone)
+    staff = staff_at_window(live_server, 1)
+    called = [staff.call_next(1)]
+    for _ in range(8):
+        finish(staff, 1)
+        called.append(staff.call_next(1))
+    staff.window_action(1, "recall")
+    finish(staff, 1)
+    called.append(staff.call_next(1))
+    for portrait in (False, True):
+        name = "portrait" if portrait else "landscape"
+        extra = ("--portrait",) if portrait else ()
+        with BoardDriver(live_server.url, *extra) as board:
+            r = board.wait(current_number=called[-1]["number"], recent_count=8, recent_recall=called[-2]["number"],
+                           next={"commerce": ["A011", "A012"], "public": ["B001", "B002", "B003"]})
+            assert r["ok"], r
+            assert r["shown"]["zone_pages"] == 3
+            m = check_readable(board)
+            side = min(m["size"])
+            assert {t["need"] for t in m["texts"]} == {round(side / 40, 2), round(side / 24, 2)}
+            reg = m["regions"]  # header, then current beside (or above) recent, then zones, then the notice
+            assert reg["header"][1] > reg["current"][1] > reg["zones"][1] > reg["ticker"][1]
+            if portrait:
+                assert reg["current"][1] > reg["recent"][1]
+            else:
+                assert reg["current"][0] < reg["recent"][0] and reg["current"][1] == reg["recent"][1]
+            board.send("screenshot", path=str(out / f"board_{name}_8_calls.png"))
+            seen = {r["shown"]["zone_page"]: r["shown"]["zones_on_page"]}
+            for page in (1, 2):
+                # The page turns by itself every ZONE_PAGE_S: wait for it, however slow the machine is. What a
+                # page holds is read in the same answer as its number (one moment of the UI thread).
+                r = board.wait(zone_page=page)
+                assert r["ok"], r
+                seen[r["shown"]["zone_page"]] = r["shown"]["zones_on_page"]
+                check_readable(board)
+                board.send("screenshot", path=str(out / f"board_{name}_zones_page{page + 1}.png"))
+            codes = [c for page in sorted(seen) for c in seen[page]]
+            assert sorted(seen) == [0, 1, 2] and len(codes) == 9 and len(set(codes)) == 9, seen
+
+
+def test_board_clock_is_the_halls_whatever_the_devices_zone(live_server, xvfb):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    with BoardDriver(live_server.url, env={"TZ": "America/New_York"}) as board:
+        assert board.wait(online=True)["ok"]
+        shown = board.send("shown")["shown"]["clock"]
+    hall_hour = datetime.now(ZoneInfo("Asia/Shanghai")).hour
+    assert hall_hour != datetime.now(ZoneInfo("America/New_York")).hour  # 12 or 13 hours apart
+    assert int(shown.split(":")[0]) in (hall_hour, (hall_hour - 1) % 24)  # the hour may turn between the reads

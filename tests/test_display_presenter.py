@@ -49,7 +49,7 @@ def test_a_call_becomes_current_flashes_and_is_announced_once():
     p.resync(snapshot(last=10), now=0)
     out = p.apply(11, "called", called("A003", 7, waiting=3), now=100)
     assert [(c.number, c.window) for c in out.announce] == [("A003", 7)]
-    assert out.refresh and out.changed
+    assert out.changed and not out.refresh  # applied: no snapshot is fetched for an event
     v = p.view(now=101)
     assert v.current.number == "A003" and v.flashing
     assert v.zones[0].waiting == 3
@@ -119,13 +119,33 @@ def test_window_board_shows_only_its_windows_and_their_state():
     assert (w.state, w.ticket, w.pause_reason) == ("paused", None, "午休 Lunch")
 
 
-def test_waiting_counts_follow_events_and_scale_the_estimate_until_a_refresh():
+def test_waiting_counts_and_next_numbers_follow_events_and_scale_the_estimate_without_a_refetch():
     p = BoardPresenter()
     p.resync(snapshot(), now=0)
-    out = p.apply(1, "issued", {"ticket": {"number": "A010", "zone": "commerce"}, "waiting": {"commerce": 5}}, now=1)
-    assert out.refresh and out.announce == []
+    out = p.apply(1, "issued", {"ticket": {"number": "A010", "zone": "commerce"}, "waiting": {"commerce": 5},
+                                "next": {"commerce": ["A006", "A007", "A008"]}}, now=1)
+    assert not out.refresh and out.announce == [] and out.changed
     z = p.view(1).zones[0]
-    assert (z.waiting, z.estimated_wait_s) == (5, 750)
+    assert (z.waiting, z.estimated_wait_s, z.next) == (5, 750, ("A006", "A007", "A008"))
+
+
+def test_every_public_event_kind_is_applied_without_a_refetch():
+    windows = [{"number": 1, "state": "open", "zones": ["commerce"], "ticket": None, "pause_reason": None}]
+    p = BoardPresenter()
+    p.resync(snapshot(windows=windows), now=0)
+    kinds = ["issued", "called", "recalled", "started", "finished", "no_show", "transferred", "cancelled",
+             "requeued", "window", "rated"]
+    for i, kind in enumerate(kinds, start=1):
+        out = p.apply(i, kind, dict(called(f"A{i:03d}", 1, waiting=3), state="open"), now=i)
+        assert not out.refresh, kind
+
+
+def test_the_board_view_carries_the_halls_time_zone_and_a_bilingual_recall_tag():
+    p = BoardPresenter()
+    hall = HALL | {"timezone": "Asia/Urumqi"}
+    p.resync(snapshot([snap_call(5, "A002", 3, kind="recalled")], last=5) | {"hall": hall}, now=0)
+    v = p.view(0)
+    assert v.timezone == "Asia/Urumqi" and v.current.tag == ("重呼", "Recall")
 
 
 def test_online_flag():

@@ -4,6 +4,7 @@
     POST /api/v1/users/{name}/enable
     POST /api/v1/users/{name}/password    {"password"}: a new password; the user's sessions end at once
     POST /api/v1/users/{name}/unlock      lift a lock after repeated wrong passwords
+    POST /api/v1/users/{name}/profile     {"display_name"?, "staff_no"?}: the name and 工号 its window screen shows
 The list with each account's state is GET /api/v1/users (api/supervision.py).
 """
 
@@ -41,3 +42,10 @@ def password(name: str):
 @requires("manager")
 def unlock(name: str):
     return jsonify({"username": name, "was_locked": login_lockouts.unlock(hall(), name)})
+
+
+@bp.post("/users/<name>/profile")
+@requires("manager")
+def profile(name: str):
+    body = json_body()
+    return jsonify(accounts.set_profile(hall(), name, body.get("display_name"), body.get("staff_no")))

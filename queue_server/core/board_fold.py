@@ -5,10 +5,17 @@ this class; the web board's JS twin (pages/static/board/board_fold.js) is run on
 (tests/cases/board_fold.json) as this module.
 
     p = BoardFold(history=8)
-    p.resync(client.board(), now=time.monotonic())     # on (re)connect and every refresh
-    outcome = p.apply(event, now=time.monotonic())       # each SSE event
+    p.resync(client.board(), now=time.monotonic())     # on (re)connect: the stream may have missed events
+    outcome = p.apply(event, now=time.monotonic())       # each SSE event, applied: no refetch
     for call in outcome.announce: announcer.announce(call.number, call.window)
     view = p.view(now=time.monotonic())                  # what to draw
+
+Events are applied, not answered with a refetch (issue 14 item 5): queue events carry each changed zone's
+waiting count and next numbers as absolute values, window events the window's state, zones and staff, and
+the open / idle window counts behind the wait phrase are recounted from the windows the board holds. A board
+reads a whole snapshot only when its stream (re)opens or after a gap. Ids jump over events the public stream
+leaves out (alerts, pickups), so a gap is told by `prev`, the id of the previous public event that every
+public event carries: a board that has not seen it (prev > the last id it holds) missed one, and resyncs.
 
 Every event id is folded in once, so a repeated delivery (a reconnect, a resync that
 overlaps the stream) never repeats an announcement; a recall is its own event and is
@@ -24,7 +31,7 @@ from datetime import datetime
 
 from queue_server.core.waits import Phrase, wait_phrase
 
-# Kinds that change who waits where (counts come with some; the estimates need a fresh snapshot).
+# Kinds that change who waits where or who is free (their events carry the new counts and next numbers).
 QUEUE_KINDS = frozenset({"issued", "called", "cancelled", "requeued", "transferred", "finished", "no_show"})
 CALL_KINDS = frozenset({"called", "recalled"})
 # A call the board missed while offline is still spoken on resync if it is this recent.
@@ -46,6 +53,11 @@ class Call:
         return self.kind == "recalled"
 
     @property
+    def tag(self) -> tuple[str, str]:
+        """The recall tag, bilingual: ("重呼", "Recall") for a recall, empty otherwise."""
+        return ("重呼", "Recall") if self.recall else ("", "")
+
+    @property
     def text_zh(self) -> str:
         return f"请 {self.number} 号到 {self.window} 号窗口办理"
 
@@ -64,6 +76,7 @@ class ZoneLine:
     estimated_wait_s: int
     open_windows: int = 1  # open windows serving the zone, and how many of them idle (from the snapshot)
     idle_windows: int = 0
+    next: tuple[str, ...] = ()  # the next numbers dispatch calls in this zone ("请准备 Get ready")
 
     @property
     def wait(self) -> Phrase:
@@ -85,12 +98,16 @@ class WindowLine:
     state: str  # open | paused | closed
     ticket: str | None
     pause_reason: str | None = None
+    zones: tuple[str, ...] = ()
+    staff_name: str | None = None  # who serves here (shown on the window's screen), with their 工号
+    staff_no: str | None = None
 
 
 @dataclass(frozen=True)
 class BoardView:
     hall_zh: str
     hall_en: str
+    timezone: str  # the hall's (IANA name): boards show the hall's time, not the device's
     notice_zh: str
     notice_en: str
     current: Call | None
@@ -104,7 +121,8 @@ class BoardView:
 
 @dataclass
 class Outcome:
-    """What one event or snapshot asks of the app: speak these calls, fetch a fresh snapshot."""
+    """What one event or snapshot asks of the app: speak these calls, redraw, and (`refresh`) read a fresh
+    snapshot, which only a gap in the stream asks for: every event the public stream sends is applied."""
 
     announce: list[Call] = field(default_factory=list)
     refresh: bool = False
@@ -153,6 +171,7 @@ class BoardFold:
         self.zones = {z.zone: z for z in zones}
         self.windows = {w.number: w for w in (_window_line(w) for w in snapshot.get("windows") or [])
                         if self._window_wanted(w.number)}
+        self._recount_windows()
         snap_last = int(snapshot.get("last_event_id") or 0)
         snap_now = _iso_seconds(snapshot.get("now", ""))
         incoming = [c for c in (_snapshot_call(c) for c in snapshot.get("calls") or []) if self._call_wanted(c)]
@@ -181,6 +200,8 @@ class BoardFold:
         if event_id in self._seen:
             return out
         self._remember(event_id)
+        prev = data.get("prev")
+        out.refresh = self.synced and isinstance(prev, int) and prev > self.last_id  # a gap: read a snapshot
         self.last_id = max(self.last_id, event_id)
         ticket = data.get("ticket") or {}
         window = data.get("window")
@@ -189,8 +210,11 @@ class BoardFold:
             if line is not None and line.waiting != waiting:
                 self.zones[zone] = _with_waiting(line, int(waiting))
                 out.changed = True
-        if kind in QUEUE_KINDS or kind == "window":
-            out.refresh = True
+        for zone, numbers in (data.get("next") or {}).items():
+            line = self.zones.get(zone)
+            if line is not None and tuple(numbers) != line.next:
+                self.zones[zone] = replace(line, next=tuple(str(n) for n in numbers))
+                out.changed = True
         if kind in CALL_KINDS and ticket.get("number"):
             call = Call(event_id, str(ticket["number"]), window, str(ticket.get("zone") or ""), kind,
                         str(data.get("at") or ""))
@@ -199,8 +223,9 @@ class BoardFold:
                 self._flash_until = now + self.flash_s
                 out.announce.append(call)
                 out.changed = True
-        if isinstance(window, int) and self._window_wanted(window):
-            out.changed |= self._fold_window(kind, window, ticket, data)
+        if isinstance(window, int) and self._window_wanted(window) and self._fold_window(kind, window, ticket, data):
+            out.changed = True
+            self._recount_windows()
         return out
 
     def set_online(self, online: bool) -> bool:
@@ -214,6 +239,7 @@ class BoardFold:
         current = self.calls[0] if self.calls else None
         return BoardView(
             hall_zh=self.hall.get("name_zh", ""), hall_en=self.hall.get("name_en", ""),
+            timezone=self.hall.get("timezone") or "Asia/Shanghai",
             notice_zh=self.hall.get("notice_zh") or "", notice_en=self.hall.get("notice_en") or "",
             current=current, flashing=current is not None and now < self._flash_until,
             recent=tuple(self.calls[1: self.history + 1]), zones=tuple(self.zones.values()),
@@ -225,6 +251,18 @@ class BoardFold:
         return max(0.0, self._flash_until - now)
 
     # ---- helpers ----
+    def _recount_windows(self) -> None:
+        """Open and idle windows per zone (the wait phrase's "no window open" / "no wait"), from the windows
+        this board holds: all of them, or all that serve its zones. A window screen holds one: it keeps the
+        snapshot's counts (it shows no zones)."""
+        if self.window_filter is not None or not any(w.zones for w in self.windows.values()):
+            return
+        for code, line in self.zones.items():
+            serving = [w for w in self.windows.values() if w.state == "open" and code in w.zones]
+            idle = sum(1 for w in serving if w.ticket is None)
+            if (len(serving), idle) != (line.open_windows, line.idle_windows):
+                self.zones[code] = replace(line, open_windows=len(serving), idle_windows=idle)
+
     def _remember(self, event_id: int) -> None:
         if event_id in self._seen:
             return
@@ -248,13 +286,20 @@ class BoardFold:
         old = old or WindowLine(number, "open", None)
         new = old
         if kind in CALL_KINDS:
-            new = WindowLine(number, "open", ticket.get("number"))
+            new = replace(old, state="open", ticket=ticket.get("number"), pause_reason=None)
         elif kind in ("finished", "no_show", "transferred"):
-            new = WindowLine(number, old.state, None)
-        elif kind == "window" and data.get("state"):
-            state = data["state"]
-            new = WindowLine(number, state, None if state == "closed" else old.ticket,
-                             data.get("pause_reason") if state == "paused" else None)
+            new = replace(old, ticket=None)
+        elif kind == "window":
+            if isinstance(data.get("zones"), list):
+                new = replace(new, zones=tuple(str(z) for z in data["zones"]))
+            state = data.get("state")
+            if state == "closed":
+                new = replace(new, state=state, ticket=None, pause_reason=None, staff_name=None, staff_no=None)
+            elif state == "open" and "staff_name" in data:  # signed on: who serves here now
+                new = replace(new, state=state, pause_reason=None, staff_name=data.get("staff_name"),
+                              staff_no=data.get("staff_no"))
+            elif state:
+                new = replace(new, state=state, pause_reason=data.get("pause_reason") if state == "paused" else None)
         if new != old:
             self.windows[number] = new
             return True
@@ -264,7 +309,8 @@ class BoardFold:
 def _zone_line(z: dict) -> ZoneLine:
     return ZoneLine(str(z.get("zone", "")), str(z.get("prefix", "")), str(z.get("name_zh", "")),
                     str(z.get("name_en", "")), int(z.get("waiting") or 0), int(z.get("estimated_wait_s") or 0),
-                    int(z.get("open_windows", 1) or 0), int(z.get("idle_windows") or 0))
+                    int(z.get("open_windows", 1) or 0), int(z.get("idle_windows") or 0),
+                    tuple(str(n) for n in z.get("next") or ()))
 
 
 def _with_waiting(line: ZoneLine, waiting: int) -> ZoneLine:
@@ -276,7 +322,8 @@ def _with_waiting(line: ZoneLine, waiting: int) -> ZoneLine:
 
 
 def _window_line(w: dict) -> WindowLine:
-    return WindowLine(int(w["number"]), str(w.get("state") or "closed"), w.get("ticket"), w.get("pause_reason"))
+    return WindowLine(int(w["number"]), str(w.get("state") or "closed"), w.get("ticket"), w.get("pause_reason"),
+                      tuple(str(z) for z in w.get("zones") or ()), w.get("staff_name"), w.get("staff_no"))
 
 
 def _snapshot_call(c: dict) -> Call:

@@ -15,9 +15,12 @@ PUBLIC_KINDS = frozenset({"issued", "called", "recalled", "started", "finished",
 PUBLIC_TICKET_FIELDS = ("number", "zone", "state", "window", "issued_at", "called_at", "started_at",
                         "finished_at", "recalls", "transfers", "original_zone")
 # Top-level keys of an event's data: the window's number, state and zones, per-zone waiting counts, transfer zones.
-# pause_reason is the board's "暂停服务" line for a paused window.
+# pause_reason is the board's "暂停服务" line for a paused window; next: each zone's next numbers ("请准备 Get
+# ready"); staff_name / staff_no: who serves at a window, shown on its screen as Chinese halls do by custom.
+# prev: the id of the previous public event (boards notice a gap in their stream by it).
 # version: the hall configuration's new version (`config_changed`: screens reload GET /api/v1/hall).
-PUBLIC_DATA_FIELDS = ("window", "at", "state", "zones", "waiting", "from_zone", "to_zone", "pause_reason", "version")
+PUBLIC_DATA_FIELDS = ("window", "at", "state", "zones", "waiting", "next", "from_zone", "to_zone", "pause_reason",
+                      "staff_name", "staff_no", "prev", "version")
 
 
 def public_ticket_fields(ticket: dict) -> dict:

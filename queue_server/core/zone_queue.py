@@ -82,5 +82,12 @@ class ZoneQueue:
             picked[tid] = self._tickets[tid]
         return list(picked.values())
 
+    def first(self, k: int, now: float) -> list[Waiting]:
+        """The first `k` tickets in the order dispatch serves this zone at `now` (the board's "get ready" line):
+        the appointments (few) merged with the first `k` walk-ins, so it costs O(k log n)."""
+        heads = [self._tickets[key[-1]] for key in self._order.islice(0, k)]
+        both = heads + list(self._appointments.values())
+        return sorted(both, key=lambda t: order_key(t, self._rules, now))[:k]
+
     def tickets(self) -> list[Waiting]:
         return list(self._tickets.values())

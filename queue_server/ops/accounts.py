@@ -60,7 +60,40 @@ def _check_password_rules(password: str) -> None:
         raise BadRequest(f"password must have at most {MAX_PASSWORD} characters", code="bad_field")
 
 
-def add_user(hall: Hall, username: str, password: str, role: str) -> None:
+MAX_PROFILE = 32  # a display name or a staff number (工号)
+
+
+def staff_profile(db, username: str) -> dict:
+    """{"staff_name", "staff_no"} of an account (None where not set): shown on its window's screen."""
+    rows = list(db.query("SELECT display_name, staff_no FROM users WHERE username = ?", [username]))
+    row = rows[0] if rows else {}
+    return {"staff_name": row.get("display_name"), "staff_no": row.get("staff_no")}
+
+
+def _profile_field(value: object, what: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not value.isprintable() or len(value) > MAX_PROFILE:
+        raise BadRequest(f"{what} must be text of at most {MAX_PROFILE} printable characters", code="bad_field")
+    return value.strip() or None
+
+
+def set_profile(hall: Hall, username: str, display_name: object, staff_no: object) -> dict:
+    """The name and 工号 a window screen shows while this account serves there (either may be empty)."""
+    fields = {"display_name": _profile_field(display_name, "display_name"),
+              "staff_no": _profile_field(staff_no, "staff_no")}
+    with hall.store.write() as db:
+        _user(db, username)
+        db["users"].update(username, fields)
+        shown = {"staff_name": fields["display_name"], "staff_no": fields["staff_no"]}
+        for w in hall.live.windows():  # a window this account serves now shows the new name at once
+            if w.get("staff") == username and w.get("state") != "closed":
+                hall.live.update_window(w["number"], shown)
+    return {"username": username} | fields
+
+
+def add_user(hall: Hall, username: str, password: str, role: str, *, display_name: str | None = None,
+             staff_no: str | None = None) -> None:
     if role not in ROLES:
         raise BadRequest(f"role must be one of {', '.join(ROLES)}")
     if not username or not username.isprintable() or len(username) > MAX_NAME:
@@ -68,8 +101,11 @@ def add_user(hall: Hall, username: str, password: str, role: str) -> None:
     _check_password_rules(password)
     hashed = off_loop(generate_password_hash, password)  # scrypt: not under the write lock, not on the loop
     with hall.store.write() as db:
-        db["users"].upsert({"username": username, "password_hash": hashed,
-                            "role": role, "created_at": to_iso(hall.now())}, pk="username")
+        row = {"username": username, "password_hash": hashed, "role": role, "created_at": to_iso(hall.now())}
+        if display_name or staff_no:
+            row |= {"display_name": _profile_field(display_name, "display_name"),
+                    "staff_no": _profile_field(staff_no, "staff_no")}
+        db["users"].upsert(row, pk="username")
         db.execute("DELETE FROM sessions WHERE username = ?", [username])  # a reset password ends old sessions
 
 

@@ -25,7 +25,10 @@ from queue_server.live_state import as_waiting
 if TYPE_CHECKING:  # the Hall imports the ticket view, which reads positions from here
     from queue_server.hall import Hall
 
-__all__ = ["ARRIVAL_WINDOW_S", "as_waiting", "board", "position", "waiting_rows", "zone_queues", "zone_snapshots"]
+__all__ = ["ARRIVAL_WINDOW_S", "as_waiting", "board", "position", "queue_news", "waiting_rows", "zone_queues",
+           "zone_snapshots"]
+
+GET_READY = 3  # numbers a board lists under "请准备 Get ready" per zone
 
 _WAITING_SQL = "state IN ('waiting', 'transferred')"
 
@@ -100,6 +103,14 @@ def position(hall: Hall, db: Database | None, row: dict, now: datetime, snaps=No
     return ahead, round(expected_wait_s(ahead, snaps[row["zone"]]))
 
 
+def queue_news(hall: Hall, day: str, zones: list[str], now: datetime) -> dict:
+    """What an event about these zones' queues tells the boards: each zone's waiting count and next numbers
+    (absolute values, so a board applies them without refetching and a missed event heals with the next)."""
+    live, ts = hall.live, now.timestamp()
+    return {"waiting": {z: live.waiting_count(day, z) for z in zones},
+            "next": {z: live.next_numbers(day, z, ts, GET_READY) for z in zones}}
+
+
 def zone_queues(hall: Hall, db: Database | None, now: datetime, zones: list[str] | None = None) -> list[dict]:
     """Per zone: waiting count, oldest wait, and the estimate a new ticket would get."""
     day = hall.today(now)
@@ -117,6 +128,7 @@ def zone_queues(hall: Hall, db: Database | None, now: datetime, zones: list[str]
             "waiting": waiting, "target_wait_s": z.target_wait_s,
             "oldest_wait_s": round(now.timestamp() - oldest) if oldest else 0,
             "estimated_wait_s": round(expected_wait_s(waiting, snaps[z.code])),
+            "next": hall.live.next_numbers(day, z.code, now.timestamp(), GET_READY),
         }, serving[z.code], "waiting"))
     return out
 
@@ -133,10 +145,13 @@ def board(hall: Hall, zones: list[str] | None = None, windows: list[int] | None 
         if windows is None and zones is not None and not set(w["zones"]) & set(zones):
             continue
         win_out.append({"number": w["number"], "state": w["state"], "zones": w["zones"],
-                        "pause_reason": w["pause_reason"], "ticket": w["ticket"]})
+                        "pause_reason": w["pause_reason"], "ticket": w["ticket"],
+                        # Who serves here: a Chinese window shows its staff member's name and 工号 by custom.
+                        "staff_name": w.get("staff_name"), "staff_no": w.get("staff_no")})
     return {
         "hall": {"code": hall.config.code, "name_zh": hall.config.name_zh, "name_en": hall.config.name_en,
-                 "notice_zh": hall.config.notice_zh, "notice_en": hall.config.notice_en},
+                 "notice_zh": hall.config.notice_zh, "notice_en": hall.config.notice_en,
+                 "timezone": hall.config.timezone},  # boards show the hall's clock, not the device's
         "now": to_iso(now),
         "last_event_id": hall.broker.last_id,
         "calls": [{"id": c["id"], "kind": c["kind"], "at": c["at"], "number": c["number"],

@@ -19,7 +19,14 @@ from queue_server.core.ticket_states import WAITING_STATES, IllegalTransition, T
 from queue_server.errors import BadRequest, Conflict, NotFound
 from queue_server.live_state import as_waiting
 from queue_server.notify.outbox import register_phone
-from queue_server.ops.live import ahead_in_queue, position, serving_windows, with_wait_words, zone_snapshots
+from queue_server.ops.live import (
+    ahead_in_queue,
+    position,
+    queue_news,
+    serving_windows,
+    with_wait_words,
+    zone_snapshots,
+)
 from queue_server.ops.ticket_access import check_may_cancel
 from queue_server.ops.ticket_links import create_link, status_url
 
@@ -115,7 +122,7 @@ def issue_ticket(
         hall.live.add_waiting(row, replace(waiting, id=row["id"]))
         hall.live.arrived(day, zone, ts, row["id"])
         hall.emit(db, kind="issued", at=now, ticket=row, actor=actor,
-                  data={"waiting": {zone: hall.live.waiting_count(day, zone)}})
+                  data=queue_news(hall, day, [zone], now))
         link = status_url(cfg.public.base_url, create_link(db, row, cfg.tz, now))
         sms_to = register_phone(hall, db, row, phone, now) if phone else None
     out = with_wait_words(public_ticket(row) | {"ahead": ahead, "estimated_wait_s": est, "status_url": link},
@@ -135,7 +142,8 @@ def _close_previous_days(hall: Hall, db, day: str, now: datetime) -> None:
         db.execute("UPDATE tickets SET state = 'cancelled', ended_at = ? WHERE id = ?", [to_iso(now), r["id"]])
         hall.live.remove_waiting(r["id"])
         r["state"] = "cancelled"
-        hall.emit(db, kind="cancelled", at=now, ticket=r, reason="service day ended")
+        hall.emit(db, kind="cancelled", at=now, ticket=r, reason="service day ended",
+                  data=queue_news(hall, r["day"], [r["zone"]], now))
 
 
 def ticket_status(hall: Hall, db: Database, row: dict) -> dict:
@@ -188,7 +196,8 @@ def cancel_ticket(hall: Hall, ticket_id: int, *, p: Principal, reason: str | Non
         row["state"] = transition(hall, row, "cancel", now)
         db.execute("UPDATE tickets SET state = ?, ended_at = ? WHERE id = ?", [row["state"], to_iso(now), ticket_id])
         hall.live.remove_waiting(ticket_id)
-        hall.emit(db, kind="cancelled", at=now, ticket=row, actor=actor, reason=reason)
+        hall.emit(db, kind="cancelled", at=now, ticket=row, actor=actor, reason=reason,
+                  data=queue_news(hall, row["day"], [row["zone"]], now))
         return ticket_status(hall, db, row)
 
 
@@ -207,5 +216,6 @@ def requeue_ticket(hall: Hall, ticket_id: int, *, actor: Actor) -> dict:
         )
         row = load_ticket(db, ticket_id)
         hall.live.add_waiting(row, as_waiting(row))
-        hall.emit(db, kind="requeued", at=now, ticket=row, actor=actor)
+        hall.emit(db, kind="requeued", at=now, ticket=row, actor=actor,
+                  data=queue_news(hall, row["day"], [row["zone"]], now))
         return ticket_status(hall, db, row)

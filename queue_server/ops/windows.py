@@ -15,7 +15,8 @@ from queue_server.core.dispatch import choose_next
 from queue_server.errors import BadRequest, Conflict, Forbidden, NotFound
 from queue_server.hall import Hall
 from queue_server.live_state import as_waiting
-from queue_server.ops.accounts import Principal
+from queue_server.ops.accounts import Principal, staff_profile
+from queue_server.ops.live import queue_news
 from queue_server.ops.tickets import load_ticket, public_ticket, transition
 
 TICKET_ACTIONS = ("recall", "start", "finish", "no_show", "transfer")
@@ -89,8 +90,10 @@ def open_window(hall: Hall, number: int, p: Principal) -> dict:
                            code="already_signed_on")
         if w["state"] == "closed":
             _set_window(hall, number, state="open", staff=p.name, pause_reason=None, state_since=to_iso(now))
+            profile = staff_profile(db, p.name)  # name and 工号 for the window screen (public at a window)
+            hall.live.update_window(number, profile)
             hall.emit(db, kind="window", at=now, window=number, actor=p.actor, reason="opened",
-                      data={"state": "open", "staff": p.name})
+                      data={"state": "open", "staff": p.name} | profile)
         return window_view(db, _load_window(hall, number))
 
 
@@ -109,6 +112,7 @@ def close_window(hall: Hall, number: int, p: Principal) -> dict:
             raise Conflict(f"{t['number']} is still at window {number}: finish, transfer or mark it "
                            "not present before signing off", code="ticket_in_progress")
         _set_window(hall, number, state="closed", staff=None, pause_reason=None, state_since=to_iso(now))
+        hall.live.update_window(number, {"staff_name": None, "staff_no": None})
         hall.emit(db, kind="window", at=now, window=number, actor=p.actor, reason="closed",
                   data={"state": "closed"})
         return window_view(db, _load_window(hall, number))
@@ -173,7 +177,7 @@ def call_next(hall: Hall, number: int, p: Principal) -> dict | None:
                                                      "called_at": at}
         _set_window(hall, number, current_ticket=row["id"], ticket=row)
         event = hall.emit(db, kind="called", at=now, ticket=row, window=number, actor=p.actor,
-                          data={"waiting": {row["zone"]: hall.live.waiting_count(day, row["zone"])}})
+                          data=queue_news(hall, day, [row["zone"]], now))
         hall.live.called(day, _call(event, number), row)
         return public_ticket(row)
 
@@ -240,6 +244,7 @@ def ticket_action(hall: Hall, number: int, action: str, p: Principal, body: dict
             hall.live.left(row["day"], before["zone"], issued, row["id"])
             hall.live.arrived(row["day"], row["zone"], issued, row["id"])
             hall.live.moved_zone(row["id"], row["zone"])
+            data |= queue_news(hall, row["day"], [row["zone"]], now)
         kind = {"recall": "recalled", "start": "started", "finish": "finished", "no_show": "no_show",
                 "transfer": "transferred"}[action]
         event = hall.emit(db, kind=kind, at=now, ticket=row, window=number, actor=p.actor, reason=reason, data=data)

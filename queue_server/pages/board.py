@@ -11,7 +11,8 @@ from flask import Blueprint, request
 
 from queue_server.api.board import zones_arg
 from queue_server.api.helpers import hall
-from queue_server.errors import BadRequest, NotFound
+from queue_server.core import board_layout
+from queue_server.errors import BadRequest
 from queue_server.pages.page_auth import render_page
 
 bp = Blueprint("board_pages", __name__, static_folder="static/board", static_url_path="/board-assets",
@@ -30,13 +31,16 @@ def board_page():
         raise BadRequest("history= must be a number of earlier calls (1 to 20)", code="bad_history") from None
     if not 1 <= history <= MAX_HISTORY:
         raise BadRequest("history= must be 1 to 20 earlier calls", code="bad_history")
-    return render_page("board.html", hall=h.config, zones=",".join(zones or []), history=history)
+    return render_page("board.html", hall=h.config, zones=",".join(zones or []), history=history,
+                       layout=board_layout)
 
 
 @bp.get("/window/<int:number>/screen")
 def window_screen(number: int):
     h = hall()
-    if number not in {w.number for w in h.config.windows}:
-        raise NotFound(f"there is no window {number} in this hall", code="window_not_found")
+    numbers = sorted(w.number for w in h.config.windows)
+    if number not in numbers:  # a page, not JSON: this address is typed into a screen's browser
+        return render_page("window_not_found.html", status=404, hall=h.config, number=number,
+                           first=numbers[0] if numbers else 0, last=numbers[-1] if numbers else 0)
     return render_page("window_screen.html", hall=h.config, window=number)
 

@@ -101,3 +101,10 @@ def m004_ticket_links(db: Database) -> None:
         pk="token_hash", not_null={"ticket_id", "expires_at"},
     )
     db["ticket_links"].create_index(["ticket_id"])
+
+
+@migrations()
+def m005_staff_profile(db: Database) -> None:
+    # A window screen shows who serves there: the staff member's name and 工号 (staff number), both optional.
+    db["users"].add_column("display_name", str)
+    db["users"].add_column("staff_no", str)

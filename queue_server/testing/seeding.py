@@ -19,6 +19,9 @@ class Seeded:
     devices: dict[str, str] = field(default_factory=dict)  # device name -> token
 
 
+STAFF_NAMES = ("王丽", "李强", "张敏", "刘洋")  # shown with their 工号 on the window screens
+
+
 def seed(db_path: Path, n_staff: int = 4, buttons: tuple[int, ...] = (1,)) -> Seeded:
     """A manager, `n_staff` staff (staffN / pass-N-word), kiosk-01, display-01 and a call-next box per window."""
     hall = Hall(config=load_config(), db_path=db_path)
@@ -26,7 +29,8 @@ def seed(db_path: Path, n_staff: int = 4, buttons: tuple[int, ...] = (1,)) -> Se
     accounts.add_user(hall, *s.manager, "manager")
     for i in range(1, n_staff + 1):
         s.staff[f"staff{i}"] = f"pass-{i}-word"
-        accounts.add_user(hall, f"staff{i}", s.staff[f"staff{i}"], "staff")
+        accounts.add_user(hall, f"staff{i}", s.staff[f"staff{i}"], "staff",
+                          display_name=STAFF_NAMES[(i - 1) % len(STAFF_NAMES)], staff_no=f"LX{i:04d}")
     s.devices["kiosk-01"] = accounts.add_device(hall, "kiosk-01", "kiosk")
     s.devices["display-01"] = accounts.add_device(hall, "display-01", "display")
     for w in buttons:
