@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter
 from queue_server import logs
 from queue_server.api import (
     alerts,
+    appointment_desk,
     appointments,
     audit_hook,
     auth,
@@ -20,6 +21,7 @@ from queue_server.api import (
     console,
     events,
     hall_info,
+    licence_desk,
     phone,
     pickups,
     ratings,
@@ -57,7 +59,8 @@ from queue_server.settings import server_settings
 # The JSON API, all under /api/v1 (the table of routes is in README.md; tests/test_routes.py keeps it exact).
 API_BLUEPRINTS = (
     hall_info.bp, tickets.bp, windows.bp, auth.bp, board.bp, events.bp, stats.bp, alerts.bp,
-    console.bp, supervision.bp, rebalance.bp, pickups.bp, appointments.bp, ratings.bp, users.bp, phone.bp,
+    console.bp, supervision.bp, rebalance.bp, pickups.bp, licence_desk.bp, appointments.bp, appointment_desk.bp,
+    ratings.bp, users.bp, phone.bp,
 )
 # The web pages and their static files.
 PAGE_BLUEPRINTS = (page_auth.assets, board_pages.bp, console_page.bp, dashboard_page.bp, rating_pages.bp,
