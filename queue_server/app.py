@@ -49,6 +49,7 @@ from queue_server.ops import config_versions
 from queue_server.pages import board as board_pages
 from queue_server.pages import console as console_page
 from queue_server.pages import dashboard as dashboard_page
+from queue_server.pages import desk as desk_pages
 from queue_server.pages import page_auth
 from queue_server.pages import phone as phone_page
 from queue_server.pages import rating as rating_pages
@@ -63,8 +64,8 @@ API_BLUEPRINTS = (
     ratings.bp, users.bp, phone.bp,
 )
 # The web pages and their static files.
-PAGE_BLUEPRINTS = (page_auth.assets, board_pages.bp, console_page.bp, dashboard_page.bp, rating_pages.bp,
-                   phone_page.bp)
+PAGE_BLUEPRINTS = (page_auth.assets, board_pages.bp, console_page.bp, dashboard_page.bp, desk_pages.bp,
+                   rating_pages.bp, phone_page.bp)
 
 _HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
                415: "unsupported_media_type"}
