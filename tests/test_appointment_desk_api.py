@@ -107,3 +107,18 @@ def test_a_backoffice_account_uses_the_desks_but_not_the_dashboard(hw):
     assert hw.client.get("/api/v1/licences/overview", headers=h).status_code == 200
     assert hw.client.get("/api/v1/appointments/stats", headers=h).status_code == 403
     assert hw.client.post("/api/v1/windows/1/open", headers=h).status_code == 403
+
+
+def test_hall_users_add_makes_a_backoffice_account(tmp_path):
+    from click.testing import CliRunner
+
+    from queue_server.cli import cli
+    from queue_server.hall import Hall
+    from queue_server.hall_config import load_config
+
+    db = tmp_path / "hall.db"
+    Hall(config=load_config(), db_path=db).close()
+    out = CliRunner().invoke(cli, ["users", "add", "clerk", "--role", "backoffice", "--db", str(db)],
+                             input="clerk-pass-1\n")
+    assert out.exit_code == 0 and "backoffice clerk saved" in out.output, out.output
+    assert "clerk\tbackoffice\tactive" in CliRunner().invoke(cli, ["users", "list", "--db", str(db)]).output

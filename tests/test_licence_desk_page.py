@@ -15,6 +15,7 @@ from queue_server.hall_config import Sms, load_config
 from queue_server.ops import accounts
 from queue_server.testing.sms_gateway_double import SmsGatewayDouble
 from tests.support.clocked_server import serve_hallway
+from tests.support.pickup_helpers import STAFF
 from tests.support.web_pages import page_errors, shot, sign_in
 
 CLERK = ("clerk", "clerk-pass-1")
@@ -60,11 +61,20 @@ def row(page, case_no: str):
     return page.locator(f"#licences-table tr[data-case='{case_no}']")
 
 
-def test_a_staff_account_is_refused_the_desk(hw, browser):
+def test_a_staff_account_is_refused_the_desk_and_the_clerk_the_dashboard(hw, browser):
     context = browser.new_context()
     p = context.new_page()
-    r = p.goto(hw.url + "/desk/licences")
-    assert r.status == 401
+    assert p.goto(hw.url + "/desk/licences").status == 401
+    with p.expect_navigation():
+        sign_in(p, hw.url, "/desk/licences", *STAFF)
+    expect(p.locator("#denied")).to_contain_text("后台")
+    with p.expect_navigation():
+        p.click("#logout-btn")
+    expect(p.locator("#logout-btn")).to_have_count(0)
+    sign_in(p, hw.url, "/dashboard", *CLERK)
+    expect(p.locator("#to-desk")).to_be_visible()
+    p.click("#to-desk")
+    expect(p.locator("#register-form")).to_be_visible()
     context.close()
 
 

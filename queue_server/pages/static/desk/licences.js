@@ -14,6 +14,11 @@ const METHOD = {desk: ["窗口", "Desk"], locker: ["智能柜", "Locker"], post:
 const POSTAL = {none: ["未寄出", "Not posted"], labelled: ["已填运单", "Waybill set"], posted: ["已寄出", "Posted"],
                 delivered: ["已签收", "Delivered"], returned: ["已退回", "Returned"]};
 const EVENT = {posted: ["已寄出", "Posted"], delivered: ["已签收", "Delivered"], returned: ["已退回", "Returned"]};
+const FIELD = {case_no: "受理号", licence_type: "证照名称", holder_name: "持证人", id_last4: "身份证后4位",
+               phone_last4: "手机后4位", method: "领取方式", expires_at: "有效期", locker_door: "柜门号",
+               post_address: "邮寄地址", ready: "是否办结", phone: "手机号"};
+const WHY = {missing_field: "缺少", bad_field: "格式不对", unknown_field: "未知字段", duplicate: "已登记过",
+             bad_row: "单元格多于列数"};
 const two = (pair, code) => pair ? `${pair[0]} <small>${pair[1]}</small>` : Hall.esc(code);
 
 function say(text, kind) {
@@ -71,8 +76,9 @@ $("import-form").addEventListener("submit", async (ev) => {
   $("import-summary").innerHTML = `已导入 <b id="import-created">${body.created}</b> 行 <small>imported</small>，
     有误 <b id="import-rejected" class="${body.rejected ? "red" : ""}">${body.rejected}</b> 行 <small>rejected</small>`;
   $("import-errors").querySelector("tbody").innerHTML = body.errors.map((e) =>
-    `<tr data-line="${e.line}"><td class="num">第 ${e.line} 行</td><td>${Hall.esc(e.field || "")}</td>
-     <td>${Hall.esc(e.message)}</td></tr>`).join("");
+    `<tr data-line="${e.line}"><td class="num">第 ${e.line} 行</td>
+     <td>${e.field ? `${FIELD[e.field] || ""} <small>${Hall.esc(e.field)}</small>` : ""}</td>
+     <td>${WHY[e.error] || "有误"} <small>${Hall.esc(e.message)}</small></td></tr>`).join("");
   $("import-errors").classList.toggle("hidden", !body.errors.length);
   refresh();
 });
