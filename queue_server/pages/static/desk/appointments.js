@@ -125,7 +125,15 @@ $("capacity-form").addEventListener("submit", async (ev) => {
   if (!chosen) return;
   const r = await Hall.api("PUT", "/api/v1/appointments/capacity",
                            {zone: $("zone").value, slot_start: chosen.start.slice(0, 16), capacity: Number($("capacity").value)});
-  if (!r.ok) { $("slot-error").textContent = Hall.errorText(r); $("capacity").value = chosen.capacity; return; }
+  if (!r.ok) {
+    const text = r.data && r.data.error === "below_booked"
+      ? `此时段已有 ${r.data.booked} 个预约，容量不能小于 ${r.data.booked}（请先改期或取消）。${r.data.message}`
+      : Hall.errorText(r);
+    $("slot-error").textContent = text;
+    say(text, "error");
+    $("capacity").value = chosen.capacity;
+    return;
+  }
   $("slot-error").textContent = "";
   say(`容量已改为 ${r.data.capacity}。Capacity set to ${r.data.capacity}.`);
   loadPicker();
