@@ -68,7 +68,7 @@ def test_move_keeps_the_code_and_frees_the_old_slot(hw):
 
 
 def test_day_list_shows_check_ins_and_no_shows(hw):
-    early = book(hw, start="2026-11-23T09:00", name="张三")
+    early = book(hw, start="2026-11-23T09:00", name="张三", note="13900001234")
     later = book(hw, start="2026-11-23T10:30", name="李四")
     cancelled = book(hw, start="2026-11-23T14:00")
     hw.client.delete(f"/api/v1/appointments/{cancelled['id']}", headers=hw.h("manager"))
@@ -78,7 +78,7 @@ def test_day_list_shows_check_ins_and_no_shows(hw):
     status = {a["id"]: a["status"] for a in r["appointments"]}
     assert status == {early["id"]: "no_show", later["id"]: "checked_in", cancelled["id"]: "cancelled"}
     assert r["counts"] == {"booked": 0, "checked_in": 1, "no_show": 1, "cancelled": 1}
-    assert r["appointments"][0]["name"] == "张三"
+    assert r["appointments"][0]["name"] == "张三" and r["appointments"][0]["note"] == "13900001234"
 
 
 def test_capacity_is_never_set_below_the_bookings(hw):
@@ -122,3 +122,13 @@ def test_hall_users_add_makes_a_backoffice_account(tmp_path):
                              input="clerk-pass-1\n")
     assert out.exit_code == 0 and "backoffice clerk saved" in out.output, out.output
     assert "clerk\tbackoffice\tactive" in CliRunner().invoke(cli, ["users", "list", "--db", str(db)]).output
+
+
+def test_the_call_back_note_is_purged_with_other_personal_data(hw):
+    from queue_server.ops.purge import purge
+
+    a = book(hw, start="2026-11-23T11:00", note="13900001234")
+    assert purge(hw.hall, 30)["appointment_notes"] == 0
+    hw.clock.now += timedelta(days=31)
+    assert purge(hw.hall, 30)["appointment_notes"] == 1
+    assert hw.hall.store.read().execute("SELECT note FROM appointments WHERE id = ?", [a["id"]]).fetchone() == (None,)

@@ -108,8 +108,8 @@ def book(hall: Hall, rules: AppointmentRules, keys: KeyStore, body: dict, actor:
                 raise BadRequest(f"matter {matter} is not served in zone {zone}", code="matter_zone_mismatch")
         except (KeyError, TypeError):
             raise BadRequest(f"unknown matter {matter!r}", code="unknown_matter") from None
-    name, ref = body.get("name"), body.get("ref")
-    for label, value in (("name", name), ("ref", ref)):
+    name, ref, note = body.get("name"), body.get("ref"), body.get("note")
+    for label, value in (("name", name), ("ref", ref), ("note", note)):
         if value is not None and (not isinstance(value, str) or not value.strip() or len(value) > 64):
             raise BadRequest(f"{label!r} must be text of 1-64 characters", code="bad_field")
     now = hall.now()
@@ -121,6 +121,7 @@ def book(hall: Hall, rules: AppointmentRules, keys: KeyStore, body: dict, actor:
             raise Conflict("that slot is full; choose another", code="slot_full")
         row = {"zone": zone, "matter": matter, "day": slot.start.date().isoformat(),
                "slot_start": to_iso(slot.start), "slot_end": to_iso(slot.end), "name": name, "ref": ref,
+               "note": note,
                "state": "booked", "created_at": to_iso(now), "created_by": f"{actor[0]}:{actor[1]}"}
         appointment_id = db["appointments"].insert(row).last_pk
         secret = keys.ring().code_secret

@@ -52,7 +52,7 @@ def day_list(hall: Hall, rules: AppointmentRules, day: date, zone: str | None) -
         check_zone(hall, rules, zone)
         sql += " AND zone = ?"
         args.append(zone)
-    rows = [public(r) | {"name": r["name"], "status": status(hall, r)}
+    rows = [public(r) | {"name": r["name"], "note": r["note"], "status": status(hall, r)}
             for r in hall.store.read().query(sql + " ORDER BY slot_start, id", args)]
     counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("booked", "checked_in", "no_show", "cancelled")}
     return {"date": day.isoformat(), "zone": zone, "appointments": rows, "counts": counts}

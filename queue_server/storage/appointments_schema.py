@@ -33,3 +33,9 @@ def m002_slot_capacity(db: Database) -> None:
         {"zone": str, "slot_start": str, "capacity": int, "updated_at": str, "updated_by": str},
         pk=("zone", "slot_start"), not_null={"capacity", "updated_at"},
     )
+
+
+@migrations()
+def m003_desk_note(db: Database) -> None:
+    # What the desk notes for a phone booking (the caller's number to ring back); `ref` stays the platform's id.
+    db["appointments"].add_column("note", str)

@@ -91,7 +91,7 @@ $("book-form").addEventListener("submit", async (ev) => {
   if (!chosen) return;
   const body = {zone: $("zone").value, slot_start: chosen.start.slice(0, 16)};
   if ($("book-name").value.trim()) body.name = $("book-name").value.trim();
-  if ($("book-ref").value.trim()) body.ref = $("book-ref").value.trim();
+  if ($("book-note").value.trim()) body.note = $("book-note").value.trim();
   $("slot-error").textContent = "";
   const r = await Hall.api("POST", "/api/v1/appointments", body);
   if (!r.ok) { $("slot-error").textContent = Hall.errorText(r); loadPicker(); return; }
@@ -149,7 +149,7 @@ async function loadDay() {
     <small>to come · checked in · no-shows · cancelled</small>`;
   $("day-table").querySelector("tbody").innerHTML = r.data.appointments.map((a) => `<tr data-id="${a.id}">
     <td>${Hall.hm(a.slot_start)}</td><td>${Hall.esc(zoneName(a.zone))}</td><td>${Hall.esc(a.name || "")}</td>
-    <td>${Hall.esc(a.ref || "")}</td>
+    <td>${Hall.esc(a.note || a.ref || "")}</td>
     <td><span class="badge state-${a.status}" data-status="${a.status}">${STATUS[a.status][0]} <small>${STATUS[a.status][1]}</small></span></td>
     <td>${Hall.esc(a.ticket_number || "")}</td>
     <td>${a.state === "booked" && a.status === "booked" ? `<button class="btn mid" data-move="${a.id}" type="button">改期 <small>Move</small></button>
