@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter
 from queue_server import logs
 from queue_server.api import (
     alerts,
+    appointment_desk,
     appointments,
     audit_hook,
     auth,
@@ -20,6 +21,7 @@ from queue_server.api import (
     console,
     events,
     hall_info,
+    licence_desk,
     phone,
     pickups,
     ratings,
@@ -47,6 +49,7 @@ from queue_server.ops import config_versions
 from queue_server.pages import board as board_pages
 from queue_server.pages import console as console_page
 from queue_server.pages import dashboard as dashboard_page
+from queue_server.pages import desk as desk_pages
 from queue_server.pages import page_auth
 from queue_server.pages import phone as phone_page
 from queue_server.pages import rating as rating_pages
@@ -57,11 +60,12 @@ from queue_server.settings import server_settings
 # The JSON API, all under /api/v1 (the table of routes is in README.md; tests/test_routes.py keeps it exact).
 API_BLUEPRINTS = (
     hall_info.bp, tickets.bp, windows.bp, auth.bp, board.bp, events.bp, stats.bp, alerts.bp,
-    console.bp, supervision.bp, rebalance.bp, pickups.bp, appointments.bp, ratings.bp, users.bp, phone.bp,
+    console.bp, supervision.bp, rebalance.bp, pickups.bp, licence_desk.bp, appointments.bp, appointment_desk.bp,
+    ratings.bp, users.bp, phone.bp,
 )
 # The web pages and their static files.
-PAGE_BLUEPRINTS = (page_auth.assets, board_pages.bp, console_page.bp, dashboard_page.bp, rating_pages.bp,
-                   phone_page.bp)
+PAGE_BLUEPRINTS = (page_auth.assets, board_pages.bp, console_page.bp, dashboard_page.bp, desk_pages.bp,
+                   rating_pages.bp, phone_page.bp)
 
 _HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
                415: "unsupported_media_type"}

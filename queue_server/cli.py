@@ -219,7 +219,7 @@ def config_history(config_path: str, db_path: str) -> None:
 
 @cli.group()
 def users() -> None:
-    """Staff and manager accounts."""
+    """Staff, manager and back-office accounts."""
 
 
 def _read_password() -> str:
@@ -245,7 +245,7 @@ def _account_action(config_path: str, db_path: str, action: Callable) -> object:
 @users.command("add")
 @hall_options
 @click.argument("name")
-@click.option("--role", type=click.Choice(["staff", "manager"]), required=True)
+@click.option("--role", type=click.Choice(["staff", "manager", "backoffice"]), required=True)
 def users_add(config_path: str, db_path: str, name: str, role: str) -> None:
     """Add or reset an account; the password is read from standard input."""
     from queue_server.ops import accounts

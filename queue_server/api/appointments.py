@@ -1,7 +1,8 @@
 """预约 API: slots and bookings for the online booking platform, check-in at the kiosk, daily figures.
 
     GET    /api/v1/appointments/slots?zone=&date=    public: the slots of a zone that day, booked and free
-    POST   /api/v1/appointments                      manager/backoffice: {"zone","slot_start","matter"?,"name"?,"ref"?}
+    POST   /api/v1/appointments                      manager/backoffice: {"zone","slot_start","matter"?,"name"?,"ref"?,
+                                                     "note"? (the desk's call-back number)}
                                                      → 201 {"id","code","qr",...}
     GET    /api/v1/appointments/{id}                 manager/backoffice
     DELETE /api/v1/appointments/{id}                 manager/backoffice: cancel

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlite_utils import Database
 
 from queue_server.appointments.config import AppointmentRules
-from queue_server.appointments.slots import find_slot, is_closed, slots_for
+from queue_server.appointments.slots import Slot, find_slot, is_closed, slots_for
 from queue_server.clock import check_day, from_iso, to_iso
 from queue_server.clock import parse_day as parse_client_day
 from queue_server.codes.keyfile import KeyStore
@@ -37,9 +37,16 @@ def check_zone(hall: Hall, rules: AppointmentRules, zone: str | None) -> str:
     return zone
 
 
-def _taken(db: Database, zone: str, start: datetime) -> int:
+def taken(db: Database, zone: str, start: datetime) -> int:
     return db.execute("SELECT count(*) FROM appointments WHERE zone = ? AND slot_start = ? AND state IN (?, ?)",
                       [zone, to_iso(start), *TAKEN]).fetchone()[0]
+
+
+def capacity(db: Database, zone: str, slot: Slot) -> int:
+    """The slot's capacity: the desk's change if any (appointment_capacity), else appointments.toml's."""
+    row = db.execute("SELECT capacity FROM appointment_capacity WHERE zone = ? AND slot_start = ?",
+                     [zone, to_iso(slot.start)]).fetchone()
+    return row[0] if row else slot.capacity
 
 
 def availability(hall: Hall, rules: AppointmentRules, zone: str, day: date) -> dict:
@@ -48,9 +55,10 @@ def availability(hall: Hall, rules: AppointmentRules, zone: str, day: date) -> d
     now = hall.now()
     out = []
     for s in slots_for(rules, zone, day, hall.config.tz):
-        booked = _taken(db, zone, s.start)
-        out.append({"start": s.start.isoformat(), "end": s.end.isoformat(), "capacity": s.capacity,
-                    "booked": booked, "free": max(s.capacity - booked, 0), "bookable": s.start > now})
+        booked = taken(db, zone, s.start)
+        cap = capacity(db, zone, s)
+        out.append({"start": s.start.isoformat(), "end": s.end.isoformat(), "capacity": cap,
+                    "booked": booked, "free": max(cap - booked, 0), "bookable": s.start > now})
     return {"zone": zone, "date": day.isoformat(), "closed": is_closed(rules, day), "slots": out}
 
 
@@ -66,22 +74,9 @@ def parse_start(hall: Hall, value: object) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=hall.config.tz)
 
 
-def book(hall: Hall, rules: AppointmentRules, keys: KeyStore, body: dict, actor: tuple[str, str]) -> dict:
-    zone = check_zone(hall, rules, body.get("zone") if isinstance(body.get("zone"), str) else None)
-    start = parse_start(hall, body.get("slot_start"))
+def existing_slot(hall: Hall, rules: AppointmentRules, zone: str, start: datetime) -> Slot:
+    """The slot of the zone starting then, or 409 closed (holiday) / 400 no_such_slot."""
     tz = hall.config.tz
-    matter = body.get("matter")
-    if matter is not None:
-        try:
-            if hall.config.matter(matter).zone != zone:
-                raise BadRequest(f"matter {matter} is not served in zone {zone}", code="matter_zone_mismatch")
-        except (KeyError, TypeError):
-            raise BadRequest(f"unknown matter {matter!r}", code="unknown_matter") from None
-    name, ref = body.get("name"), body.get("ref")
-    for label, value in (("name", name), ("ref", ref)):
-        if value is not None and (not isinstance(value, str) or not value.strip() or len(value) > 64):
-            raise BadRequest(f"{label!r} must be text of 1-64 characters", code="bad_field")
-    now = hall.now()
     if is_closed(rules, start.astimezone(tz).date()):
         raise Conflict(f"the hall is closed on {start.astimezone(tz).date()} (public holiday)", code="closed")
     slot = find_slot(rules, zone, start, tz)
@@ -89,17 +84,44 @@ def book(hall: Hall, rules: AppointmentRules, keys: KeyStore, body: dict, actor:
         raise BadRequest(f"there is no {rules.slot_minutes}-minute slot of zone {zone} starting at "
                          f"{start.astimezone(tz):%Y-%m-%d %H:%M}; GET /api/v1/appointments/slots lists them",
                          code="no_such_slot")
+    return slot
+
+
+def bookable_slot(hall: Hall, rules: AppointmentRules, zone: str, start: datetime) -> Slot:
+    """As existing_slot, and not started yet and within the days that may be booked (409 otherwise)."""
+    now, tz = hall.now(), hall.config.tz
+    slot = existing_slot(hall, rules, zone, start)
     if slot.start <= now:
         raise Conflict("that slot has already started; choose a later one", code="slot_past")
     if slot.start.date() > (now.astimezone(tz) + timedelta(days=rules.days_ahead)).date():
         raise Conflict(f"bookings open {rules.days_ahead} days ahead; choose an earlier day", code="too_far_ahead")
+    return slot
+
+
+def book(hall: Hall, rules: AppointmentRules, keys: KeyStore, body: dict, actor: tuple[str, str]) -> dict:
+    zone = check_zone(hall, rules, body.get("zone") if isinstance(body.get("zone"), str) else None)
+    start = parse_start(hall, body.get("slot_start"))
+    matter = body.get("matter")
+    if matter is not None:
+        try:
+            if hall.config.matter(matter).zone != zone:
+                raise BadRequest(f"matter {matter} is not served in zone {zone}", code="matter_zone_mismatch")
+        except (KeyError, TypeError):
+            raise BadRequest(f"unknown matter {matter!r}", code="unknown_matter") from None
+    name, ref, note = body.get("name"), body.get("ref"), body.get("note")
+    for label, value in (("name", name), ("ref", ref), ("note", note)):
+        if value is not None and (not isinstance(value, str) or not value.strip() or len(value) > 64):
+            raise BadRequest(f"{label!r} must be text of 1-64 characters", code="bad_field")
+    now = hall.now()
+    slot = bookable_slot(hall, rules, zone, start)
     with hall.store.write() as db:
         if ref and (old := db.execute("SELECT id FROM appointments WHERE ref = ?", [ref]).fetchone()):
             raise Conflict(f"booking {ref!r} exists already (appointment {old[0]})", code="duplicate", id=old[0])
-        if _taken(db, zone, slot.start) >= slot.capacity:  # counted inside the write lock: never overbooked
+        if taken(db, zone, slot.start) >= capacity(db, zone, slot):  # counted inside the write lock: never overbooked
             raise Conflict("that slot is full; choose another", code="slot_full")
         row = {"zone": zone, "matter": matter, "day": slot.start.date().isoformat(),
                "slot_start": to_iso(slot.start), "slot_end": to_iso(slot.end), "name": name, "ref": ref,
+               "note": note,
                "state": "booked", "created_at": to_iso(now), "created_by": f"{actor[0]}:{actor[1]}"}
         appointment_id = db["appointments"].insert(row).last_pk
         secret = keys.ring().code_secret

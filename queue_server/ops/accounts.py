@@ -21,7 +21,7 @@ from queue_server.hall import Hall
 from queue_server.ops import login_lockouts
 from queue_server.serving.green import off_loop
 
-ROLES = ("staff", "manager")
+ROLES = ("staff", "manager", "backoffice")  # backoffice: the licence and appointment desks
 DEVICE_KINDS = ("kiosk", "display", "button", "backoffice", "pad")
 WINDOW_DEVICE_KINDS = ("button", "pad")  # bound to one window (--window N)
 SESSION_HOURS = 14

@@ -170,12 +170,24 @@ def render_png(text: NoticeText, width: int = 1000) -> bytes:
 # ---- PDF ----
 
 def render_pdf(text: NoticeText) -> bytes:
+    return render_pdf_pages([text])
+
+
+def render_pdf_pages(texts: list[NoticeText]) -> bytes:
+    """One PDF, one notice per A5 page (the desk prints a batch at once); the CJK face is embedded (subset)."""
     pdf = FPDF(format=(148, 210))  # A5 in mm (the named format warns about an old fpdf2 fix)
     pdf.set_auto_page_break(auto=True, margin=10)
     # One face only: fpdf2 parses the whole CJK collection for each face (about a second each).
     pdf.add_font("noto", "", FONT, collection_font_number=SC_INDEX)
+    for text in texts:
+        _pdf_page(pdf, text)
+    return bytes(pdf.output())
+
+
+def _pdf_page(pdf: FPDF, text: NoticeText) -> None:
     pdf.add_page()
     pdf.set_margins(12, 10, 12)
+    pdf.set_xy(12, 10)
     w = pdf.epw
 
     def para(s: str, size: float, style: str = "", gap: float = 1.0) -> None:
@@ -199,4 +211,3 @@ def render_pdf(text: NoticeText) -> bytes:
     para(f"{text.bring_zh}\n{text.bring_en}", 9, "", 3)
     if text.until_zh:
         para(f"{text.until_zh}  {text.until_en}", 11, "", 0)
-    return bytes(pdf.output())

@@ -24,3 +24,18 @@ def m001_appointments(db: Database) -> None:
     db["appointments"].create_index(["day"])
     db["appointments"].create_index(["code_hash"], unique=True)
     db["appointments"].create_index(["ref"], unique=True)  # the platform's booking id: a retried booking is one
+
+
+@migrations()
+def m002_slot_capacity(db: Database) -> None:
+    # The appointment desk's changes to one slot's capacity (appointments.toml gives the default per hours block).
+    db["appointment_capacity"].create(
+        {"zone": str, "slot_start": str, "capacity": int, "updated_at": str, "updated_by": str},
+        pk=("zone", "slot_start"), not_null={"capacity", "updated_at"},
+    )
+
+
+@migrations()
+def m003_desk_note(db: Database) -> None:
+    # What the desk notes for a phone booking (the caller's number to ring back); `ref` stays the platform's id.
+    db["appointments"].add_column("note", str)

@@ -74,3 +74,21 @@ def m002_code_attempts(db: Database) -> None:
         """
     )
     db["code_audit"].create_index(["staff", "at"])
+
+
+@migrations()
+def m003_postal_events(db: Database) -> None:
+    # A posted licence's waybill, posting, delivery or return (pickups/postal.py folds them into its state).
+    db["licence_postal_events"].create(
+        {"id": int, "licence_id": int, "at": str, "event": str, "waybill": str, "actor": str, "note": str},
+        pk="id", not_null={"licence_id", "at", "event", "actor"},
+    )
+    db["licence_postal_events"].create_index(["licence_id", "id"])
+    db.executescript(
+        """
+        CREATE TRIGGER postal_events_no_update BEFORE UPDATE ON licence_postal_events
+        BEGIN SELECT RAISE(ABORT, 'postal events are append-only'); END;
+        CREATE TRIGGER postal_events_no_delete BEFORE DELETE ON licence_postal_events
+        BEGIN SELECT RAISE(ABORT, 'postal events are append-only'); END;
+        """
+    )

@@ -445,7 +445,7 @@ async function loadAudit() {
 async function loadAccounts() {
   const r = await Hall.api("GET", "/api/v1/users");
   if (!r.ok) { say(Hall.errorText(r)); return; }
-  const role = {manager: "管理员 Manager", staff: "工作人员 Staff"};
+  const role = {manager: "管理员 Manager", staff: "工作人员 Staff", backoffice: "后台 Back office"};
   $("accounts-table").tBodies[0].innerHTML = r.data.map((u) => {
     let state = u.disabled_at ? "已停用 Disabled" : "正常 Active";
     if (u.locked_for_s) state += ` · 已锁定 ${u.locked_for_s} 秒 Locked ${u.locked_for_s} s`;
