@@ -124,7 +124,8 @@ def test_public_responses_and_the_public_stream_carry_nothing_personal(tmp_path)
         assert {kind for _, kind, _ in events} >= {"issued", "called", "transferred", "no_show", "window"}
         assert not {kind for _, kind, _ in events} & {"alert", "licence", "followup"}
         rated = [data for _, kind, data in events if kind == "rated"]
-        assert rated and all(set(d) <= {"ticket", "window", "at", "prev"} for d in rated)  # which ticket, never the score
+        # which ticket, never the score
+        assert rated and all(set(d) <= {"ticket", "window", "at", "prev"} for d in rated)
         for _, _, data in events:
             assert not keys_of(data) & FORBIDDEN_KEYS, data
         numbers = [data["ticket"]["number"] for _, kind, data in events if kind == "issued"]
