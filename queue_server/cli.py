@@ -13,6 +13,7 @@ import click
 from display import cli as display_cli
 from hardware import cli as hardware_cli
 from kiosk import cli as kiosk_cli
+from queue_server.central import cli as central_cli
 from queue_server.hall_config import DEFAULT_CONFIG, ConfigError, load_config
 from queue_server.pickups import cli as keys_cli
 from queue_server.serving import green
@@ -23,6 +24,7 @@ from queue_server.settings import (
     HTTP_IDLE_TIMEOUT_S,
     SSE_MAX_STREAMS_PER_CLIENT,
 )
+from queue_server.shipping import cli as shipping_cli
 from simulator import cli as simulator_cli
 
 DEFAULT_DB = Path("var") / "hall.db"
@@ -312,7 +314,7 @@ def demo(config_path: str, db_path: str, host: str, port: int, no_screens: bool)
 
 # The subcommands of the devices, the simulator and the code keys.
 for _command in (*hardware_cli.COMMANDS, *kiosk_cli.COMMANDS, *display_cli.COMMANDS, *simulator_cli.COMMANDS,
-                 *keys_cli.COMMANDS):
+                 *keys_cli.COMMANDS, *central_cli.COMMANDS, *shipping_cli.COMMANDS):
     cli.add_command(_command)
 
 def main() -> None:

@@ -19,6 +19,7 @@ from queue_server.core.numbering import service_day
 from queue_server.hall_config import HallConfig
 from queue_server.live_state import LiveState
 from queue_server.ops.tickets import public_ticket
+from queue_server.shipping.epoch import set_hall_profile
 from queue_server.storage.database import Store
 from queue_server.storage.health import HealthState, describe
 
@@ -80,6 +81,9 @@ class Hall:
     def _sync_windows(self) -> None:
         with self.store.write() as db:
             known = {r["number"] for r in db.query("SELECT number FROM windows")}
+            set_hall_profile(self.store.conn, self.config.code, [
+                {"code": z.code, "zh": z.name_zh, "en": z.name_en, "target_wait_s": z.target_wait_s}
+                for z in self.config.zones])
             for w in self.config.windows:
                 if w.number not in known:
                     db.execute(
