@@ -20,15 +20,18 @@ DEFAULT_DB = str(Path("var") / "hall.db")
               help="The hall's token (hall central add-hall); default $HALL_CENTRAL_TOKEN.")
 @click.option("--batch", type=click.IntRange(1, 10_000), default=2000, show_default=True, help="Events per request.")
 @click.option("--poll", type=float, default=0.5, show_default=True, help="Seconds between looks for new events.")
+@click.option("--max-backoff", type=float, default=30.0, show_default=True,
+              help="Longest wait between retries while the centre is unreachable (seconds).")
 @click.option("--until-idle", is_flag=True, help="Exit once the centre has every event (for scripts and tests).")
-def ship(db_path: str, central_url: str, token: str, batch: int, poll: float, until_idle: bool) -> None:
+def ship(db_path: str, central_url: str, token: str, batch: int, poll: float, max_backoff: float,
+         until_idle: bool) -> None:
     """Send the hall's events to the central service, for ever (reads the database, never writes events)."""
     from queue_server.shipping.shipper import Shipper
 
     if not token:
         raise click.ClickException("give --token (or set HALL_CENTRAL_TOKEN)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s shipper %(levelname)s %(message)s")
-    shipper = Shipper(db_path, central_url, token, batch=batch, poll_s=poll)
+    shipper = Shipper(db_path, central_url, token, batch=batch, poll_s=poll, max_backoff_s=max_backoff)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: shipper.stop_event.set())
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 BATCH = 2000  # events per POST: a few hundred KB of JSON
 POLL_S = 0.5  # how often an idle shipper looks for new events (the steady lag is about this)
 TIMEOUT_S = 30.0
+FAULT_ENV = "HALL_SHIPPER_FAULT"
 
 
 class CentralError(RuntimeError):
@@ -43,7 +45,7 @@ class ShipperStats:
 
 class Shipper:
     def __init__(self, db_path: str, central_url: str, token: str, *, batch: int = BATCH, poll_s: float = POLL_S,
-                 session: requests.Session | None = None):
+                 max_backoff_s: float = 30.0, session: requests.Session | None = None):
         self.log = HallLog(db_path)
         self.url = central_url.rstrip("/")
         self.batch = batch
@@ -52,6 +54,8 @@ class Shipper:
         self.http.headers["Authorization"] = f"Bearer {token}"
         self.stats = ShipperStats()
         self.stop_event = threading.Event()
+        self.max_backoff_s = max_backoff_s
+        self.fault = hang_after_post()
 
     def _call(self, method: str, path: str, **kw) -> dict:
         r = self.http.request(method, self.url + path, timeout=TIMEOUT_S, **kw)
@@ -77,6 +81,8 @@ class Shipper:
                 "fork_id": int(meta.get("fork_id") or 0), "zones": json.loads(meta.get("zones") or "[]"),
                 "after": mark, "columns": list(COLUMNS), "events": rows}
         answer = self._call("POST", "/api/v1/city/ingest", json=body)
+        if self.fault is not None:
+            self.fault(self.stats.batches + 1)
         self.stats.batches += 1
         self.stats.events += int(answer.get("inserted", 0))
         return int(answer["last_id"]), len(rows) < self.batch and int(answer["last_id"]) >= rows[-1][0]
@@ -99,7 +105,7 @@ class Shipper:
                 self.stats.errors += 1
                 self.stats.last_error = str(e)
                 mark = None  # ask the centre where it stands before sending anything again
-                wait = backoff_s(failures)
+                wait = backoff_s(failures, cap_s=self.max_backoff_s)
                 log.warning("shipping failed (%s); retrying in %.1f s", e, wait)
                 self.stop_event.wait(wait)
                 continue
@@ -112,6 +118,23 @@ class Shipper:
     def close(self) -> None:
         self.log.close()
         self.http.close()
+
+
+def hang_after_post(environ: dict[str, str] | None = None):
+    """Fault injection for the tests: HALL_SHIPPER_FAULT=hang_after_post:N makes the shipper stop dead after the
+    centre answered its N-th batch, before it takes the answer in, and say so in its log (the test then kills it
+    with SIGKILL: a shipper killed mid-batch)."""
+    spec = (environ if environ is not None else os.environ).get(FAULT_ENV, "")
+    if not spec.startswith("hang_after_post:"):
+        return None
+    at = int(spec.split(":", 1)[1])
+
+    def hook(batch: int) -> None:
+        if batch >= at:
+            log.warning("fault injection: hanging after batch %d", batch)
+            threading.Event().wait()
+
+    return hook
 
 
 class StopShipping(RuntimeError):
