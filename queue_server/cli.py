@@ -303,8 +303,16 @@ def devices_revoke(config_path: str, db_path: str, name: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-screens", is_flag=True, help="Do not open the kiosk and wall display windows.")
-def demo(config_path: str, db_path: str, host: str, port: int, no_screens: bool) -> None:
+@click.option("--city", is_flag=True,
+              help="Three sample halls with their shippers and the central service on a private PostgreSQL "
+                   "(--port is the central service's; the halls take free ports).")
+def demo(config_path: str, db_path: str, host: str, port: int, no_screens: bool, city: bool) -> None:
     """Set up the sample hall with demo accounts and devices, run the server (and screens)."""
+    if city:
+        from queue_server.central.demo import run_city_demo
+
+        run_city_demo(config_path=config_path, folder=Path(db_path).resolve().parent / "demo-city", port=port)
+        return
     green.patch_process()
     from queue_server.demo import run_demo
 

@@ -14,6 +14,15 @@ import requests
 from queue_server.testing.server_process import ROOT, free_port
 
 
+def config_with_code(source: Path, folder: Path, code: str) -> Path:
+    """A copy of a hall's configuration under another hall code (every hall of a city has its own)."""
+    text = source.read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if line.startswith("code = "))
+    path = folder / f"hall-{code}.toml"
+    path.write_text(text.replace(first, f'code = "{code}"', 1), encoding="utf-8")
+    return path
+
+
 class CentralProcess:
     def __init__(self, dsn: str, log_path: Path, port: int | None = None, env: dict | None = None):
         self.dsn = dsn

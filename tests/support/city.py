@@ -9,6 +9,7 @@ from pathlib import Path
 
 import psycopg
 
+from queue_server.testing.central_process import config_with_code
 from queue_server.testing.seeding import Seeded
 from queue_server.testing.server_process import SAMPLE_CONFIG
 from tests.support.api import Api
@@ -16,10 +17,7 @@ from tests.support.api import Api
 
 def hall_config(folder: Path, code: str) -> Path:
     """The sample hall's configuration under another hall code (every hall of a city has its own)."""
-    text = SAMPLE_CONFIG.read_text(encoding="utf-8").replace('code = "370102-001"', f'code = "{code}"', 1)
-    path = folder / f"hall-{code}.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return config_with_code(SAMPLE_CONFIG, folder, code)
 
 
 def traffic(target, seeded: Seeded, tickets: int, served: int, window: int = 1) -> None:
