@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
+
+from queue_server.settings import device_setting
 
 PG_HELP = "PostgreSQL connection string (libpq DSN or URL); default $HALL_CENTRAL_PG."
 
 
 def pg_option(f):
-    return click.option("--pg", "dsn", default=lambda: os.environ.get("HALL_CENTRAL_PG", ""), help=PG_HELP)(f)
+    return click.option("--pg", "dsn", default=lambda: device_setting("HALL_CENTRAL_PG") or "", help=PG_HELP)(f)
 
 
 def _connect(dsn: str):

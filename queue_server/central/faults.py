@@ -10,7 +10,7 @@ ENV = "HALL_CENTRAL_FAULT"
 
 
 def after_commit_hook(environ: dict[str, str] | None = None) -> Callable[[], None] | None:
-    spec = (environ if environ is not None else os.environ).get(ENV, "")
+    spec = (environ if environ is not None else os.environ).get(ENV) or ""
     if not spec.startswith("exit_after_commit:"):
         return None
     left = [int(spec.split(":", 1)[1])]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import sqlite3
 from pathlib import Path
 
 import click
+
+from queue_server.settings import device_setting
 
 DEFAULT_DB = str(Path("var") / "hall.db")
 
@@ -16,7 +17,7 @@ DEFAULT_DB = str(Path("var") / "hall.db")
 @click.command("ship")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, exists=True), default=DEFAULT_DB, show_default=True)
 @click.option("--central", "central_url", required=True, help="The central service's URL (http:// or https://).")
-@click.option("--token", default=lambda: os.environ.get("HALL_CENTRAL_TOKEN", ""),
+@click.option("--token", default=lambda: device_setting("HALL_CENTRAL_TOKEN") or "",
               help="The hall's token (hall central add-hall); default $HALL_CENTRAL_TOKEN.")
 @click.option("--batch", type=click.IntRange(1, 10_000), default=2000, show_default=True, help="Events per request.")
 @click.option("--poll", type=float, default=0.5, show_default=True, help="Seconds between looks for new events.")

@@ -124,7 +124,7 @@ def hang_after_post(environ: dict[str, str] | None = None):
     """Fault injection for the tests: HALL_SHIPPER_FAULT=hang_after_post:N makes the shipper stop dead after the
     centre answered its N-th batch, before it takes the answer in, and say so in its log (the test then kills it
     with SIGKILL: a shipper killed mid-batch)."""
-    spec = (environ if environ is not None else os.environ).get(FAULT_ENV, "")
+    spec = (environ if environ is not None else os.environ).get(FAULT_ENV) or ""
     if not spec.startswith("hang_after_post:"):
         return None
     at = int(spec.split(":", 1)[1])
