@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sqlite3
 from pathlib import Path
@@ -23,14 +24,17 @@ DEFAULT_DB = str(Path("var") / "hall.db")
 @click.option("--poll", type=float, default=0.5, show_default=True, help="Seconds between looks for new events.")
 @click.option("--max-backoff", type=float, default=30.0, show_default=True,
               help="Longest wait between retries while the centre is unreachable (seconds).")
+@click.option("--nice", type=click.IntRange(0, 19), default=10, show_default=True,
+              help="CPU niceness added to the shipper, so the hall's server keeps the CPU while a backlog drains.")
 @click.option("--until-idle", is_flag=True, help="Exit once the centre has every event (for scripts and tests).")
-def ship(db_path: str, central_url: str, token: str, batch: int, poll: float, max_backoff: float,
+def ship(db_path: str, central_url: str, token: str, batch: int, poll: float, max_backoff: float, nice: int,
          until_idle: bool) -> None:
     """Send the hall's events to the central service, for ever (reads the database, never writes events)."""
     from queue_server.shipping.shipper import Shipper
 
     if not token:
         raise click.ClickException("give --token (or set HALL_CENTRAL_TOKEN)")
+    os.nice(nice)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s shipper %(levelname)s %(message)s")
     shipper = Shipper(db_path, central_url, token, batch=batch, poll_s=poll, max_backoff_s=max_backoff)
     for sig in (signal.SIGTERM, signal.SIGINT):
