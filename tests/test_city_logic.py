@@ -47,6 +47,12 @@ def _event(i: int, at: str = "2026-12-01T03:00:00.000000+00:00") -> list:
     ({"epoch": "e", "columns": list(HALL_COLUMNS), "after": 0, "events": [_event(2), _event(1)]}, "bad_order"),
     ({"epoch": "e", "columns": list(HALL_COLUMNS), "after": 0, "events": [_event(1, "noon")]}, "bad_time"),
     ({"epoch": "e", "columns": list(HALL_COLUMNS), "after": 0, "events": [_event(1, "2026-12-01T03:00")]}, "bad_time"),
+    ({"epoch": "e", "columns": list(HALL_COLUMNS), "after": 0, "events": [_event(1)[:3] + ["7"] + _event(1)[4:]]},
+     "bad_value"),
+    ({"epoch": "e", "columns": list(HALL_COLUMNS), "after": 0, "events": [_event(1)[:2] + [""] + _event(1)[3:]]},
+     "bad_value"),
+    ({"epoch": "e", "columns": list(HALL_COLUMNS), "after": 0, "events": [_event(1)[:10] + ["{\x00}"]]},
+     "bad_value"),
 ])
 def test_a_malformed_batch_is_refused_with_its_reason(body, code):
     with pytest.raises(BatchRefused) as e:

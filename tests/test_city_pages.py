@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from queue_server.app import create_app
 from queue_server.central import accounts
 from queue_server.central.db import connect
+from queue_server.central.ingest import HALL_COLUMNS
 from queue_server.central.schema import migrate
 from queue_server.hall_config import load_config
 from queue_server.ratings import ops as ratings
@@ -45,7 +46,7 @@ def city(pg_cluster, tmp_path_factory, seeded_template):  # noqa: F811
     central = CentralProcess(dsn, folder / "central.log").start()
     try:
         _ship_a_day(folder, seeded_template, central.url, tokens)
-        yield {"url": central.url, "users": users}
+        yield {"url": central.url, "users": users, "tokens": tokens, "dsn": dsn}
     finally:
         central.stop()
 
@@ -86,6 +87,14 @@ def test_the_city_api_lists_every_hall_and_a_hall_manager_only_their_region(city
     bad = requests.post(city["url"] + "/api/v1/city/ingest", json={"epoch": "x"}, timeout=30,
                         headers={"Authorization": "Bearer nope"})
     assert bad.status_code == 400 and bad.json()["error"] == "bad_columns"
+    not_json = {"epoch": "e-test", "after": 0, "columns": list(HALL_COLUMNS), "events": [
+        [1, "2026-12-01T03:00:00+00:00", "issued", 1, "A001", "commerce", None, "device", "k", None, "{not json"]]}
+    for token, status, code in (("nope", 401, "bad_token"), (city["tokens"]["370102-001"], 400, "bad_value")):
+        r = requests.post(city["url"] + "/api/v1/city/ingest", json=not_json, timeout=30,
+                          headers={"Authorization": f"Bearer {token}"})
+        assert (r.status_code, r.json()["error"]) == (status, code)
+    with connect(city["dsn"]) as conn:  # nothing of the refused batch stayed
+        assert conn.execute("SELECT count(*) FROM epochs WHERE epoch = 'e-test'").fetchone() == (0,)
 
 
 def test_the_city_pages_show_every_hall_and_hide_other_regions(city, browser):

@@ -18,6 +18,7 @@ from queue_server.central.partitions import Partitions
 STAGE_COLUMNS = ("id", "at", "kind", "ticket_id", "number", "zone", "win", "actor_kind", "actor", "reason", "data")
 HALL_COLUMNS = ("id", "at", "kind", "ticket_id", "number", "zone", "window", "actor_kind", "actor", "reason", "data")
 MAX_EVENTS = 10_000
+MAX_TEXT = 100_000  # an event's data (JSON) is a few hundred bytes; a megabyte is not an event
 
 
 class BatchRefused(ValueError):
@@ -65,6 +66,13 @@ def parse_batch(body: object) -> Batch:
             raise BatchRefused("bad_time", f"event {ev[0]}: `at` must be an ISO 8601 time") from None
         if at.tzinfo is None:
             raise BatchRefused("bad_time", f"event {ev[0]}: `at` needs a time zone")
+        for name, value in zip(HALL_COLUMNS[2:], ev[2:], strict=True):
+            want = int if name in ("ticket_id", "window") else str
+            if not (value is None or (isinstance(value, want) and not isinstance(value, bool))) or (
+                    name == "kind" and not value):
+                raise BatchRefused("bad_value", f"event {ev[0]}: {name} must be {want.__name__}")
+            if isinstance(value, str) and ("\x00" in value or len(value) > MAX_TEXT):
+                raise BatchRefused("bad_value", f"event {ev[0]}: {name} is too long or holds a NUL")
         rows.append((ev[0], at, *ev[2:10], ev[10]))
     zones = body.get("zones") if isinstance(body.get("zones"), list) else []
     return Batch(epoch, str(body.get("parent_epoch") or ""), fork_id, after, zones, rows)
@@ -78,6 +86,13 @@ def current_mark(conn: psycopg.Connection, hall: str, epoch: str) -> int:
 def ingest(conn: psycopg.Connection, partitions: Partitions, hall: str, batch: Batch,
            after_commit_hook=None) -> dict:
     """Store a batch; returns {"last_id", "inserted"}. A batch starting beyond the mark is refused (409 gap)."""
+    try:
+        return _ingest(conn, partitions, hall, batch, after_commit_hook)
+    except (psycopg.errors.DataError, psycopg.errors.IntegrityError) as e:  # e.g. data that is not JSON
+        raise BatchRefused("bad_value", f"the centre cannot store this batch: {e.diag.message_primary}") from None
+
+
+def _ingest(conn: psycopg.Connection, partitions: Partitions, hall: str, batch: Batch, after_commit_hook) -> dict:
     if batch.rows:
         partitions.ensure(conn, {r[1].astimezone(UTC).date() for r in batch.rows})
     with conn.transaction():

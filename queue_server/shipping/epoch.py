@@ -24,9 +24,16 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def first_epoch(db: Database) -> dict[str, str]:
+def first_epoch(db: Database | None) -> dict[str, str]:
     """The meta values of a database's first epoch (whatever events it may hold already were never shipped)."""
     return {"epoch": _new_id(), "epoch_started_at": _now(), "parent_epoch": "", "fork_id": "0"}
+
+
+def own_identity(conn: sqlite3.Connection) -> dict[str, str]:
+    """A database copied from another hall's (a template, as the city demo does) gets a first epoch of its own."""
+    with conn:
+        conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", list(first_epoch(None).items()))
+    return read_meta(conn)
 
 
 def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
