@@ -141,9 +141,12 @@ def main() -> None:
     ap.add_argument("--steady", type=float, default=30.0, help="seconds of steady shipping measured")
     ap.add_argument("--outage", type=float, default=60.0, help="seconds the central service is down")
     ap.add_argument("--backlog", type=int, default=200_000, help="events appended for the drain phase")
+    ap.add_argument("--central-fsync", choices=("on", "off"), default="on",
+                    help="off: the centre's PostgreSQL does not fsync, as when it is another machine whose disk the "
+                         "hall does not share (the drain phase's POST latency then shows the shipper alone)")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-city-"))
-    cluster = PgCluster(fast=False).start()
+    cluster = PgCluster(fast=args.central_fsync == "off").start()
     central = None
     procs: list = []
     try:
