@@ -58,23 +58,23 @@ def epoch_show(db_path: str) -> None:
     """Print the hall code, the epoch and the epoch it forked from."""
     from queue_server.shipping.epoch import read_meta
 
-    with sqlite3.connect(db_path) as conn:
-        for k, v in sorted(read_meta(conn).items()):
-            if k != "zones":
-                click.echo(f"{k}\t{v}")
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        meta = read_meta(conn)
+    finally:
+        conn.close()
+    for k, v in sorted(meta.items()):
+        if k != "zones":
+            click.echo(f"{k}\t{v}")
 
 
 @epoch.command("renew")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, exists=True), default=DEFAULT_DB, show_default=True)
 def epoch_renew(db_path: str) -> None:
     """Start a new log epoch: run it after restoring the database from a backup, before the server starts."""
-    from queue_server.shipping.epoch import new_epoch
+    from queue_server.shipping.epoch import renew_epoch
 
-    conn = sqlite3.connect(db_path, isolation_level=None, timeout=10)
-    try:
-        meta = new_epoch(conn)
-    finally:
-        conn.close()
+    meta = renew_epoch(db_path)
     click.echo(f"new epoch {meta['epoch']} (forked from {meta['parent_epoch']} at event {meta['fork_id']})")
 
 

@@ -12,6 +12,7 @@ import json
 import secrets
 import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -57,6 +58,16 @@ def new_epoch(conn: sqlite3.Connection) -> dict[str, str]:
         conn.execute("ROLLBACK")
         raise
     return read_meta(conn)
+
+
+def renew_epoch(db_path: str | Path) -> dict[str, str]:
+    """The hook of `hall restore` (and `hall epoch renew`): a new epoch for the database restored at `db_path`,
+    on a connection of its own, before the hall's server and shipper start on it."""
+    conn = sqlite3.connect(str(db_path), isolation_level=None, timeout=10)
+    try:
+        return new_epoch(conn)
+    finally:
+        conn.close()
 
 
 def set_hall_profile(conn: sqlite3.Connection, code: str, zones: list[dict]) -> None:
