@@ -173,14 +173,18 @@ def main() -> None:
                 set_identity(db, code)
                 token = accounts.add_hall(conn, code, code, f"region-{i % 4}")
                 targets[code] = last_id(db)
-                shippers.append(ShipperProcess(db, central.url, token, batch=2000))
-        t0 = time.monotonic()
+                shippers.append(ShipperProcess(db, central.url, token, batch=2000, max_backoff_s=0.3))
+        # The shippers start while the centre is down (20 Python processes starting at once take many seconds
+        # on 2 cores) and retry every 0.3 s at most; the clock starts when the centre answers.
+        central.stop()
         for s in shippers:
             s.start("--until-idle")
+        wait_until(lambda: all("shipping failed" in s.log_path.read_text() for s in shippers), 300, step=0.2)
+        central.start()
+        t0 = time.monotonic()
+        wall = wait_until(lambda: marks_reached(dsn, targets), 3600, step=0.1)
         for s in shippers:
             assert s.wait(timeout=3600) == 0
-        wall = time.monotonic() - t0
-        assert marks_reached(dsn, targets)
         with psycopg.connect(dsn) as conn:
             total, first, last = conn.execute("SELECT count(*), min(received_at), max(received_at) FROM events"
                                               ).fetchone()
@@ -188,12 +192,10 @@ def main() -> None:
                                 " WHERE inhparent = 'events'::regclass").fetchone()[0]
         size = float(size)
         span = (last - first).total_seconds()
-        t_idle = time.monotonic()  # a shipper with nothing to send: its start-up and one round trip
-        assert shippers[0].start("--until-idle").wait(timeout=120) == 0
-        startup = time.monotonic() - t_idle
-        print(f"1. ingest: {total:,} events from {args.halls} halls: {total / span:,.0f} events/s between the first "
-              f"and last batch's start ({span:.1f} s); {total / wall:,.0f} events/s over the wall time with the "
-              f"shippers' start ({wall:.1f} s), {total / (wall - startup):,.0f} without it ({startup:.1f} s)")
+        del t0
+        print(f"1. ingest: {total:,} events from {args.halls} halls shipping at once: {total / wall:,.0f} events/s "
+              f"from the centre's first answer to the last mark ({wall:.1f} s; between the first and the last "
+              f"batch's start {span:.1f} s)")
         print(f"   PostgreSQL events partitions + indexes: {size / 1e6:.0f} MB for {total:,} events = "
               f"{size / total * 1e6 / 1e9:.2f} GB per million events")
 

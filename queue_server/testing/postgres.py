@@ -47,12 +47,17 @@ class PgCluster:
 
     def start(self) -> PgCluster:
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
-        opts = (f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.root}"
-                " -c max_connections=200 -c shared_buffers=128MB")
-        if self.fast:
-            opts += " -c fsync=off -c full_page_writes=off"
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-o", opts, "-w", "-t", "60", "start")
-        return self
+        for _attempt in range(3):
+            opts = (f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.root}"
+                    " -c max_connections=200 -c shared_buffers=128MB")
+            if self.fast:
+                opts += " -c fsync=off -c full_page_writes=off"
+            started = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-o", opts, "-w",
+                                "-t", "60", "start", check=False)
+            if started.returncode == 0:
+                return self
+            self.port = free_port()  # another process took the free port first: try another
+        raise RuntimeError(f"PostgreSQL did not start: {(self.root / 'log').read_text()[-2000:]}")
 
     def dsn(self, dbname: str = "postgres") -> str:
         return f"host=127.0.0.1 port={self.port} user=postgres dbname={dbname}"
