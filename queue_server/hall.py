@@ -35,6 +35,7 @@ class Hall:
         last = self.store.read().execute("SELECT max(id) FROM events").fetchone()[0]
         self.broker.last_id = last or 0
         self._sync_windows()
+        self._sync_profile()
         self.store.on_recovered(self._storage_recovered)
         now = self.now()
         self.live = LiveState.load(self.store.conn, self.dispatch_rules, config.zone_codes(), self.today(now),
@@ -81,15 +82,19 @@ class Hall:
     def _sync_windows(self) -> None:
         with self.store.write() as db:
             known = {r["number"] for r in db.query("SELECT number FROM windows")}
-            set_hall_profile(self.store.conn, self.config.code, [
-                {"code": z.code, "zh": z.name_zh, "en": z.name_en, "target_wait_s": z.target_wait_s}
-                for z in self.config.zones])
             for w in self.config.windows:
                 if w.number not in known:
                     db.execute(
                         "INSERT INTO windows (number, zones, state, state_since) VALUES (?,?,?,?)",
                         [w.number, json.dumps(list(w.zones)), "closed", to_iso(self.now())],
                     )
+
+    # ---- the hall's code and zones in `meta`, for the shipper and the city (queue_server/shipping/) ----
+    def _sync_profile(self) -> None:
+        with self.store.write():
+            set_hall_profile(self.store.conn, self.config.code, [
+                {"code": z.code, "zh": z.name_zh, "en": z.name_en, "target_wait_s": z.target_wait_s}
+                for z in self.config.zones])
 
     def _storage_recovered(self, fault: HealthState) -> None:
         """A storage fault that passed stays on the dashboard as an alert until a manager resolves it."""
