@@ -6,6 +6,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
@@ -31,19 +32,28 @@ def city(pg_cluster, tmp_path_factory, seeded_template):  # noqa: F811
         migrate(conn)
         tokens = {code: accounts.add_hall(conn, code, name, region) for code, name, region in HALLS}
     # The centre dies right after its 4th committed batch, before answering (HALL_CENTRAL_FAULT).
-    central = CentralProcess(dsn, folder / "central.log").start(env={"HALL_CENTRAL_FAULT": "exit_after_commit:4"})
+    central = CentralProcess(dsn, folder / "central.log")
     halls = {}
     for code, _, _ in HALLS:
         db = folder / f"{code}.db"
         shutil.copy(seeded_template[0], db)
-        server = ServerProcess(db, config=hall_config(folder, code)).start()
-        shipper = ShipperProcess(db, central.url, tokens[code], batch=7, poll_s=0.1, max_backoff_s=1.0).start()
-        halls[code] = {"db": db, "server": server, "shipper": shipper}
-    yield {"dsn": dsn, "central": central, "halls": halls, "seeded": seeded_template[1], "folder": folder}
-    for h in halls.values():
-        h["shipper"].stop()
-        h["server"].stop()
-    central.stop()
+        halls[code] = {"db": db, "server": ServerProcess(db, config=hall_config(folder, code)),
+                       "shipper": ShipperProcess(db, central.url, tokens[code], batch=7, poll_s=0.1,
+                                                 max_backoff_s=1.0)}
+    try:
+        with ThreadPoolExecutor(4) as pool:  # the processes start side by side: most of a start is waiting
+            started = [pool.submit(central.start, env={"HALL_CENTRAL_FAULT": "exit_after_commit:4"}),
+                       *(pool.submit(h["server"].start) for h in halls.values())]
+            for f in started:
+                f.result()
+        for h in halls.values():
+            h["shipper"].start()
+        yield {"dsn": dsn, "central": central, "halls": halls, "seeded": seeded_template[1], "folder": folder}
+    finally:
+        for h in halls.values():
+            h["shipper"].stop()
+            h["server"].stop()
+        central.stop()
 
 
 def all_shipped(city) -> bool:
