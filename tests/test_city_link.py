@@ -17,6 +17,7 @@ from queue_server.central.db import connect
 from queue_server.central.schema import migrate
 from queue_server.testing.central_process import CentralProcess, ShipperProcess
 from queue_server.testing.server_process import ROOT, ServerProcess
+from tests.support.api import Api
 from tests.support.city import central_log, hall_config, local_log, traffic, wait_for
 from tests.support.postgres import pg_cluster  # noqa: F401  (the fixture)
 
@@ -134,6 +135,9 @@ def test_a_hall_restored_from_an_older_backup_gets_a_new_epoch_and_loses_nothing
     new_epoch, _, _ = local_log(h["db"])
     assert new_epoch != old_epoch
     h["server"].start()
+    manager = Api.login(h["server"].url, *seeded.manager)
+    shown = [a for a in manager.ok("GET", "/api/v1/supervision/live")["alerts"] if a["kind"] == "shipping_stopped"]
+    assert shown and shown[0]["level"] == "red" and "hall epoch renew" in shown[0]["zh"]  # on the dashboard
     h["shipper"].start()
     traffic(h["server"].url, seeded, tickets=4, served=1, window=5)
     wait_for(lambda: all_shipped(city), "the restored hall's new epoch at the centre")

@@ -54,12 +54,13 @@ DEVICE_ALERT_TEXT = {
     "camera_missing": ("扫码摄像头缺失", "Camera missing"),
     "device_error": ("设备故障", "Device error"),
     "storage_recovered": ("数据存储曾中断", "Storage was interrupted"),
+    "shipping_stopped": ("向市级中心同步已停止", "Shipping to the city stopped"),
 }
 
 
 def device_alert(row: dict) -> dict:
     zh, en = DEVICE_ALERT_TEXT.get(row["kind"], (row["kind"], row["kind"]))
-    level = "red" if row["kind"] in ("help", "printer_paper_out", "printer_offline") else "amber"
+    level = "red" if row["kind"] in ("help", "printer_paper_out", "printer_offline", "shipping_stopped") else "amber"
     message = row.get("message") or ""
     mzh, _, men = message.partition(" / ")  # the server's own alerts say it in both languages
     return {"kind": row["kind"], "level": level, "id": row["id"], "at": row["at"], "source": row["source"],
