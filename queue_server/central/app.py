@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import psycopg
 from flask import Flask
+from psycopg_pool import PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from queue_server.api.helpers import error_response
@@ -29,6 +31,14 @@ def create_central_app(pool) -> Flask:
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
         return error_response(e.code or 500, "http_error", e.description or e.name)
+
+    @app.errorhandler(psycopg.OperationalError)
+    @app.errorhandler(PoolTimeout)
+    def database_unavailable(e: Exception):
+        app.logger.error("the central database does not answer: %s", e)
+        response = error_response(503, "database_unavailable", "the central database does not answer; try again")
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(e: Exception):
