@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from queue_server.central.ingest import HALL_COLUMNS, BatchRefused, parse_batch
+from queue_server.central.batch import HALL_COLUMNS, BatchRefused, parse_batch
 from queue_server.central.partitions import month_bounds, partition_name
 from queue_server.central.workdays import add_working_days, is_overdue
 from queue_server.hall import Hall

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from queue_server.app import create_app
 from queue_server.central import accounts
+from queue_server.central.batch import HALL_COLUMNS
 from queue_server.central.db import connect
-from queue_server.central.ingest import HALL_COLUMNS
 from queue_server.central.schema import migrate
 from queue_server.hall_config import load_config
 from queue_server.ratings import ops as ratings

@@ -8,7 +8,8 @@ from flask import Blueprint, current_app, g, jsonify, request
 
 from queue_server.api.helpers import error_response
 from queue_server.central import accounts, overview
-from queue_server.central.ingest import BatchRefused, current_mark, ingest, parse_batch
+from queue_server.central.batch import BatchRefused, parse_batch
+from queue_server.central.ingest import current_mark, ingest
 
 bp = Blueprint("city_api", __name__)
 
