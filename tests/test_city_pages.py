@@ -146,3 +146,22 @@ def test_the_city_pages_need_a_signed_in_user(city, browser):
     assert "wrong user name or password" in page.inner_text("#error")
     assert requests.get(city["url"] + "/city/export.csv", timeout=30).status_code == 401
     page.close()
+
+
+def test_a_batch_sent_twice_is_stored_once_and_one_beyond_the_mark_is_refused(city):
+    # last in the file: the hall's current epoch becomes this test's
+    hall = {"Authorization": f"Bearer {city['tokens']['370102-001']}"}
+    events = [[i, f"2026-11-30T23:5{i}:00+00:00", "issued", i, f"A00{i}", "commerce", None, "device", "kiosk-01", None,
+               "{}"] for i in range(1, 4)]
+    batch = {"epoch": "e-twice", "after": 0, "columns": list(HALL_COLUMNS), "events": events}
+    answers = [requests.post(city["url"] + "/api/v1/city/ingest", json=batch, headers=hall, timeout=30).json()
+               for _ in range(2)]
+    assert answers == [{"last_id": 3, "inserted": 3}, {"last_id": 3, "inserted": 0}]
+    gap = requests.post(city["url"] + "/api/v1/city/ingest", headers=hall, timeout=30,
+                        json={**batch, "after": 5, "events": []})
+    assert (gap.status_code, gap.json()["error"], gap.json()["last_id"]) == (409, "gap", 3)
+    mark = requests.get(city["url"] + "/api/v1/city/mark", params={"epoch": "e-twice"}, headers=hall, timeout=30)
+    assert mark.json() == {"hall": "370102-001", "epoch": "e-twice", "last_id": 3}
+    with connect(city["dsn"]) as conn:  # a November event went to November's partition
+        assert conn.execute("SELECT count(*) FROM events_202611 WHERE epoch = 'e-twice'").fetchone() == (3,)
+
