@@ -14,6 +14,7 @@ from display import cli as display_cli
 from hardware import cli as hardware_cli
 from kiosk import cli as kiosk_cli
 from queue_server import logs
+from queue_server.central import cli as central_cli
 from queue_server.hall_config import DEFAULT_CONFIG, ConfigError, load_config
 from queue_server.ops import config_versions
 from queue_server.pickups import cli as keys_cli
@@ -25,6 +26,7 @@ from queue_server.settings import (
     HTTP_IDLE_TIMEOUT_S,
     SSE_MAX_STREAMS_PER_CLIENT,
 )
+from queue_server.shipping import cli as shipping_cli
 from simulator import cli as simulator_cli
 
 DEFAULT_DB = Path("var") / "hall.db"
@@ -448,8 +450,16 @@ def devices_revoke(config_path: str, db_path: str, name: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-screens", is_flag=True, help="Do not open the kiosk and wall display windows.")
-def demo(config_path: str, db_path: str, host: str, port: int, no_screens: bool) -> None:
+@click.option("--city", is_flag=True,
+              help="Three sample halls with their shippers and the central service on a private PostgreSQL "
+                   "(--port is the central service's; the halls take free ports).")
+def demo(config_path: str, db_path: str, host: str, port: int, no_screens: bool, city: bool) -> None:
     """Set up the sample hall with demo accounts and devices, run the server (and screens)."""
+    if city:
+        from queue_server.central.demo import run_city_demo
+
+        run_city_demo(config_path=config_path, folder=Path(db_path).resolve().parent / "demo-city", port=port)
+        return
     green.patch_process()
     from queue_server.demo import run_demo
 
@@ -459,7 +469,7 @@ def demo(config_path: str, db_path: str, host: str, port: int, no_screens: bool)
 
 # The subcommands of the devices, the simulator and the code keys.
 for _command in (*hardware_cli.COMMANDS, *kiosk_cli.COMMANDS, *display_cli.COMMANDS, *simulator_cli.COMMANDS,
-                 *keys_cli.COMMANDS):
+                 *keys_cli.COMMANDS, *central_cli.COMMANDS, *shipping_cli.COMMANDS):
     cli.add_command(_command)
 
 def main() -> None:

@@ -23,6 +23,7 @@ from queue_server.hall_config import HallConfig
 from queue_server.live_state import LiveState
 from queue_server.ops import config_versions
 from queue_server.ops.tickets import public_ticket
+from queue_server.shipping.epoch import set_hall_profile
 from queue_server.storage.database import Store
 from queue_server.storage.health import HealthState, describe
 
@@ -48,6 +49,7 @@ class Hall:
         self._public_last = self.store.read().execute(
             f"SELECT max(id) FROM events WHERE kind IN ({marks})", sorted(PUBLIC_KINDS)).fetchone()[0] or 0
         self._sync_windows()
+        self._sync_profile()
         self.store.on_recovered(self._storage_recovered)
         now = self.now()
         self.live = LiveState.load(self.store.conn, self.dispatch_rules, config.zone_codes(), self.today(now),
@@ -108,6 +110,13 @@ class Hall:
                         "INSERT INTO windows (number, zones, state, state_since) VALUES (?,?,?,?)",
                         [w.number, json.dumps(list(w.zones)), "closed", to_iso(self.now())],
                     )
+
+    # ---- the hall's code and zones in `meta`, for the shipper and the city (queue_server/shipping/) ----
+    def _sync_profile(self) -> None:
+        with self.store.write():
+            set_hall_profile(self.store.conn, self.config.code, [
+                {"code": z.code, "zh": z.name_zh, "en": z.name_en, "target_wait_s": z.target_wait_s}
+                for z in self.config.zones])
 
     def _storage_recovered(self, fault: HealthState) -> None:
         """A storage fault that passed stays on the dashboard as an alert until a manager resolves it."""

@@ -72,6 +72,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HALL_DEVICE_TOKEN", None, "a device's token, instead of [server] token in its device file",
             env="HALL_DEVICE_TOKEN", scope="device"),
     Setting("KIOSK_LOG_LEVEL", "info", "the kiosk's Kivy log level", env="KIOSK_LOG_LEVEL", scope="device"),
+    Setting("HALL_CENTRAL_PG", None, "the central service's PostgreSQL (libpq DSN or URL) for `hall central` "
+            "commands given no --pg", env="HALL_CENTRAL_PG", scope="city"),
+    Setting("HALL_CENTRAL_TOKEN", None, "the hall's token at the central service for `hall ship` given no --token "
+            "(kept out of the process list)", env="HALL_CENTRAL_TOKEN", scope="city"),
+    Setting("HALL_CENTRAL_FAULT", None, "fault injection: 'exit_after_commit:N' kills the central service after its "
+            "N-th committed batch, before it answers", env="HALL_CENTRAL_FAULT", scope="tests"),
+    Setting("HALL_SHIPPER_FAULT", None, "fault injection: 'hang_after_post:N' stops a shipper dead once the centre "
+            "answered its N-th batch (the test then kills it)", env="HALL_SHIPPER_FAULT", scope="tests"),
     Setting("HALL_QR_BLACKBOX", None, "folder of real QR photos for the scanner tests (default: shared/qr-blackbox "
             "beside the repository)", env="HALL_QR_BLACKBOX", scope="tests"),
 )

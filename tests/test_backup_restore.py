@@ -117,3 +117,22 @@ def test_the_cli_backs_up_and_restores(tmp_path):
     assert out.exit_code == 0 and "backup written and checked" in out.output
     out = CliRunner().invoke(cli, ["restore", "--db", str(tmp_path / "new.db"), str(tmp_path / "b")])
     assert out.exit_code == 0 and "restored" in out.output
+
+
+def test_a_restored_database_starts_a_new_log_epoch_forked_from_the_backup(tmp_path):
+    import sqlite3
+
+    from queue_server.hall import Hall
+    from queue_server.hall_config import load_config
+    from queue_server.ops.backup import backup, restore
+    from queue_server.shipping.epoch import read_meta
+
+    db = tmp_path / "hall.db"
+    Hall(config=load_config(), db_path=db).close()
+    with sqlite3.connect(db) as conn:
+        before = read_meta(conn)
+    written = backup(db, tmp_path / "b")
+    restore(written, tmp_path / "new.db")
+    with sqlite3.connect(tmp_path / "new.db") as conn:
+        after = read_meta(conn)
+    assert after["epoch"] != before["epoch"] and after["parent_epoch"] == before["epoch"]

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from queue_server.codes.keyfile import key_path_for
+from queue_server.shipping.epoch import renew_epoch
 from queue_server.storage import server_lock
 
 NAME = re.compile(r"^hall-(\d{8}T\d{6}\d{6}Z)\.db$")
@@ -45,6 +46,18 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _renew_epoch(path: Path) -> None:
+    """A restored log goes back to older event ids: a new epoch keeps the centre from taking its next events for
+    ones it already has. A backup older than the hall's identity (no meta table) gets its first epoch at start."""
+    conn = sqlite3.connect(path)
+    try:
+        has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+    finally:
+        conn.close()
+    if has_meta:
+        renew_epoch(path)
 
 
 def _copy(src_path: str | Path, dest_path: Path) -> None:
@@ -123,6 +136,7 @@ def restore(source: str | Path, db_path: str | Path) -> Path:
             _copy(source, incoming)
             if integrity(incoming) != "ok":
                 raise BackupError(f"the copy of {source} failed its integrity check, nothing restored")
+            _renew_epoch(incoming)
             for suffix in ("-wal", "-shm"):
                 Path(str(db_path) + suffix).unlink(missing_ok=True)
             os.replace(incoming, db_path)

@@ -55,13 +55,15 @@ DEVICE_ALERT_TEXT = {
     "camera_missing": ("扫码摄像头不可用", "QR camera not available"),
     "device_error": ("设备故障", "Device error"),
     "storage_recovered": ("数据存储曾中断", "Storage was interrupted"),
+    "shipping_stopped": ("向市级中心同步已停止", "Shipping to the city stopped"),
 }
 # Kinds whose own words say everything: the device's message (often "<device>: the same words", or a camera
 # name such as "none") is not shown. A help request keeps a message of its own, not the kiosk's stock words.
 SELF_EXPLAINED = frozenset({"printer_paper_out", "printer_ok", "camera_missing"})
 STOCK_HELP = ("帮办", "asks for help")
-RED_KINDS = frozenset({"help", "printer_paper_out", "printer_offline"})
-KIND_ORDER = ("help", "printer_paper_out", "printer_offline", "device_error", "camera_missing", "storage_recovered")
+RED_KINDS = frozenset({"help", "printer_paper_out", "printer_offline", "shipping_stopped"})
+KIND_ORDER = ("help", "printer_paper_out", "printer_offline", "shipping_stopped", "device_error", "camera_missing",
+              "storage_recovered")
 
 
 def clean_message(source: str, message: str) -> tuple[str, str]:

@@ -122,7 +122,7 @@ def issue_ticket(
         hall.live.add_waiting(row, replace(waiting, id=row["id"]))
         hall.live.arrived(day, zone, ts, row["id"])
         hall.emit(db, kind="issued", at=now, ticket=row, actor=actor,
-                  data=queue_news(hall, day, [zone], now))
+                  data=queue_news(hall, day, [zone], now) | {"estimated_wait_s": est})
         link = status_url(cfg.public.base_url, create_link(db, row, cfg.tz, now))
         sms_to = register_phone(hall, db, row, phone, now) if phone else None
     out = with_wait_words(public_ticket(row) | {"ahead": ahead, "estimated_wait_s": est, "status_url": link},

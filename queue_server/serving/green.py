@@ -18,8 +18,8 @@ SERVER_COMMANDS = frozenset({"server", "demo"})
 
 
 def serves(argv: Sequence[str]) -> bool:
-    """Whether this command line runs the queue server (its first argument is a server command)."""
-    return bool(argv) and argv[0] in SERVER_COMMANDS
+    """Whether this command line runs a server (the queue server, the demo or the city's central service)."""
+    return bool(argv) and (argv[0] in SERVER_COMMANDS or list(argv[:2]) == ["central", "serve"])
 
 
 def patch_process() -> None:
