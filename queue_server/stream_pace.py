@@ -52,8 +52,13 @@ class StreamPace:
         return STREAM_SETTLE_S if self.budget is None else self.budget.interval_s()
 
     def wrote(self) -> None:
-        """The stream has just written: its next write waits its interval."""
-        self._next_at = time.monotonic() + self.interval_s()
+        """The stream has just written: its next write waits its interval. A paced stream's interval varies
+        by ±50 % at random, so streams that a pause of the loop made write together drift apart again (with
+        a fixed interval they would stay together and every pause would add more to the crowd)."""
+        interval = self.interval_s()
+        if self.budget is not None and interval > STREAM_SETTLE_S:
+            interval *= random.uniform(0.5, 1.5)
+        self._next_at = time.monotonic() + interval
 
     def wait(self, last_id: int, timeout: float) -> bool:
         """Block until this stream's turn to write events newer than last_id (True) or `timeout` passes with
