@@ -323,7 +323,9 @@ def main() -> None:
     ap.add_argument("--rate", type=float, default=3, help="tickets a second in the realistic phase")
     ap.add_argument("--realistic-seconds", type=float, default=30)
     ap.add_argument("--levels", default="0,200,2000,10000", help="waiting tickets for phase 3")
+    ap.add_argument("--phases", default="1,2,3,4,5,6", help="which phases to run, e.g. 2 for the realistic hall")
     args = ap.parse_args()
+    phases = {int(p) for p in args.phases.split(",")}
     folder = Path(tempfile.mkdtemp(prefix="hall-bench-"))
     try:
         threads = max(args.clients, args.subscribers) + args.windows + 60
@@ -332,16 +334,22 @@ def main() -> None:
         levels = tuple(int(x) for x in args.levels.split(","))
         with ServerProcess(db, threads=threads) as proc, FloorProcess(floor_db, threads=threads) as floor:
             print(f"servers: ours {proc.url}, floor {floor.url}, {threads} threads each, files in {folder}")
-            phase_versus_floor(proc.url, floor.url, kiosk)
+            if 1 in phases:
+                phase_versus_floor(proc.url, floor.url, kiosk)
             proc.stop()
             sessions2, kiosk2 = seed(db2, args.windows)
             with ServerProcess(db2, threads=threads) as proc2:
-                phase_realistic(proc2.url, floor.url, kiosk2, sessions2, args.windows, args.rate,
-                                args.realistic_seconds)
-                phase_queue_length(proc2.url, floor.url, kiosk2, sessions2[1], levels)
-                phase_call(proc2.url, kiosk2, sessions2, args.windows, args.clients - args.windows, args.seconds)
-                phase_fanout(proc2.url, kiosk2, sessions2[1], args.subscribers, args.calls)
-        phase_in_process(folder / "hall3.db", levels)
+                if 2 in phases:
+                    phase_realistic(proc2.url, floor.url, kiosk2, sessions2, args.windows, args.rate,
+                                    args.realistic_seconds)
+                if 3 in phases:
+                    phase_queue_length(proc2.url, floor.url, kiosk2, sessions2[1], levels)
+                if 4 in phases:
+                    phase_call(proc2.url, kiosk2, sessions2, args.windows, args.clients - args.windows, args.seconds)
+                if 5 in phases:
+                    phase_fanout(proc2.url, kiosk2, sessions2[1], args.subscribers, args.calls)
+        if 6 in phases:
+            phase_in_process(folder / "hall3.db", levels)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -44,6 +44,7 @@ from typing import NoReturn
 from sqlite_utils import Database
 
 from queue_server.errors import StorageUnavailable
+from queue_server.serving import green
 from queue_server.serving.green import os_thread_local
 from queue_server.storage import (
     appointments_schema,
@@ -331,10 +332,14 @@ class Store:
             raise group.error
 
     def _commit(self, group: _Group) -> None:
-        """COMMIT (under the lock); on failure roll back and undo every write of the group."""
+        """COMMIT (under the lock); on failure roll back and undo every write of the group.
+
+        In the gevent server the COMMIT (its fsync, milliseconds on a busy disk) runs on a real thread: the
+        event loop meanwhile answers reads and streams, and writers queue for the lock and form the next group,
+        instead of every request of the server waiting for the disk."""
         self._group = None
         try:
-            self._write_conn.execute("COMMIT")
+            interrupted = green.off_loop_to_the_end(self._write_conn.execute, "COMMIT")
         except BaseException as e:
             self._fail_group(group, e)
             return
@@ -342,6 +347,8 @@ class Store:
         group.done.set()
         for cb in group.after_commit:
             cb()
+        if interrupted is not None:
+            raise interrupted
 
     def _fail_group(self, group: _Group, error: BaseException) -> None:
         """The group's transaction failed or is gone: roll back, undo and fail every write in it with `error`."""
