@@ -136,6 +136,10 @@ class Store:
         for migrations in MIGRATION_SETS:
             migrations.apply(self._writer)
         self._identity = _identity(self.path)
+        # The write-ahead log holds commits not yet copied into the main file: deleted or swapped under the
+        # server, they would be lost at its next start. SQLite keeps this file while the server's connections
+        # are open, so a different one (or none) means someone touched it.
+        self._wal_identity = _identity(self.path + "-wal") if self.path != ":memory:" else None
         self._lock = threading.Lock()  # the write connection and everything below
         self._queue_lock = threading.Lock()
         self._queued = 0  # writers waiting for `_lock`
@@ -184,11 +188,14 @@ class Store:
         current = self.health.current
         if current.state == "lost":
             raise self.fault(current.kind or "gone", current.detail or "")
-        now = _identity(self.path)
-        if now != self._identity:
-            kind = "gone" if now is None else "replaced"
-            raise self.fault(kind, f"{self.path} {'no longer exists' if now is None else 'is another file now'};"
-                                   " not recreating it: restore the database from its backup and restart")
+        for path, known in ((self.path, self._identity), (self.path + "-wal", self._wal_identity)):
+            now = _identity(path)
+            if now != known:
+                kind = "gone" if now is None else "replaced"
+                raise self.fault(kind, f"{path} {'no longer exists' if now is None else 'is another file now'};"
+                                       " not writing on: restore the database from its backup and restart")
+            if known is None:  # no write-ahead log to check (an in-memory database)
+                break
 
     def _recovered(self) -> None:
         ended = self.health.ok()
