@@ -31,9 +31,9 @@ SSE_MAX_STREAMS = Setting(
     "SSE_MAX_STREAMS", 10_000,
     "Open event streams the whole server may hold (about 70-150 KB each); beyond it the answer is 503.")
 SSE_PUBLIC_WRITES_PER_S = Setting(
-    "SSE_PUBLIC_WRITES_PER_S", 5000.0,
+    "SSE_PUBLIC_WRITES_PER_S", 2000.0,
     "Writes per second all anonymous event streams share: with more open than this, each writes less often "
-    "(a second apart at 5,000), so requests do not wait behind the fan-out.", env="HALL_SSE_PUBLIC_WRITES_PER_S")
+    "(2.5 s apart with 5,000 open), so requests do not wait behind the fan-out.", env="HALL_SSE_PUBLIC_WRITES_PER_S")
 HTTP_HEAD_TIMEOUT_S = Setting(
     "HTTP_HEAD_TIMEOUT_S", 10.0,
     "Seconds a client has to send a whole request head (request line and headers), else it is disconnected.")

@@ -4,8 +4,9 @@ Every write to a stream costs the server's one event loop some 40 µs (wake-up, 
 chunked write), and a request waits behind every write queued before it: gevent does not preempt. So
 anonymous streams (citizens' phones, browser boards, anything on the hall's LAN without a token) share a
 budget of writes per second: with N of them open, each writes at most every N / budget seconds, never
-more often than every STREAM_SETTLE_S. A hall's few hundred streams stay at 50 ms; with 5,000 open, a
-stream carries a second's events in one write. A stream woken after an idle spell takes a random moment
+more often than every STREAM_SETTLE_S. With the default 2,000 writes a second, up to 100 anonymous streams
+write every 50 ms, 1,000 every half second, 5,000 every 2.5 s (bench/README.md has the measurements behind
+the default). A stream woken after an idle spell takes a random moment
 within its interval, so thousands of them spread their writes instead of bursting together. Events stay
 complete and in order: a later write carries everything since the last one. Staff and device streams
 (consoles, wall displays, kiosks) are not paced beyond the settle time.
