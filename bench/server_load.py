@@ -338,7 +338,9 @@ def main() -> None:
                 phase_versus_floor(proc.url, floor.url, kiosk)
             proc.stop()
             sessions2, kiosk2 = seed(db2, args.windows)
-            with ServerProcess(db2, threads=threads) as proc2:
+            # Phase 5's subscribers all come from 127.0.0.1: allow them past the per-address stream limit.
+            with ServerProcess(db2, threads=threads,
+                               args=("--max-streams-per-client", str(args.subscribers + 10))) as proc2:
                 if 2 in phases:
                     phase_realistic(proc2.url, floor.url, kiosk2, sessions2, args.windows, args.rate,
                                     args.realistic_seconds)

@@ -185,8 +185,8 @@ class Store:
 
     def check_file(self) -> None:
         """StorageUnavailable (for good) if the database file vanished or was replaced under the server."""
-        current = self.health.current
-        if current.state == "lost":
+        if self.health.lost:
+            current = self.health.current
             raise self.fault(current.kind or "gone", current.detail or "")
         for path, known in ((self.path, self._identity), (self.path + "-wal", self._wal_identity)):
             now = _identity(path)
