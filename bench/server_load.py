@@ -271,7 +271,7 @@ def phase_call(url: str, kiosk: str, sessions: dict[int, str], windows: int, kio
 
 def phase_fanout(url: str, kiosk: str, session: str, subscribers: int, calls: int) -> None:
     """One window (no 1, already open) calls `calls` times; every subscriber times each `called` event."""
-    received: list[dict[int, float]] = [{} for _ in range(subscribers)]
+    received: list[dict[str, float]] = [{} for _ in range(subscribers)]
     ready = threading.Barrier(subscribers + 1, timeout=120)
     # Tickets for window 1's home zone so each call finds one.
     k = HallClient(url, kiosk)
@@ -285,8 +285,8 @@ def phase_fanout(url: str, kiosk: str, session: str, subscribers: int, calls: in
         next(stream)
         ready.wait()
         for ev in stream:
-            if ev.kind == "called":
-                received[i][ev.data["ticket"]["id"]] = time.perf_counter()
+            if ev.kind == "called":  # an anonymous subscriber: public fields only, the ticket by its number
+                received[i][ev.data["ticket"]["number"]] = time.perf_counter()
                 if len(received[i]) == calls:
                     return
 
@@ -295,11 +295,11 @@ def phase_fanout(url: str, kiosk: str, session: str, subscribers: int, calls: in
         t.start()
     ready.wait()
     c = HallClient(url, session, timeout=30)
-    sent: dict[int, float] = {}
+    sent: dict[str, float] = {}
     for _ in range(calls):
         t0 = time.perf_counter()
         t = c.call_next(1)
-        sent[t["id"]] = t0
+        sent[t["number"]] = t0
         c.window_action(1, "start", ticket_id=t["id"])
         c.window_action(1, "finish", ticket_id=t["id"])
         time.sleep(0.1)
