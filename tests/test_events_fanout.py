@@ -14,7 +14,15 @@ from hall_client.client import HallClient
 from queue_server.broker import STREAM_SETTLE_S, Broker, LiveEvent
 from queue_server.serving.stream_slots import StreamSlots
 from queue_server.stream_pace import FanoutBudget, StreamPace
-from queue_server.testing.raw_clients import body_of, loopback_address, open_stream, read_until, status_of
+from queue_server.testing.raw_clients import (
+    body_of,
+    connect,
+    loopback_address,
+    open_stream,
+    read_until,
+    request_head,
+    status_of,
+)
 from queue_server.testing.server_process import ServerProcess
 
 STREAMS = 150
@@ -102,6 +110,13 @@ def test_many_paced_anonymous_streams_get_every_public_event_complete_and_in_ord
             data = read_until(s, f"id: {last}\n".encode(), timeout=60)
             seen = [(int(i), k.decode()) for i, k in FRAME.findall(data)]
             assert seen == public  # every one, once, in order
+        # A paced stream that reconnects with Last-Event-ID gets exactly what came after it.
+        resume_from = public[len(public) // 2][0]
+        s = connect(proc.port, loopback_address(5))
+        streams.append(s)
+        s.sendall(request_head("GET", "/api/v1/events", {"Last-Event-ID": str(resume_from)}))
+        data = read_until(s, f"id: {last}\n".encode(), timeout=60)
+        assert [(int(i), k.decode()) for i, k in FRAME.findall(data)] == [e for e in public if e[0] > resume_from]
     finally:
         for s in streams:
             s.close()
