@@ -55,7 +55,8 @@ from queue_server.pages import phone as phone_page
 from queue_server.pages import rating as rating_pages
 from queue_server.pickups.lockers import Locker
 from queue_server.serving.stream_slots import StreamSlots
-from queue_server.settings import server_settings
+from queue_server.settings import SSE_PUBLIC_WRITES_PER_S, server_settings
+from queue_server.stream_pace import FanoutBudget
 
 # The JSON API, all under /api/v1 (the table of routes is in README.md; tests/test_routes.py keeps it exact).
 API_BLUEPRINTS = (
@@ -146,6 +147,7 @@ def create_app(
     app.extensions["login_guard"] = LoginGuard(app.config, lambda: hall.now().timestamp())
     app.extensions["appointment_rules"] = appointments.load_hall_rules(app)
     app.extensions["event_stream_slots"] = StreamSlots()
+    app.extensions["fanout_budget"] = FanoutBudget(app.config[SSE_PUBLIC_WRITES_PER_S.name])
     for bp in API_BLUEPRINTS:
         app.register_blueprint(bp, url_prefix="/api/v1")
     for bp in PAGE_BLUEPRINTS:

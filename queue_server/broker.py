@@ -4,6 +4,11 @@ Events are rows of the append-only `events` table; their id is the SSE id. The
 broker keeps the most recent ones in memory and wakes every waiting
 subscriber when new ones are committed. A subscriber that resumes from an id
 older than the buffer is served from the database (see api/events.py).
+
+Waking is one Event per generation of events, swapped at each publish: in the gevent server that is a
+gevent Event (setting it costs one hub callback, not a lock hand-over per waiter as a Condition's
+notify_all does), in threaded test clients a plain threading.Event. How often each stream may write is
+paced (queue_server/stream_pace.py).
 """
 
 from __future__ import annotations
@@ -47,24 +52,28 @@ STREAM_SETTLE_S = 0.05  # an event stream writes at most this often: boards and 
 class Broker:
     def __init__(self, keep: int = 2000):
         self._events: deque[LiveEvent] = deque(maxlen=keep)
-        self._cond = threading.Condition()
+        self._lock = threading.Lock()
+        self._fresh = threading.Event()  # set (and replaced) when events newer than last_id arrive
         self._closed = False
         self.last_id = 0
 
     def publish(self, events: list[LiveEvent]) -> None:
         if not events:
             return
-        with self._cond:
+        with self._lock:
             self._events.extend(events)
             self.last_id = events[-1].id
-            self._cond.notify_all()
+            woken, self._fresh = self._fresh, threading.Event()
+        woken.set()
 
     def since(self, last_id: int) -> list[LiveEvent] | None:
         """Buffered events after last_id; None when the buffer no longer reaches back that far."""
-        with self._cond:
-            if self._events and self._events[0].id > last_id + 1 and last_id < self.last_id:
+        if last_id >= self.last_id:
+            return []
+        with self._lock:
+            if self._events and self._events[0].id > last_id + 1:
                 return None
-            # From the newest end: with thousands of streams, each wakes per event and wants one or two.
+            # From the newest end: with thousands of streams, each wants the few since its last write.
             newer = []
             for e in reversed(self._events):
                 if e.id <= last_id:
@@ -77,20 +86,22 @@ class Broker:
         """Block until an event newer than last_id exists, the timeout passes, or the broker closes.
 
         With `settle_s`, a stream woken by an event waits that much longer (not once the broker closes), so
-        the events of that moment are read and written together: thousands of open streams then pay one
-        wake-up and one write for a burst of events, not one per event.
+        the events of that moment are read and written together.
         """
-        with self._cond:
-            fresh = self._cond.wait_for(lambda: self._closed or self.last_id > last_id, timeout)
-        if fresh and settle_s and not self._closed:
+        fresh = self._fresh  # taken before the check: a publish after it sets this very event
+        if not (self._closed or self.last_id > last_id):
+            fresh.wait(timeout)
+        ready = self._closed or self.last_id > last_id
+        if ready and settle_s and not self._closed:
             time.sleep(settle_s)
-        return fresh
+        return ready
 
     @property
     def closed(self) -> bool:
         return self._closed
 
     def close(self) -> None:
-        with self._cond:
+        with self._lock:
             self._closed = True
-            self._cond.notify_all()
+            woken, self._fresh = self._fresh, threading.Event()
+        woken.set()

@@ -24,6 +24,7 @@ from queue_server.settings import (
     HTTP_BODY_MIN_RATE_BPS,
     HTTP_HEAD_TIMEOUT_S,
     HTTP_IDLE_TIMEOUT_S,
+    SSE_MAX_STREAMS,
     SSE_MAX_STREAMS_PER_CLIENT,
 )
 from queue_server.shipping import cli as shipping_cli
@@ -83,6 +84,7 @@ def cli() -> None:
               help="Unused since the server runs on gevent (a greenlet per connection); kept for old scripts.")
 @click.option("--max-streams-per-client", type=int, default=SSE_MAX_STREAMS_PER_CLIENT.default, show_default=True,
               help=SSE_MAX_STREAMS_PER_CLIENT.help)
+@click.option("--max-streams", type=int, default=SSE_MAX_STREAMS.default, show_default=True, help=SSE_MAX_STREAMS.help)
 @click.option("--head-timeout", type=float, default=HTTP_HEAD_TIMEOUT_S.default, show_default=True,
               help=HTTP_HEAD_TIMEOUT_S.help)
 @click.option("--idle-timeout", type=float, default=HTTP_IDLE_TIMEOUT_S.default, show_default=True,
@@ -92,7 +94,7 @@ def cli() -> None:
 @click.option("--body-grace", type=float, default=HTTP_BODY_GRACE_S.default, show_default=True,
               help=HTTP_BODY_GRACE_S.help)
 def server(config_path: str, db_path: str, host: str, port: int, threads: int, max_streams_per_client: int,
-           head_timeout: float, idle_timeout: float, body_min_rate: float, body_grace: float) -> None:
+           max_streams: int, head_timeout: float, idle_timeout: float, body_min_rate: float, body_grace: float) -> None:
     """Run the queue server (gevent WSGI server: a greenlet per connection, deadlines on slow clients)."""
     from queue_server.app import DatabaseMissing, create_app, refuse_a_vanished_database
     from queue_server.codes.keyfile import key_path_for
@@ -100,6 +102,7 @@ def server(config_path: str, db_path: str, host: str, port: int, threads: int, m
     from queue_server.settings import server_settings
 
     settings = {"HALL_CONFIG_PATH": config_path, SSE_MAX_STREAMS_PER_CLIENT.name: max_streams_per_client,
+                SSE_MAX_STREAMS.name: max_streams,
                 HTTP_HEAD_TIMEOUT_S.name: head_timeout, HTTP_IDLE_TIMEOUT_S.name: idle_timeout,
                 HTTP_BODY_MIN_RATE_BPS.name: body_min_rate, HTTP_BODY_GRACE_S.name: body_grace}
     from queue_server.storage import server_lock

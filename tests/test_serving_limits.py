@@ -302,3 +302,42 @@ def test_greenlets_share_one_reader_and_queue_on_the_one_writer(tmp_path):
                          text=True, timeout=120, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["1", "True", "50"]  # one read connection; commits and callbacks in one order
+
+
+GREEN_COMMIT = """
+from gevent import monkey; monkey.patch_all()
+import sys
+import gevent
+from queue_server.storage.database import Store
+
+store = Store(sys.argv[1])
+with store.write() as db:
+    db.execute("CREATE TABLE t (i INTEGER)")
+commits, reads_during_commit = [], []
+store._write_conn.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
+
+def reader():  # runs only while the event loop is free
+    while True:
+        if store._group is None and store._lock.locked():  # a COMMIT is under way
+            reads_during_commit.append(store.read().execute("SELECT count(*) FROM t").fetchone()[0])
+        gevent.sleep(0)
+
+def work(i):
+    with store.write() as db:
+        db.execute("INSERT INTO t VALUES (?)", [i])
+
+watch = gevent.spawn(reader)
+gevent.joinall([gevent.spawn(work, i) for i in range(200)], raise_error=True)
+watch.kill()
+n = store.read().execute("SELECT count(*) FROM t").fetchone()[0]
+print(n, len(commits) < 200, len(reads_during_commit) > 0)
+"""
+
+
+def test_a_commit_runs_off_the_event_loop_and_writes_queued_meanwhile_share_the_next_one(tmp_path):
+    """The fsync of a COMMIT does not stop the server: other greenlets run meanwhile, and the writes that
+    queue for the lock during it go out together (fewer COMMITs than writes)."""
+    out = subprocess.run([sys.executable, "-c", GREEN_COMMIT, str(tmp_path / "commit.db")], capture_output=True,
+                         text=True, timeout=120, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["200", "True", "True"]

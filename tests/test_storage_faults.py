@@ -164,3 +164,25 @@ def test_a_full_disk_is_a_503_and_recovers_when_there_is_room(tmp_path):
     assert take(hw).status_code == 201
     assert hw.client.get("/api/v1/health").status_code == 200
     assert storage_alerts(hw) == []
+
+
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_a_write_ahead_log_deleted_or_replaced_under_the_server_stops_it(tmp_path, how):
+    """The -wal file holds commits not yet in the main file: without it (or with another one) they would be
+    lost at the next start, so the server stops writing and says so, as for the main file."""
+    hw = make_hallway(tmp_path)
+    take(hw)
+    wal = Path(f"{hw.db_path}-wal")
+    assert wal.exists()
+    if how == "deleted":
+        wal.unlink()
+    else:
+        copy = tmp_path / "copy-wal"
+        copy.write_bytes(wal.read_bytes())
+        os.replace(copy, wal)
+    kind = "gone" if how == "deleted" else "replaced"
+    body = assert_unavailable(take(hw), kind)
+    assert "restore" in body["message"]
+    health = hw.client.get("/api/v1/health")
+    assert health.status_code == 503 and health.get_json()["storage"]["state"] == "lost"
+    assert_unavailable(take(hw), kind)  # for good, not just once

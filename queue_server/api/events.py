@@ -6,8 +6,9 @@ then the live stream. Staff and managers get events whole; everyone else gets
 only public fields (core/public_fields.py) and a replay that starts no earlier
 than the current service day. Both frames of an event are formatted once, when it
 is logged. A comment line every few seconds keeps proxies open and lets the server
-notice clients that went away. One client address holds at most
-SSE_MAX_STREAMS_PER_CLIENT streams at once; beyond that it gets 429.
+notice clients that went away. Anonymous streams write no more often than the fan-out
+budget allows (queue_server/stream_pace.py). One client address holds at most
+SSE_MAX_STREAMS_PER_CLIENT streams at once (429 beyond), the server SSE_MAX_STREAMS (503 beyond).
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from collections.abc import Callable, Iterator
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from queue_server.api.helpers import error_response, hall
-from queue_server.api.viewer import sees_everything
-from queue_server.broker import STREAM_SETTLE_S, LiveEvent
+from queue_server.api.viewer import sees_everything, viewer_kind
+from queue_server.broker import LiveEvent
 from queue_server.core.input_checks import INT_MAX, INT_MIN
 from queue_server.errors import BadRequest
 from queue_server.serving.stream_slots import StreamSlots
-from queue_server.settings import SSE_MAX_STREAMS_PER_CLIENT
+from queue_server.settings import SSE_MAX_STREAMS, SSE_MAX_STREAMS_PER_CLIENT
+from queue_server.stream_pace import StreamPace
 
 bp = Blueprint("events", __name__)
 
@@ -56,36 +58,55 @@ def events():
     whole = sees_everything()
     if not whole:
         last_id = max(last_id, start_of_today(h))
+    pace = stream_pace()
+
     def stream():
         nonlocal last_id
-        yield f"retry: 2000\n: connected, last id {last_id}\n\n"
-        while not h.broker.closed:
-            batch = h.broker.since(last_id)
-            if batch is None:
-                batch = _from_db(h, last_id)
-            if batch:
-                last_id = batch[-1].id
-                chunk = b"".join(e.sse if whole else e.public_sse for e in batch)  # formatted once, when logged
-                if chunk:
-                    yield chunk
-                continue
-            if not h.broker.wait(last_id, heartbeat, settle_s=STREAM_SETTLE_S):
-                yield ": heartbeat\n\n"
+        with pace:
+            yield f"retry: 2000\n: connected, last id {last_id}\n\n".encode()
+            while not h.broker.closed:
+                batch = h.broker.since(last_id)
+                if batch is None:
+                    batch = _from_db(h, last_id)
+                if batch:
+                    last_id = batch[-1].id
+                    chunk = b"".join(e.sse if whole else e.public_sse for e in batch)  # formatted once, when logged
+                    if chunk:
+                        yield chunk
+                        pace.wrote()
+                    continue
+                if not pace.wait(last_id, heartbeat):
+                    yield b": heartbeat\n\n"
 
     return limited_stream(stream)
 
 
+def stream_pace() -> StreamPace:
+    """The pace of a stream opened by this request: anonymous ones share the fan-out budget."""
+    budget = current_app.extensions["fanout_budget"] if viewer_kind() is None else None
+    return StreamPace(hall().broker, budget)
+
+
 def limited_stream(stream: Callable[[], Iterator[str | bytes]]) -> Response:
-    """An event-stream response, counted against its client address: at most SSE_MAX_STREAMS_PER_CLIENT open
-    streams (the hall's and the phone pages' together) per address, 429 beyond."""
+    """An event-stream response, counted against its client address and the server: at most
+    SSE_MAX_STREAMS_PER_CLIENT open streams (the hall's and the phone pages' together) per address, 429
+    beyond; at most SSE_MAX_STREAMS on the server (memory stays bounded), 503 beyond."""
     slots: StreamSlots = current_app.extensions["event_stream_slots"]
     limit = int(current_app.config[SSE_MAX_STREAMS_PER_CLIENT.name])
+    total = int(current_app.config[SSE_MAX_STREAMS.name])
     address = request.remote_addr or "unknown"
-    if not slots.take(address, limit):
+    refused = slots.take(address, limit, total)
+    if refused == "address":
         response = error_response(429, "too_many_streams",
                                   f"此地址打开的实时事件流过多（最多 {limit} 个），请关闭一些后再试 / "
                                   f"too many open event streams from this address (at most {limit})")
         response.headers["Retry-After"] = "10"
+        return response
+    if refused == "server":
+        response = error_response(503, "streams_full",
+                                  f"服务器的实时事件流已满（最多 {total} 个），请稍后再试 / "
+                                  f"the server holds all the event streams it may (at most {total}); try again later")
+        response.headers["Retry-After"] = "30"
         return response
     response = Response(stream_with_context(stream()), mimetype="text/event-stream",
                         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -14,9 +14,9 @@ import json
 
 from flask import Blueprint, current_app, jsonify
 
-from queue_server.api.events import limited_stream
+from queue_server.api.events import limited_stream, stream_pace
 from queue_server.api.helpers import hall, json_body
-from queue_server.broker import STREAM_SETTLE_S, LiveEvent
+from queue_server.broker import LiveEvent
 from queue_server.errors import HallError
 from queue_server.ops.phone_view import phone_view
 from queue_server.ops.ticket_links import ticket_of
@@ -43,28 +43,32 @@ def events(token: str):
     first = view_of(token)  # a bad or expired link is a 404 before the stream starts
     heartbeat = float(current_app.config["SSE_HEARTBEAT_S"])
 
+    pace = stream_pace()  # a citizen's phone is anonymous: it shares the fan-out budget
+
     def stream():
         last_id = h.broker.last_id
         sent = None
         view = first
-        yield "retry: 3000\n\n"
-        while not h.broker.closed:
-            shown = {k: v for k, v in view.items() if k != "now"}
-            if shown != sent:
-                sent = shown
-                yield f"event: status\ndata: {json.dumps(view, ensure_ascii=False)}\n\n"
-            if h.broker.wait(last_id, heartbeat, settle_s=STREAM_SETTLE_S):  # one look per burst of events
-                batch = h.broker.since(last_id)
-                last_id = h.broker.last_id
-                if batch is not None and not any(_concerns(e, view) for e in batch):
-                    continue  # other zones' events: this ticket's place and wait did not change
-            else:
-                yield ": heartbeat\n\n"  # and look again: the estimate and the link's expiry move with time
-            try:
-                view = view_of(token)
-            except HallError:  # the link expired while the page was open
-                yield "event: gone\ndata: {}\n\n"
-                return
+        with pace:
+            yield "retry: 3000\n\n"
+            while not h.broker.closed:
+                shown = {k: v for k, v in view.items() if k != "now"}
+                if shown != sent:
+                    sent = shown
+                    yield f"event: status\ndata: {json.dumps(view, ensure_ascii=False)}\n\n"
+                    pace.wrote()
+                if pace.wait(last_id, heartbeat):  # one look per burst of events
+                    batch = h.broker.since(last_id)
+                    last_id = h.broker.last_id
+                    if batch is not None and not any(_concerns(e, view) for e in batch):
+                        continue  # other zones' events: this ticket's place and wait did not change
+                else:
+                    yield ": heartbeat\n\n"  # and look again: the estimate and the link's expiry move with time
+                try:
+                    view = view_of(token)
+                except HallError:  # the link expired while the page was open
+                    yield "event: gone\ndata: {}\n\n"
+                    return
 
     return limited_stream(stream)
 

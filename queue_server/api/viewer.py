@@ -10,15 +10,20 @@ from queue_server.errors import HallError
 from queue_server.ops.accounts import authenticate
 
 
-def sees_everything() -> bool:
-    """Staff and managers (by token or login cookie); devices and anonymous callers are public viewers."""
-    if "sees_everything" not in g:
+def viewer_kind() -> str | None:
+    """The caller's kind (staff, manager or a device's kind) by token or login cookie; None: anonymous."""
+    if "viewer_kind" not in g:
         token = bearer_token()
         try:
-            g.sees_everything = bool(token) and authenticate(hall(), token).kind in ("staff", "manager")
+            g.viewer_kind = authenticate(hall(), token).kind if token else None
         except HallError:
-            g.sees_everything = False
-    return g.sees_everything
+            g.viewer_kind = None
+    return g.viewer_kind
+
+
+def sees_everything() -> bool:
+    """Staff and managers (by token or login cookie); devices and anonymous callers are public viewers."""
+    return viewer_kind() in ("staff", "manager")
 
 
 def windows_for_viewer(windows: list[dict]) -> list[dict]:

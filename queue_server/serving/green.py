@@ -56,3 +56,24 @@ def off_loop(fn: Callable[..., T], *args: Any) -> T:
 
         return gevent.get_hub().threadpool.apply(fn, args)
     return fn(*args)
+
+
+def off_loop_to_the_end(fn: Callable[..., Any], *args: Any) -> BaseException | None:
+    """Run `fn` on a real thread when patched (a plain call otherwise) and wait for it to finish whatever
+    happens to the waiting greenlet meanwhile: fn's own exception is raised; a kill or timeout that reached the
+    greenlet while it waited is returned, for the caller to raise once it has dealt with fn's outcome. For work
+    that must not be abandoned half way, such as a COMMIT that owns its connection until it returns."""
+    if not patched():
+        fn(*args)
+        return None
+    import gevent
+
+    pending = gevent.get_hub().threadpool.spawn(fn, *args)
+    interrupted: BaseException | None = None
+    while not pending.ready():
+        try:
+            pending.wait()
+        except BaseException as e:  # kept, and handed back once fn has finished
+            interrupted = e
+    pending.get()
+    return interrupted

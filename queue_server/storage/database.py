@@ -44,6 +44,7 @@ from typing import NoReturn
 from sqlite_utils import Database
 
 from queue_server.errors import StorageUnavailable
+from queue_server.serving import green
 from queue_server.serving.green import os_thread_local
 from queue_server.storage import (
     appointments_schema,
@@ -138,6 +139,10 @@ class Store:
         for migrations in MIGRATION_SETS:
             migrations.apply(self._writer)
         self._identity = _identity(self.path)
+        # The write-ahead log holds commits not yet copied into the main file: deleted or swapped under the
+        # server, they would be lost at its next start. SQLite keeps this file while the server's connections
+        # are open, so a different one (or none) means someone touched it.
+        self._wal_identity = _identity(self.path + "-wal") if self.path != ":memory:" else None
         self._lock = threading.Lock()  # the write connection and everything below
         self._queue_lock = threading.Lock()
         self._queued = 0  # writers waiting for `_lock`
@@ -183,14 +188,17 @@ class Store:
 
     def check_file(self) -> None:
         """StorageUnavailable (for good) if the database file vanished or was replaced under the server."""
-        current = self.health.current
-        if current.state == "lost":
+        if self.health.lost:
+            current = self.health.current
             raise self.fault(current.kind or "gone", current.detail or "")
-        now = _identity(self.path)
-        if now != self._identity:
-            kind = "gone" if now is None else "replaced"
-            raise self.fault(kind, f"{self.path} {'no longer exists' if now is None else 'is another file now'};"
-                                   " not recreating it: restore the database from its backup and restart")
+        for path, known in ((self.path, self._identity), (self.path + "-wal", self._wal_identity)):
+            now = _identity(path)
+            if now != known:
+                kind = "gone" if now is None else "replaced"
+                raise self.fault(kind, f"{path} {'no longer exists' if now is None else 'is another file now'};"
+                                       " not writing on: restore the database from its backup and restart")
+            if known is None:  # no write-ahead log to check (an in-memory database)
+                break
 
     def _recovered(self) -> None:
         ended = self.health.ok()
@@ -334,10 +342,14 @@ class Store:
             raise group.error
 
     def _commit(self, group: _Group) -> None:
-        """COMMIT (under the lock); on failure roll back and undo every write of the group."""
+        """COMMIT (under the lock); on failure roll back and undo every write of the group.
+
+        In the gevent server the COMMIT (its fsync, milliseconds on a busy disk) runs on a real thread: the
+        event loop meanwhile answers reads and streams, and writers queue for the lock and form the next group,
+        instead of every request of the server waiting for the disk."""
         self._group = None
         try:
-            self._write_conn.execute("COMMIT")
+            interrupted = green.off_loop_to_the_end(self._write_conn.execute, "COMMIT")
         except BaseException as e:
             self._fail_group(group, e)
             return
@@ -345,6 +357,8 @@ class Store:
         group.done.set()
         for cb in group.after_commit:
             cb()
+        if interrupted is not None:
+            raise interrupted
 
     def _fail_group(self, group: _Group, error: BaseException) -> None:
         """The group's transaction failed or is gone: roll back, undo and fail every write in it with `error`."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 
 # What each SQLite message means, in the words shown on the dashboard and in 503 answers.
 FAULTS = {
@@ -82,4 +82,9 @@ class StorageHealth:
     @property
     def current(self) -> HealthState:
         with self._lock:
-            return HealthState(**asdict(self._s))
+            return replace(self._s)  # every field is immutable: a shallow copy is a whole one
+
+    @property
+    def lost(self) -> bool:
+        """Whether the database is gone for good (asked before every write: one attribute read)."""
+        return self._s.state == "lost"
