@@ -27,7 +27,7 @@ from kiosk.runner import ThreadRunner
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
-LARGE_TEXT = 1.3
+LARGE_TEXT = 1.5
 KEY_ESCAPE, KEY_ENTER, KEY_KP_ENTER = 27, 13, 271
 
 
@@ -120,7 +120,7 @@ class KioskApp(App):
         Clock.schedule_interval(lambda _dt: p.tick(), 1.0)
         Clock.schedule_interval(self._poll_wedge, 0.1)
         self.follower = self.client.follow(
-            on_event=lambda _ev: Clock.schedule_once(lambda _dt: p.refresh_board(), 0.2),
+            on_event=lambda ev: Clock.schedule_once(lambda _dt: p.apply_event(ev.id, ev.kind, ev.data)),
             on_resync=lambda board: Clock.schedule_once(lambda _dt: p.set_board(board)),
             on_status=lambda up: Clock.schedule_once(lambda _dt: p.server_status(up)))
         p.start()

@@ -75,6 +75,7 @@ class KioskPresenter:
                                                 In("connection"), In("connection"))
     load_hall, refresh_board, set_board = In("connection"), In("connection"), In("connection")
     server_status, zones_shown, zone_status = In("connection"), In("connection"), In("connection")
+    apply_event = In("connection")
 
     # ---- language, large text, touches -----------------------------------------------------------
     lang, large, last_touch = In("navigation"), In("navigation"), In("navigation")

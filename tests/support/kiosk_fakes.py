@@ -61,6 +61,7 @@ class FakeClient:
         self.refuse: ApiError | None = None
         self.sms_enabled = False  # the hall's [sms] switch, as GET /hall reports it
         self.sms: list[tuple[int, str]] = []
+        self.board_reads = 0
 
     def _check(self) -> None:
         if self.down:
@@ -79,6 +80,7 @@ class FakeClient:
 
     def board(self) -> dict:
         self._check()
+        self.board_reads += 1
         return BOARD
 
     def take_number(self, zone, matter=None, bundle=None, priority=None) -> dict:
