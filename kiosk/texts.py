@@ -94,7 +94,7 @@ TEXT: dict[str, Text] = {
     "code_length": ("号码是 9 位，您输入了 {n} 位，请核对",
                     "The code has 9 characters; you typed {n}. Please check it"),
     "code_invalid": ("号码不对，请核对后重新输入，或到统一出件区窗口询问",
-                     "This code is not right. Please check it and type it again, or ask at the pickup desk"),
+                     "This code is not right. Please check it and type it again, or ask at the unified pickup desk"),
     "checking": ("正在查询…", "Checking…"),
     "ok": ("确定", "OK"),
     "delete": ("删除", "Delete"),
