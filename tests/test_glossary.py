@@ -53,8 +53,8 @@ def test_no_reviewed_mistake_is_left():
 
 
 def test_working_days_take_the_plural_only_above_one():
-    assert both("promised_days", d=1)[1] == "promised time limit: 1 working day"
-    assert both("promised_days", d=5)[1] == "promised time limit: 5 working days"
+    assert both("promised_days", d=1)[1] == "Promised time limit: 1 working day"
+    assert both("promised_days", d=5)[1] == "Promised time limit: 5 working days"
 
 
 def test_every_phrase_is_in_both_languages():

@@ -27,7 +27,7 @@ def test_zone_then_matter_then_the_guide(choice):
     guide = choice.guide()
     assert guide["fee"] == ("不收费", "Free") and len(guide["materials"]) == 2
     assert guide["days"] == ("法定时限 15 个工作日，承诺时限 1 个工作日",
-                             "statutory time limit: 15 working days; promised time limit: 1 working day")
+                             "Statutory time limit: 15 working days. Promised time limit: 1 working day")
     assert choice.request() == TicketRequest(zone="commerce", matter="A01")
 
 

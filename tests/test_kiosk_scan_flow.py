@@ -106,7 +106,7 @@ def test_a_typed_code_of_the_wrong_length_is_explained_before_the_server_is_aske
 def test_a_refusal_reads_without_developer_detail(kiosk):
     kiosk.open_scan("pickup")
     body = {"error": "invalid_code", "message_zh": "无法识别此取件码，请核对后重新输入。",
-            "message_en": "This code is not valid. Please check it. (a typed code has 9 characters, got 6)"}
+            "message_en": "This code is not valid. Please check it. (a typing mistake (the check character))"}
     kiosk.client.refuse = ApiError(400, "invalid_code", body["message_zh"] + " / " + body["message_en"], body)
     kiosk.code_scanned("7KQ4M2XP9")
     assert (kiosk.scan_result.zh, kiosk.scan_result.en) == ("无法识别此取件码，请核对后重新输入。",

@@ -14,6 +14,7 @@ from kiosk.ticket_info import find
 
 QUERY_MAX = 12
 EXAMPLES = 3  # example matters on a zone tile
+EXAMPLES_CHARS = 15  # ... in at most this many characters of Chinese (one line of a tile)
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,8 @@ class Choice:
         examples (the hall's short names of its matters, common first), so a citizen sees what is inside."""
         shown = sorted((m for m in zone.get("matters", []) if m.get("short_zh")), key=lambda m: not m.get("common"))
         shown = shown[:EXAMPLES]
+        while len(shown) > 2 and len("如：" + "、".join(m["short_zh"] for m in shown)) > EXAMPLES_CHARS:
+            shown = shown[:-1]  # one line on the tile: two examples rather than a wrapped third
         if not shown:
             return "", ""
         return "如：" + "、".join(m["short_zh"] for m in shown), "e.g. " + ", ".join(m["short_en"] for m in shown)

@@ -53,9 +53,15 @@ def plain_words(error: ApiError) -> Text:
 
 
 def _drop_detail(text: str) -> str:
+    """The text without a bracketed group at its end (brackets inside it included)."""
     text = text.strip()
-    if text.endswith(")") and "(" in text:
-        text = text[: text.rindex("(")].rstrip()
+    if not text.endswith(")"):
+        return text
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[:i].rstrip()
     return text
 
 
