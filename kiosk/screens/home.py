@@ -48,7 +48,7 @@ class HomeScreen(KioskScreen):
                               sub_zh=sub_zh, sub_en=sub_en, extra_zh=extra_zh, extra_en=extra_en,
                               badge=zone["prefix"], bg=ZONE_COLOURS[i % 4], value=zone["code"],
                               disabled=not p.ready, base=36, sub_base=24, sub_one_line=False,
-                              padding=(20 * u, 12 * u),
+                              padding=(20 * u, 6 * u),
                               size_hint_y=None))
         services = [
             ("priority", "priority_hint", GREEN, p.open_priority, True),
