@@ -3,6 +3,7 @@ Chinese holds a 政务服务 term says it with the standard English, and reviewe
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -25,6 +26,19 @@ def kiosk_phrases() -> list[tuple[str, str, str]]:
             out.append((f"hall.{kind}.{item['code']}", item["name_zh"], item["name_en"]))
             if item.get("short_zh"):
                 out.append((f"hall.{kind}.{item['code']}.short", item["short_zh"], item["short_en"]))
+    out += kv_phrases()
+    return out
+
+
+def kv_phrases() -> list[tuple[str, str, str]]:
+    """The zh / en pairs written in the kiosk's .kv rules (tiles such as 取号 / Take a number)."""
+    out = []
+    for path in sorted((ROOT / "kiosk").rglob("*.kv")):
+        text = path.read_text(encoding="utf-8")
+        for zh, en in re.findall(r'\bzh: "([^"]+)"\s*\n\s*en: "([^"]+)"', text):
+            out.append((f"{path.relative_to(ROOT)}", zh, en))
+        for zh, en in re.findall(r'text: "([^"]*[\u4e00-\u9fff][^"]*?) ([A-Z][^"]*)"', text):
+            out.append((f"{path.relative_to(ROOT)}", zh, en))
     return out
 
 
@@ -55,6 +69,11 @@ def test_no_reviewed_mistake_is_left():
 def test_working_days_take_the_plural_only_above_one():
     assert both("promised_days", d=1)[1] == "Promised time limit: 1 working day"
     assert both("promised_days", d=5)[1] == "Promised time limit: 5 working days"
+
+
+def test_the_kv_rules_are_read():
+    assert ("kiosk/screens/guide.kv", "取号", "Take a number") in PHRASES
+    assert any(zh == "查找事项" and en == "Find a matter" for _where, zh, en in PHRASES)
 
 
 def test_every_phrase_is_in_both_languages():
