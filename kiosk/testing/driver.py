@@ -427,6 +427,7 @@ class Driver:
         self.p.toggle_large()
         yield from self.shot(f"{orientation}-home-large-zh")
         self.p.toggle_large()
+        yield self.settled()  # the home grid is rebuilt for the text size: find the tile once it is there
         yield from self.tap(self.find("commerce"))
         yield self.screen_is("matters")
         yield from both("matters")
@@ -539,6 +540,33 @@ class Driver:
         yield from self.tap_key(keypad, "ok")  # the app stops here
         yield 30
 
+
+    def scenario_large_tap(self) -> Iterator:
+        """A zone tile answers a tap in large text and after it (the home grid is rebuilt each time)."""
+        yield from self.ready()
+        for lang in ("zh", "en"):
+            self.p.set_language(lang)
+            yield from self.shot(f"probe-{lang}")
+        self.p.set_language("zh")
+        yield 0.1
+        self.p.toggle_large()
+        yield from self.shot("probe-large")
+        self.p.toggle_large()
+        self.results["before"] = [list(self.find("commerce").to_window(*self.find("commerce").center)),
+                                  self.app.screen("home").ids.scroll.scroll_y]
+        yield self.settled()
+        self.results["after"] = [list(self.find("commerce").to_window(*self.find("commerce").center)),
+                                 self.app.screen("home").ids.scroll.scroll_y]
+        yield from self.tap(self.find("commerce"))
+        yield self.screen_is("matters")
+        self.results["large_tap"] = self.p.screen
+        self.p.go_home()
+        yield self.screen_is("home")
+        self.p.toggle_large()
+        yield self.settled()
+        yield from self.tap(self.find("public"))
+        yield self.screen_is("matters")
+        self.results["normal_tap"] = self.p.screen
 
     def scenario_reach(self) -> Iterator:
         """What an elderly citizen meets (issue 16): home in normal and large text, a search over every zone
