@@ -88,3 +88,10 @@ def test_the_kiosk_an_elderly_citizen_meets(xvfb, live_server, tmp_path, artifac
     assert "(" not in r["refused"][1] and "got" not in r["refused"][1]
     first, *after = r["keypad_moved"]
     assert all(after_ == first for after_ in after), r["keypad_moved"]
+
+
+def test_a_zone_tile_answers_a_tap_in_large_text_and_after(xvfb, live_server, tmp_path, artifacts):
+    device = device_file(tmp_path / "kiosk.toml", live_server.url, live_server.seeded.devices["kiosk-01"])
+    r = finish_driver(start_driver(device, "large_tap", artifacts / "kiosk" / "large-tap", tmp_path / "kivy",
+                                   timeout=120), artifacts / "kiosk" / "large-tap", 150)
+    assert r["large_tap"] == "matters" and r["normal_tap"] == "matters"
