@@ -27,7 +27,9 @@ from kiosk.runner import ThreadRunner
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
-LARGE_TEXT = 1.3
+LARGE_TEXT = 1.5
+TOAST_H = 124  # design px: two lines of the toast's fixed-size text and its padding
+PAUSED_H = 130  # design px: the "ticketing paused" bar (two lines); toasts sit under it
 KEY_ESCAPE, KEY_ENTER, KEY_KP_ENTER = 27, 13, 271
 
 
@@ -68,6 +70,8 @@ class KioskApp(App):
     lang = StringProperty("zh")
     large = BooleanProperty(False)
     u = NumericProperty(1.0)  # design pixels (1080 on the short side) to screen pixels
+    toast_h = NumericProperty(TOAST_H)  # a toast's height: each screen keeps its heading at least this high
+    paused_h = NumericProperty(PAUSED_H)  # the "ticketing paused" bar's height, when it shows
     fs = NumericProperty(1.0)  # text scale: u, times LARGE_TEXT in large-text mode
     font = StringProperty("Roboto")
     portrait = BooleanProperty(True)
@@ -120,7 +124,7 @@ class KioskApp(App):
         Clock.schedule_interval(lambda _dt: p.tick(), 1.0)
         Clock.schedule_interval(self._poll_wedge, 0.1)
         self.follower = self.client.follow(
-            on_event=lambda _ev: Clock.schedule_once(lambda _dt: p.refresh_board(), 0.2),
+            on_event=lambda ev: Clock.schedule_once(lambda _dt: p.apply_event(ev.id, ev.kind, ev.data)),
             on_resync=lambda board: Clock.schedule_once(lambda _dt: p.set_board(board)),
             on_status=lambda up: Clock.schedule_once(lambda _dt: p.server_status(up)))
         p.start()
@@ -167,6 +171,8 @@ class KioskApp(App):
     def _resized(self, _window, width: int, height: int) -> None:
         self.portrait = width < height
         self.u = min(width, height) / 1080
+        self.toast_h = TOAST_H * self.u
+        self.paused_h = PAUSED_H * self.u
         self.fs = self.u * (LARGE_TEXT if self.large else 1.0)
 
     def _touch_down(self, _window, _touch) -> bool:

@@ -18,8 +18,9 @@ TEXT: dict[str, Text] = {
     "paused_detail": ("正在重新连接服务器…", "Reconnecting to the server…"),
     "loading": ("正在加载…", "Loading…"),
     "waiting_people": ("等候 {n} 人", "{n} waiting"),
-    "priority": ("绿色通道", "Priority"),
-    "priority_hint": ("老年人、残疾人、军人、孕妇、人才", "Seniors, disabled, veterans, pregnant, talent"),
+    "priority": ("绿色通道", "Green channel"),
+    "priority_hint": ("老年人、残疾人、军人、孕妇、人才",
+                      "Priority service: seniors, disabled people, veterans, pregnant women, talent"),
     "checkin": ("预约签到", "Appointment check-in"),
     "checkin_hint": ("扫描预约二维码", "Scan your booking code"),
     "pickup": ("领取证照", "Collect a licence"),
@@ -30,20 +31,28 @@ TEXT: dict[str, Text] = {
     "help_hint": ("呼叫工作人员", "Call a member of staff"),
     "help_sent": ("已通知工作人员，请在此稍候", "Staff have been called, please wait here"),
     "help_failed": ("呼叫失败，请到咨询服务区", "Could not call staff; please go to the enquiries desk"),
-    "choose_matter": ("请选择办理事项", "Choose what you need to do"),
-    "search_hint": ("输入拼音首字母查找，如 QYSL", "Type pinyin initials or English letters, e.g. QYSL"),
-    "search_none": ("没有找到，请换个字母或直接取号", "Nothing found: try other letters or just take a number"),
+    "choose_matter": ("请选择办理事项", "Choose your matter"),
+    "search_hint": ("输入拼音或首字母查找，如 SBK（社保卡）", "Type pinyin or English letters, e.g. SBK for 社保卡"),
+    "search_none": ("没有找到，请换个字母，或到咨询服务区询问",
+                    "Nothing found: try other letters, or ask at the consultation area"),
+    "search": ("查找事项", "Find a matter"),
+    "search_tile_hint": ("输入拼音首字母，全部业务区一起找", "Type letters to search every zone"),
+    "search_title": ("查找办理事项", "Find your matter"),
+    "search_all": ("在全部业务区中查找", "Searching every zone"),
+    "keyboard_show": ("打开键盘", "Show keyboard"),
+    "keyboard_hide": ("收起键盘", "Hide keyboard"),
+    "examples": ("如：{names}", "e.g. {names}"),
     "clear": ("清除", "Clear"),
     "common": ("常办", "Common"),
     "any_matter": ("不确定办什么？直接取号", "Not sure? Take a number for this zone"),
-    "guide_title": ("办事指南（一次告知）", "Service guide: everything you need"),
+    "guide_title": ("办事指南（一次告知）", "Service guide (one-time notification)"),
     "materials": ("需要带的材料", "Documents to bring"),
     "time_limit": ("办理时限", "Time limit"),
     "fee": ("收费", "Fee"),
     "notes": ("注意事项", "Notes"),
-    "legal_days": ("法定 {d} 个工作日", "legal limit {d} working days"),
-    "promised_days": ("承诺 {d} 个工作日", "we promise {d} working days"),
-    "on_the_spot": ("当场办结", "done on the spot"),
+    "legal_days": ("法定时限 {d} 个工作日", "Statutory time limit: {days}"),
+    "promised_days": ("承诺时限 {d} 个工作日", "Promised time limit: {days}"),
+    "on_the_spot": ("当场办结", "Done on the spot"),
     "take_number": ("取号", "Take a number"),
     "print_list": ("打印材料清单", "Print this list"),
     "list_printing": ("正在打印材料清单…", "Printing the list…"),
@@ -62,8 +71,11 @@ TEXT: dict[str, Text] = {
     "bundle_title": ("一件事 · 一链办理", "One-thing services"),
     "bundle_matters": ("包含事项", "Matters included"),
     "bundle_materials": ("合并后的材料清单（已去重）", "Merged list of documents (no duplicates)"),
-    "priority_title": ("绿色通道：请选择优先原因", "Priority service: why do you need it?"),
+    "priority_title": ("绿色通道：请选择优先原因", "Green channel: why do you need priority service?"),
     "priority_zone": ("请选择业务区", "Choose a service area"),
+    "priority_matter": ("请选择办理事项，窗口可提前准备", "Choose your matter, so the window can get ready"),
+    "not_sure": ("不确定", "Not sure"),
+    "not_sure_hint": ("直接取号，到窗口再说", "Take a number and tell the window"),
     "priority_check": ("工作人员可能核验相关证件", "Staff may check your eligibility"),
     "elderly": ("老年人（60岁以上）", "Senior citizen (60+)"),
     "disabled": ("残疾人", "Person with a disability"),
@@ -72,12 +84,18 @@ TEXT: dict[str, Text] = {
     "talent": ("高层次人才服务卡", "High-level talent card holder"),
     "scan_pickup": ("领取证照：请扫描取件码", "Collect a licence: scan your pickup code"),
     "scan_checkin": ("预约签到：请扫描预约码", "Appointment check-in: scan your booking code"),
-    "scan_how": ("把手机或回执上的二维码对准下方摄像头，约 20 厘米远",
-                 "Hold the QR code on your phone or slip about 20 cm in front of the camera"),
-    "camera_starting": ("正在打开摄像头…", "Starting the camera…"),
-    "camera_ready": ("摄像头已就绪，请出示二维码", "Camera ready: show your code"),
-    "camera_missing": ("摄像头不可用，请在下方键盘输入号码", "The camera is not available: type the code below"),
-    "keypad_hint": ("没有二维码？输入号码", "No QR code? Type the code"),
+    # One line says what the camera does and what to do; never two that disagree.
+    "camera_starting": ("正在打开摄像头…也可在下方输入 9 位号码",
+                        "Starting the camera… You can also type the 9-character code below"),
+    "camera_ready": ("请把二维码对准摄像头，约 20 厘米远；或在下方输入 9 位号码",
+                     "Hold the QR code 20 cm from the camera, or type the 9-character code below"),
+    "camera_missing": ("摄像头不可用：请在下方输入 9 位号码",
+                       "The camera is not available: please type the 9-character code below"),
+    "keypad_hint": ("输入 9 位号码（字母和数字）", "Type the 9-character code (letters and digits)"),
+    "code_length": ("号码是 9 位，您输入了 {n} 位，请核对",
+                    "The code has 9 characters; you typed {n}. Please check it"),
+    "code_invalid": ("号码不对，请核对后重新输入，或到统一出件区窗口询问",
+                     "This code is not right. Please check it and type it again, or ask at the unified pickup desk"),
     "checking": ("正在查询…", "Checking…"),
     "ok": ("确定", "OK"),
     "delete": ("删除", "Delete"),
@@ -104,6 +122,11 @@ TEXT: dict[str, Text] = {
 }
 
 
+def working_days(d: int) -> str:
+    """"1 working day", "5 working days": English needs the plural, Chinese does not."""
+    return f"{d} working day" if d == 1 else f"{d} working days"
+
+
 def text(key: str, lang: str = "zh", **values: object) -> str:
     """One phrase in one language, with `{name}` filled in."""
     zh, en = TEXT[key]
@@ -112,5 +135,7 @@ def text(key: str, lang: str = "zh", **values: object) -> str:
 
 def both(key: str, **values: object) -> Text:
     zh, en = TEXT[key]
+    if "d" in values:  # a number of working days, worded with its plural in English
+        values = {"days": working_days(int(str(values["d"]))), **values}
     return zh.format(**values), en.format(**values)
 

@@ -74,61 +74,42 @@ class BiLabel(Label):
 
 
 class Tile(ButtonBehavior, BoxLayout):
-    """A big coloured touch target with a two-language title, a line below and an optional badge."""
+    """A big coloured touch target: a two-language title, a line below, an examples line and an optional badge.
+
+    Text sizes are fixed by role (title `base`, lines `sub_base`), never shrunk to fit: every tile of a kind
+    reads the same and does not change as its live line changes. A tile in a list grows to its text
+    (`auto_height`); a tile in a fixed grid must be given room (the screen tests check it is).
+    """
 
     zh = StringProperty("")
     en = StringProperty("")
     sub_zh = StringProperty("")
     sub_en = StringProperty("")
+    extra_zh = StringProperty("")  # a third line: a zone's example matters
+    extra_en = StringProperty("")
     badge = StringProperty("")
     bg = ColorProperty(BLUE)
     fg = ColorProperty((1, 1, 1, 1))
     base = NumericProperty(44)
+    sub_base = NumericProperty(26)
+    title_one_line = BooleanProperty(False)  # both languages of the title on one line
+    sub_one_line = BooleanProperty(True)
     value = StringProperty("")  # what the tile stands for (a zone code, a matter code...)
     natural_height = NumericProperty(0)  # the height its text needs
     auto_height = BooleanProperty(False)  # grow to fit the text (list rows), never below min_height
     min_height = NumericProperty(0)
 
-    shrink = NumericProperty(1.0)  # text scale a fixed-size tile uses so that its text fits
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        app = App.get_running_app()
-        if app is not None:
-            app.bind(lang=self._refit, fs=self._refit)
-        self.bind(zh=self._refit, en=self._refit, sub_zh=self._refit, sub_en=self._refit, base=self._refit)
-
-    def _refit(self, *_args) -> None:
-        self._budget = 16  # adjustments allowed before the text settles (no endless back and forth)
-        self.shrink = 1.0
-
-    def on_height(self, *_args) -> None:
-        self._fit()
-
-    def on_width(self, *_args) -> None:
-        self._refit()  # wider or narrower: the text wraps differently, fit it again from full size
-
     def on_natural_height(self, _tile, value: float) -> None:
         if self.auto_height:
             self.height = max(self.min_height, value)
-        else:
-            self._fit()
-
-    def _fit(self) -> None:
-        # Long names (or large-text mode) in a fixed tile: step the text down until it fits, and back
-        # up when it was shrunk for a width the tile no longer has.
-        if self.auto_height or self.height <= 10 or not self.natural_height or getattr(self, "_budget", 16) <= 0:
-            return
-        if self.natural_height > self.height + 1 and self.shrink > 0.5:
-            self._budget = getattr(self, "_budget", 16) - 1
-            self.shrink = max(0.5, self.shrink * max(0.8, min(0.97, self.height / self.natural_height)))
-        elif self.natural_height < self.height * 0.75 and self.shrink < 1.0:
-            self._budget = getattr(self, "_budget", 16) - 1
-            self.shrink = min(1.0, self.shrink * 1.1)
 
     def on_min_height(self, _tile, value: float) -> None:
         if self.auto_height:
             self.height = max(value, self.natural_height)
+
+
+# The clear key says what it does in words: a lone "C" next to the letter C was read as the letter.
+KEY_LABELS = {"delete": "←", "ok": "OK", "clear": "清除 Clear", "space": "␣"}
 
 
 class Keypad(GridLayout):
@@ -149,7 +130,7 @@ class Keypad(GridLayout):
         self.clear_widgets()
         app = App.get_running_app()
         for key in self.keys:
-            label = {"delete": "←", "ok": "OK", "clear": "C"}.get(key, key.upper())
+            label = KEY_LABELS.get(key, key.upper())
             button = Factory.KeyButton(text=label, font_size=self.key_base * (app.fs if app else 1))
             button.key = key
             button.bind(on_release=lambda b: self.dispatch("on_key", b.key))

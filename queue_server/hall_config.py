@@ -44,6 +44,8 @@ class Matter:
     materials: tuple[str, ...]
     notes_zh: str
     notes_en: str
+    short_zh: str = ""  # a few words for the kiosk's zone tile ("社保卡"); empty: not an example there
+    short_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -386,6 +388,7 @@ def parse_config(data: dict) -> HallConfig:
             fee_en=m.str("fee_en", "Free"), materials=m.strs("materials", []),
             notes_zh=m.str("notes_zh", "", nonempty=False),
             notes_en=m.str("notes_en", "", nonempty=False),
+            short_zh=m.str("short_zh", "", nonempty=False), short_en=m.str("short_en", "", nonempty=False),
         )
         m.finish()
         if matter.zone not in zone_codes:

@@ -252,10 +252,10 @@ def test_bad_paper_width_is_a_printer_error():
 def test_wait_texts_and_wrapping():
     def ticket(ahead, seconds, idle=0):
         return replace(sample_ticket(), ahead=ahead, estimated_wait_s=seconds, idle_windows=idle)
-    assert wait_texts(ticket(0, 30)) == ("前面还有 0 人，即将叫号", "0 ahead of you, called soon")
-    assert wait_texts(ticket(0, 420, idle=1)) == ("前面还有 0 人，无需等候", "0 ahead of you, no wait")
+    assert wait_texts(ticket(0, 30)) == ("前面没有人，即将叫号", "Nobody is ahead of you; you will be called soon")
+    assert wait_texts(ticket(0, 420, idle=1)) == ("前面没有人，无需等候", "Nobody is ahead of you; no wait")
     assert wait_texts(ticket(5, 3900))[0] == "前面还有 5 人，预计等候约 1 小时 5 分钟"
-    assert wait_texts(ticket(1, None)) == ("前面还有 1 人", "1 person ahead of you")
+    assert wait_texts(ticket(1, None)) == ("前面还有 1 人", "1 person is ahead of you")
     assert wrap_columns("法定代表人身份证复印件", 8) == ["法定代表", "人身份证", "复印件"]
     assert wrap_columns("Company registration", 10) == ["Company", "registrati", "on"] or \
         wrap_columns("Company registration", 12) == ["Company", "registration"]

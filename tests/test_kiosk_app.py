@@ -76,8 +76,8 @@ def test_a_green_channel_ticket_carries_the_priority(xvfb, live_server, tmp_path
         assert printer.wait_for_cut(5)
         printed = printer.text
     ticket = HallClient(live_server.url, kiosk_token(live_server)).ticket(results["ticket"]["id"])
-    assert ticket["priority"] == "elderly" and ticket["zone"] == "public"
-    assert results["taps_to_ticket"] == 3  # green channel, reason, zone
+    assert ticket["priority"] == "elderly" and ticket["zone"] == "public" and ticket["matter"] == "B01"
+    assert results["taps_to_ticket"] == 4  # green channel, reason, zone, matter (the window gets its guide)
     assert "绿色通道" in printed and "工作人员可能核验" in printed
     assert "工作人员可能核验" in results["priority_text"]
 

@@ -26,8 +26,8 @@ def test_zone_then_matter_then_the_guide(choice):
     assert choice.shared.screen == "guide"
     guide = choice.guide()
     assert guide["fee"] == ("不收费", "Free") and len(guide["materials"]) == 2
-    assert guide["days"] == ("法定 15 个工作日，承诺 1 个工作日",
-                             "legal limit 15 working days; we promise 1 working days")
+    assert guide["days"] == ("法定时限 15 个工作日，承诺时限 1 个工作日",
+                             "Statutory time limit: 15 working days. Promised time limit: 1 working day")
     assert choice.request() == TicketRequest(zone="commerce", matter="A01")
 
 
@@ -98,15 +98,69 @@ def test_back_from_a_matter_guide_goes_to_the_matters(choice):
     assert choice.back() is False  # the presenter goes home
 
 
-def test_green_channel_reason_then_zone(choice):
+def test_green_channel_reason_then_zone_then_matter(choice):
     choice.open_priority()
     choice.choose_priority("nobody")  # not a class of this hall: ignored
     assert choice.priority is None
-    assert choice.choose_priority_zone("public") is False  # no reason yet
+    choice.choose_priority_zone("public")  # no reason yet
+    assert not choice.asking_matter
     choice.choose_priority("elderly")
-    assert choice.choose_priority_zone("nowhere") is False
-    assert choice.choose_priority_zone("public") is True
+    choice.choose_priority_zone("nowhere")
+    assert not choice.asking_matter
+    choice.choose_priority_zone("public")
+    assert choice.asking_matter and [m["code"] for m in choice.priority_matters()] == ["B01"]
+    assert choice.choose_priority_matter("A01") is False  # not in this zone
+    assert choice.choose_priority_matter("B01") is True
+    assert choice.request() == TicketRequest(zone="public", matter="B01", priority="elderly")
+    assert choice.choose_priority_matter(None) is True  # "not sure": the zone alone
     assert choice.request() == TicketRequest(zone="public", priority="elderly")
+
+
+def test_back_from_the_green_channel_matter_question_returns_to_the_zones():
+    kiosk = started_kiosk()
+    kiosk.open_priority()
+    kiosk.choose_priority("elderly")
+    kiosk.choose_priority_zone("commerce")
+    kiosk.back()
+    assert kiosk.screen == "priority" and kiosk.priority == "elderly" and not kiosk.asking_matter
+
+
+def test_search_from_home_finds_matters_of_every_zone(choice):
+    choice.open_search()
+    assert choice.shared.screen == "matters" and choice.searching and choice.zone is None
+    assert {m["code"] for m in choice.matters()} == {"A01", "A02", "B01"}
+    for letter in "sbk":  # 社保卡 by its initials, from the home screen: no need to know it sits in 公共服务
+        choice.type_letter(letter)
+    assert [m["code"] for m in choice.matters()] == ["B01"]
+    choice.open_matter("B01")
+    assert choice.shared.screen == "guide" and choice.zone["code"] == "public"
+    assert choice.request() == TicketRequest(zone="public", matter="B01")
+    assert choice.back() and choice.shared.screen == "matters" and choice.searching and choice.zone is None
+    assert choice.query == "sbk"  # the search is kept
+
+
+def test_search_by_chinese_and_full_pinyin(choice):
+    choice.open_search()
+    choice.query = "社保"
+    assert [m["code"] for m in choice.matters()] == ["B01"]
+    choice.query = "shebao"
+    assert [m["code"] for m in choice.matters()] == ["B01"]
+
+
+def test_the_keyboard_folds_away_and_comes_back(choice):
+    choice.open_search()
+    assert choice.keyboard
+    choice.toggle_keyboard()
+    assert not choice.keyboard
+    choice.open_zone("commerce")
+    assert choice.keyboard and not choice.searching  # a fresh screen starts with the keyboard
+
+
+def test_a_zone_tile_shows_examples_of_its_matters(choice):
+    zones = {z["code"]: z for z in HALL["zones"]}
+    assert choice.examples(zones["commerce"]) == ("如：开办企业", "e.g. Start a company")  # only short names
+    assert choice.examples(zones["public"]) == ("如：社保卡", "e.g. Social security card")
+    assert choice.examples(zones["chain"]) == ("", "")
 
 
 def test_back_on_the_green_channel_zone_step_returns_to_the_reasons():

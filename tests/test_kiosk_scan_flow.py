@@ -88,9 +88,40 @@ def test_keypad_and_scans_outside_the_scan_screen(kiosk):
     kiosk.code_scanned("IGNORED")  # not on the scan screen
     assert kiosk.client.scans == []
     kiosk.open_scan("pickup")
-    for key in ["1", "2", "3", "delete", "4", "ok"]:
+    for key in ["1", "2", "3", "delete", "4", *"567890", "ok"]:
         kiosk.keypad(key)
-    assert kiosk.client.scans[-1] == ("redeem_pickup", "124")
+    assert kiosk.client.scans[-1] == ("redeem_pickup", "124567890")
+
+
+def test_a_typed_code_of_the_wrong_length_is_explained_before_the_server_is_asked(kiosk):
+    kiosk.open_scan("pickup")
+    for key in ["7", "K", "Q", "4", "M", "2", "ok"]:
+        kiosk.keypad(key)
+    assert kiosk.client.scans == []
+    r = kiosk.scan_result
+    assert not r.ok and r.zh == "号码是 9 位，您输入了 6 位，请核对"
+    assert r.en == "The code has 9 characters; you typed 6. Please check it"
+
+
+def test_a_refusal_reads_without_developer_detail(kiosk):
+    kiosk.open_scan("pickup")
+    body = {"error": "invalid_code", "message_zh": "无法识别此取件码，请核对后重新输入。",
+            "message_en": "This code is not valid. Please check it. (a typing mistake (the check character))"}
+    kiosk.client.refuse = ApiError(400, "invalid_code", body["message_zh"] + " / " + body["message_en"], body)
+    kiosk.code_scanned("7KQ4M2XP9")
+    assert (kiosk.scan_result.zh, kiosk.scan_result.en) == ("无法识别此取件码，请核对后重新输入。",
+                                                            "This code is not valid. Please check it.")
+
+
+def test_one_camera_line_for_each_camera_state(kiosk):
+    kiosk.open_scan("pickup")
+    words = {}
+    for state in ("starting", "ok", "missing", "none"):
+        kiosk.scan.camera_state = state
+        words[state] = kiosk.scan.camera_words
+    assert words["missing"] == words["none"] and "不可用" in words["missing"][0]
+    assert "不可用" not in words["ok"][0] and "not available" not in words["ok"][1]
+    assert all("9" in zh and "9-character" in en for zh, en in words.values())  # the code length, always
 
 
 def test_one_code_at_a_time_and_no_empty_codes():

@@ -74,12 +74,14 @@ def test_bundle_takes_one_chain_ticket(kiosk):
     assert kiosk.screen == "home"
 
 
-def test_green_channel_reason_then_zone(kiosk):
+def test_green_channel_reason_then_zone_then_matter(kiosk):
     kiosk.open_priority()
     kiosk.choose_priority("elderly")
     kiosk.choose_priority_zone("public")
+    assert kiosk.client.tickets == [] and kiosk.asking_matter  # the matter is asked first
+    kiosk.choose_priority_matter("B01")
     ticket = kiosk.client.tickets[-1]
-    assert ticket["priority"] == "elderly" and ticket["zone"] == "public"
+    assert ticket["priority"] == "elderly" and ticket["zone"] == "public" and ticket["matter"] == "B01"
     assert "工作人员可能核验" in kiosk.layout.priority_zh and "eligibility" in kiosk.layout.priority_en
 
 
@@ -193,3 +195,14 @@ def test_ticket_layout_and_windows():
     assert serving_windows(HALL, "commerce") == "1-2, 7"
     assert serving_windows(HALL, "chain") == ""
     assert materials_lines([{"zh": "申请书", "en": "Form"}]) == ["1. 申请书", "   Form"]
+
+
+def test_green_channel_not_sure_takes_a_number_for_the_zone(kiosk):
+    kiosk.open_priority()
+    kiosk.choose_priority("pregnant")
+    kiosk.choose_priority_zone("commerce")
+    kiosk.choose_priority_matter("B01")  # not a matter of this zone: nothing happens
+    assert kiosk.client.tickets == []
+    kiosk.choose_priority_matter(None)
+    ticket = kiosk.client.tickets[-1]
+    assert ticket["priority"] == "pregnant" and ticket["zone"] == "commerce" and ticket["matter"] is None

@@ -28,7 +28,9 @@ def test_an_answer_without_window_counts_lets_the_estimate_speak():
 
 
 def test_ticket_line():
-    assert ticket_line(0, ("无需等候", "no wait")) == ("前面还有 0 人，无需等候", "0 ahead of you, no wait")
+    assert ticket_line(0, ("无需等候", "no wait")) == ("前面没有人，无需等候", "Nobody is ahead of you; no wait")
+    assert ticket_line(0, ("即将叫号", "called soon")) == ("前面没有人，即将叫号",
+                                                      "Nobody is ahead of you; you will be called soon")
     assert ticket_line(1, ("约 3 分钟", "about 3 min")) == ("前面还有 1 人，预计等候约 3 分钟",
-                                                        "1 person ahead of you, wait about 3 min")
-    assert ticket_line(2, ("—", "—")) == ("前面还有 2 人", "2 ahead of you")
+                                                        "1 person is ahead of you; expected wait about 3 min")
+    assert ticket_line(2, ("—", "—")) == ("前面还有 2 人", "2 people are ahead of you")

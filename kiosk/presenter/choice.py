@@ -1,4 +1,5 @@
-"""The citizen's choice before a ticket: zone → matter (searchable) → guide, a bundle, or the green channel."""
+"""The citizen's choice before a ticket: zone → matter (searchable) → guide, a search across every zone from the
+home screen, a bundle, or the green channel (reason → zone → matter or "not sure", so the window gets the guide)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from kiosk.presenter.connection import Connection
 from kiosk.presenter.guide import guide_of
 from kiosk.presenter.shared import Shared
 from kiosk.search import search
+from kiosk.texts import Text
 from kiosk.ticket_info import find
 
 QUERY_MAX = 12
+EXAMPLES = 3  # example matters on a zone tile
+EXAMPLES_CHARS = 15  # ... in at most this many characters of Chinese (one line of a tile)
 
 
 @dataclass(frozen=True)
@@ -32,10 +36,15 @@ class Choice:
         self.bundle: dict | None = None
         self.priority: str | None = None
         self.query = ""
+        self.searching = False  # the matters screen searches every zone (opened from home), not one
+        self.keyboard = True  # the letter keyboard is shown; folded, the list has the room
+        self.asking_matter = False  # green channel: the zone is chosen, the matter is asked
 
     def clear(self) -> None:
         self.zone = self.matter = self.bundle = self.priority = None
         self.query = ""
+        self.searching = self.asking_matter = False
+        self.keyboard = True
 
     def request(self) -> TicketRequest | None:
         """The ticket the choice so far asks for; None before a zone is chosen."""
@@ -54,7 +63,13 @@ class Choice:
             self.shared.go("bundles")
         elif screen == "guide":
             self.matter = None
+            if self.searching:
+                self.zone = None
             self.shared.go("matters")
+        elif screen == "priority" and self.asking_matter:
+            self.asking_matter = False
+            self.zone = None
+            self.shared.changed()
         elif screen == "priority" and self.priority:
             self.priority = None
             self.shared.changed()
@@ -73,14 +88,44 @@ class Choice:
         if zone is None:
             return
         self.zone, self.matter, self.bundle, self.query = zone, None, None, ""
+        self.searching, self.keyboard = False, True
+        self.shared.go("matters")
+
+    def open_search(self) -> None:
+        """From home: one search over the matters of every zone shown, so a wrong guess of zone costs nothing."""
+        if not self.connection.ready:
+            return
+        self.zone = self.matter = self.bundle = None
+        self.query, self.searching, self.keyboard = "", True, True
         self.shared.go("matters")
 
     def matters(self) -> list[dict]:
-        """The zone's matters: common ones first; filtered by the search letters."""
-        if not self.zone:
+        """The zone's matters (or, searching, every shown zone's): common ones first; filtered by the letters."""
+        if self.searching:
+            items = [m for z in self.connection.zones_shown() for m in z.get("matters", [])]
+        elif self.zone:
+            items = list(self.zone.get("matters", []))
+        else:
             return []
-        items = sorted(self.zone.get("matters", []), key=lambda m: not m.get("common"))
-        return search(items, self.query)
+        return search(sorted(items, key=lambda m: not m.get("common")), self.query)
+
+    def zone_of(self, matter: dict) -> dict | None:
+        return find(self._zones(), "code", matter.get("zone"))
+
+    def toggle_keyboard(self) -> None:
+        self.keyboard = not self.keyboard
+        self.shared.changed()
+
+    def examples(self, zone: dict) -> Text:
+        """"如：社保卡、养老保险、医疗保险 / e.g. Social security card, Pension, Medical insurance": a zone tile's
+        examples (the hall's short names of its matters, common first), so a citizen sees what is inside."""
+        shown = sorted((m for m in zone.get("matters", []) if m.get("short_zh")), key=lambda m: not m.get("common"))
+        shown = shown[:EXAMPLES]
+        while len(shown) > 2 and len("如：" + "、".join(m["short_zh"] for m in shown)) > EXAMPLES_CHARS:
+            shown = shown[:-1]  # one line on the tile: two examples rather than a wrapped third
+        if not shown:
+            return "", ""
+        return "如：" + "、".join(m["short_zh"] for m in shown), "e.g. " + ", ".join(m["short_en"] for m in shown)
 
     def type_letter(self, letter: str) -> None:
         if len(self.query) < QUERY_MAX:
@@ -96,11 +141,10 @@ class Choice:
         self.shared.changed()
 
     def open_matter(self, code: str) -> None:
-        if not self.zone:
-            return
-        matter = find(self.zone.get("matters", []), "code", code)
+        matter = find(self.matters() if self.searching else (self.zone or {}).get("matters", []), "code", code)
         if matter:
             self.matter, self.bundle = matter, None
+            self.zone = self.zone_of(matter) if self.searching else self.zone
             self.shared.go("guide")
 
     def any_matter(self) -> None:
@@ -129,7 +173,8 @@ class Choice:
     # ---- green channel: a reason, then a zone ----
     def open_priority(self) -> None:
         if self.connection.ready:
-            self.priority = None
+            self.priority = self.zone = self.matter = None
+            self.asking_matter = False
             self.shared.go("priority")
 
     def priority_classes(self) -> list[str]:
@@ -140,11 +185,27 @@ class Choice:
             self.priority = reason
             self.shared.changed()
 
-    def choose_priority_zone(self, code: str) -> bool:
-        """The zone for the chosen reason; True when the number is to be taken now."""
+    def choose_priority_zone(self, code: str) -> None:
+        """The zone for the chosen reason; then the matter is asked (the window gets its guide)."""
         zone = find(self._zones(), "code", code)
         if not (self.priority and self.connection.ready and zone):
+            return
+        self.zone, self.matter, self.bundle = zone, None, None
+        self.asking_matter = True
+        self.shared.changed()
+
+    def priority_matters(self) -> list[dict]:
+        """The chosen zone's matters for the green channel's question, common first."""
+        if not (self.asking_matter and self.zone):
+            return []
+        return sorted(self.zone.get("matters", []), key=lambda m: not m.get("common"))
+
+    def choose_priority_matter(self, code: str | None) -> bool:
+        """The matter (None: "not sure"); True when the number is to be taken now."""
+        if not (self.asking_matter and self.zone and self.priority and self.connection.ready):
             return False
-        self.zone = zone
-        self.matter = self.bundle = None
+        matter = find(self.zone.get("matters", []), "code", code) if code else None
+        if code and matter is None:
+            return False
+        self.matter = matter
         return True

@@ -1,8 +1,15 @@
-"""The server link: the hall's layout, the live board, whether the server answers, and retrying when not."""
+"""The server link: the hall's layout, the live board, whether the server answers, and retrying when not.
+
+The board is read whole once, then kept current by the event stream (`apply_event`): an issued or called
+event carries its zone's new waiting count, calls and window changes are folded in, and only a gap (a count
+that does not follow from the last one, an event the tiles cannot fold) or a reconnect reads it again.
+"""
 
 from __future__ import annotations
 
+import copy
 import logging
+import math
 
 from hall_client.client import ApiError, ServerUnreachable
 from kiosk.presenter.shared import Shared
@@ -10,6 +17,12 @@ from kiosk.texts import Text
 from kiosk.ticket_info import find
 
 log = logging.getLogger(__name__)
+CALLS_KEPT = 10  # as many recent calls as the server's board sends
+CALL_KINDS = ("called", "recalled")
+FREES_WINDOW = ("finished", "no_show", "transferred")  # the window's ticket is done: it stands idle
+# Kinds that change who waits without carrying the new counts: the tiles cannot fold them, so read again.
+REREAD_KINDS = ("cancelled", "requeued", "transferred")
+COUNT_STEP = {"issued": 1, "called": -1}  # how each kind moves its zone's waiting count
 
 
 class Connection:
@@ -22,6 +35,9 @@ class Connection:
         self._loading = False
         self._next_board = 0.0
         self._board_loading = False
+        self.streaming = False  # the event stream keeps the board current: no polling
+        self.last_event_id = 0
+        self.rereads = 0  # whole-board reads asked for by events (a gap, an unfoldable kind)
 
     @property
     def ready(self) -> bool:
@@ -78,7 +94,8 @@ class Connection:
 
     def set_board(self, board: dict) -> None:
         """A board snapshot (from a poll or the event stream's resync)."""
-        self.board = board
+        self.board = copy.deepcopy(board)  # its own copy: events are folded into it
+        self.last_event_id = int(board.get("last_event_id") or 0)  # a restarted server counts from its own
         if not self.server_up:
             self.server_up = True
             if self.hall is None:
@@ -87,6 +104,7 @@ class Connection:
 
     def server_status(self, up: bool) -> None:
         """The event stream connected (True) or lost the server (False)."""
+        self.streaming = up
         if up == self.server_up:
             return
         if up:
@@ -113,8 +131,70 @@ class Connection:
         if not self.ready and now >= self._next_retry and not self._loading:
             self._next_retry = now + self.shared.config.retry_s
             self.load_hall()
-        elif self.ready and now >= self._next_board:
+        elif self.ready and not self.streaming and now >= self._next_board:
             self.refresh_board()
+
+    # ---- live events ----
+    def apply_event(self, event_id: int, kind: str, data: dict) -> None:
+        """One event of the stream folded into the board, or a re-read when it cannot be.
+
+        Event ids on a public stream skip (staff-only events are not sent), so a gap shows in the counts: an
+        issued or called event must move its zone's count by exactly one from what the kiosk holds.
+        """
+        if self.board is None or event_id <= self.last_event_id:
+            return  # before the first snapshot (it will include it), or already in it
+        self.last_event_id = event_id
+        gap = kind in REREAD_KINDS
+        for code, waiting in (data.get("waiting") or {}).items():
+            zone = self._board_zone(code)
+            if zone is None:
+                continue
+            expected = int(zone.get("waiting") or 0) + COUNT_STEP.get(kind, 0)
+            gap |= kind in COUNT_STEP and int(waiting) != expected
+            _set_waiting(zone, int(waiting))
+        ticket = data.get("ticket") or {}
+        window = data.get("window")
+        if kind in CALL_KINDS and ticket.get("number"):
+            call = {"id": event_id, "kind": kind, "at": data.get("at", ""), "number": ticket["number"],
+                    "zone": ticket.get("zone", ""), "window": window}
+            self.board["calls"] = [call, *self.board.get("calls", [])][:CALLS_KEPT]
+        if isinstance(window, int):
+            self._fold_window(kind, window, ticket, data)
+        if gap:
+            self.rereads += 1
+            self.refresh_board()
+        self.shared.changed()
+
+    def _board_zone(self, code: str) -> dict | None:
+        return next((z for z in (self.board or {}).get("zones", []) if z.get("zone") == code), None)
+
+    def _fold_window(self, kind: str, number: int, ticket: dict, data: dict) -> None:
+        windows = self.board.setdefault("windows", []) if self.board is not None else []
+        w = next((w for w in windows if w.get("number") == number), None)
+        if w is None:
+            if kind != "window":
+                return
+            w = {"number": number, "state": "closed", "zones": [], "ticket": None}
+            windows.append(w)
+        if kind in CALL_KINDS:
+            w["ticket"] = ticket
+        elif kind in FREES_WINDOW:
+            w["ticket"] = None
+        elif kind == "window":
+            w["state"] = data.get("state") or w["state"]
+            w["zones"] = data.get("zones") or w["zones"]
+            if w["state"] == "closed":
+                w["ticket"] = None
+        self._count_windows()
+
+    def _count_windows(self) -> None:
+        """Open and idle windows per zone, as the server counts them (ops/live.py serving_windows)."""
+        board = self.board or {}
+        for zone in board.get("zones", []):
+            serving = [w for w in board.get("windows", []) if w.get("state") == "open"
+                       and zone.get("zone") in (w.get("zones") or [])]
+            zone["open_windows"] = len(serving)
+            zone["idle_windows"] = sum(1 for w in serving if not w.get("ticket"))
 
     def zones_shown(self) -> list[dict]:
         if not self.hall:
@@ -130,3 +210,12 @@ class Connection:
             if z.get("zone") == code:
                 return z.get("waiting"), z.get("estimated_wait_s")
         return None, None
+
+
+def _set_waiting(zone: dict, waiting: int) -> None:
+    """The zone's new count, its estimate scaled at the last snapshot's pace per person (the web board and the
+    wall display do the same: queue_server/core/board_fold.py) until a snapshot brings the server's own."""
+    before, estimate = int(zone.get("waiting") or 0), int(zone.get("estimated_wait_s") or 0)
+    pace = estimate / before if before else 0
+    zone["estimated_wait_s"] = math.floor(pace * waiting + 0.5) if pace else (estimate if waiting else 0)
+    zone["waiting"] = waiting

@@ -75,6 +75,7 @@ class KioskPresenter:
                                                 In("connection"), In("connection"))
     load_hall, refresh_board, set_board = In("connection"), In("connection"), In("connection")
     server_status, zones_shown, zone_status = In("connection"), In("connection"), In("connection")
+    apply_event = In("connection")
 
     # ---- language, large text, touches -----------------------------------------------------------
     lang, large, last_touch = In("navigation"), In("navigation"), In("navigation")
@@ -87,6 +88,9 @@ class KioskPresenter:
     type_letter, delete_letter, clear_query = In("choice"), In("choice"), In("choice")
     open_bundles, bundles, open_bundle = In("choice"), In("choice"), In("choice")
     open_priority, priority_classes, choose_priority = In("choice"), In("choice"), In("choice")
+    searching, keyboard, asking_matter = In("choice"), In("choice"), In("choice")
+    open_search, toggle_keyboard, zone_of, examples = In("choice"), In("choice"), In("choice"), In("choice")
+    choose_priority_zone, priority_matters = In("choice"), In("choice")
 
     # ---- the ticket and its printing -------------------------------------------------------------
     busy, ticket, layout = In("tickets"), In("tickets"), In("tickets")
@@ -154,8 +158,9 @@ class KioskPresenter:
         self.choice.any_matter()
         self.take_number()
 
-    def choose_priority_zone(self, code: str) -> None:
-        if self.choice.choose_priority_zone(code):
+    def choose_priority_matter(self, code: str | None) -> None:
+        """Green channel's last step: the matter, or None for "not sure"; then the number is taken."""
+        if self.choice.choose_priority_matter(code):
             self.take_number()
 
     def print_list(self) -> None:

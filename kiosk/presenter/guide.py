@@ -34,7 +34,7 @@ def days_text(legal: int, promised: int) -> Text:
         zh, en = both("promised_days", d=promised)
     if legal:
         lz, le = both("legal_days", d=legal)
-        zh, en = f"{lz}，{zh}", f"{le}; {en}"
+        zh, en = f"{lz}，{zh}", f"{le}. {en}"
     return zh, en
 
 

@@ -16,10 +16,14 @@ from kiosk.presenter.connection import Connection
 from kiosk.presenter.ports import CameraPort
 from kiosk.presenter.shared import Shared
 from kiosk.presenter.staff_alerts import StaffAlerts
-from kiosk.texts import TEXT, Text
+from kiosk.texts import TEXT, Text, both
+from queue_server.core.signed_codes import CODE_LENGTH
 
 SCAN_MODES = ("pickup", "checkin")
 CODE_MAX = 32
+SEPARATORS = " -_."  # what people type between groups; the server drops them too
+CAMERA_WORDS = {"ok": "camera_ready", "starting": "camera_starting", "missing": "camera_missing",
+                "none": "camera_missing"}
 
 
 @dataclass
@@ -37,6 +41,28 @@ def split_bilingual(message: str) -> Text:
     if sep and any("\u4e00" <= ch <= "\u9fff" for ch in zh):
         return zh.strip(), en.strip()
     return message, message
+
+
+def plain_words(error: ApiError) -> Text:
+    """The server's refusal as the citizen should read it: its Chinese and English, without a developer's
+    detail in brackets at the end ("… (a typed code has 9 characters, got 6)")."""
+    body = error.body if isinstance(error.body, dict) else {}
+    zh, en = (str(body["message_zh"]), str(body["message_en"])) if body.get("message_zh") and body.get(
+        "message_en") else split_bilingual(error.message)
+    return _drop_detail(zh), _drop_detail(en)
+
+
+def _drop_detail(text: str) -> str:
+    """The text without a bracketed group at its end (brackets inside it included)."""
+    text = text.strip()
+    if not text.endswith(")"):
+        return text
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[:i].rstrip()
+    return text
 
 
 def ticket_in(answer: dict) -> dict | None:
@@ -99,11 +125,22 @@ class ScanFlow:
             self.alerts.camera_missing()
         self.shared.changed()
 
+    @property
+    def camera_words(self) -> Text:
+        """The one line that says what the camera does and what to do (never "show the code" and "no camera")."""
+        return TEXT[CAMERA_WORDS.get(self.camera_state, "camera_starting")]
+
     # ---- codes ----
     def keypad(self, key: str) -> None:
         if key == "delete":
             self.code_entry = self.code_entry[:-1]
         elif key == "ok":
+            typed = "".join(c for c in self.code_entry if c not in SEPARATORS)
+            if len(typed) != CODE_LENGTH:  # said here in plain words, before the server is asked
+                zh, en = both("code_length", n=len(typed))
+                self.scan_result = ScanResult(typed, False, zh, en)
+                self.shared.changed()
+                return
             self.code_scanned(self.code_entry)
             return
         elif len(self.code_entry) < CODE_MAX:
@@ -162,6 +199,6 @@ class ScanFlow:
             self.connection.lost(error)
             self.scan_result = ScanResult(code, False, *TEXT["paused"], status=None)
         else:
-            zh, en = split_bilingual(error.message)
+            zh, en = plain_words(error)
             self.scan_result = ScanResult(code, False, zh, en, status=error.status)
         self.shared.changed()

@@ -44,3 +44,17 @@ def tile(on_release: Callable[[], None], **props: Any) -> Any:
     widget = Factory.Tile(**props)
     widget.bind(on_release=lambda _w: on_release())
     return widget
+
+
+def same_height(tiles: list[Any], least: float) -> None:
+    """Tiles of one role all as high as the tallest text among them needs (never below `least`): one size per
+    role, kept as texts change, by events (no timing)."""
+
+    def fit(*_args: Any) -> None:
+        height = max([least, *(t.natural_height for t in tiles)])
+        for t in tiles:
+            t.height = height
+
+    for t in tiles:
+        t.bind(natural_height=fit)
+    fit()

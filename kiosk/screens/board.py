@@ -8,6 +8,7 @@ from kivy.factory import Factory
 from kiosk.presenter import KioskPresenter
 from kiosk.screens.base import KioskScreen
 from kiosk.texts import TEXT
+from kiosk.widgets import INK, RED
 from queue_server.core.board_fold import BoardFold, BoardView
 
 CALLS_SHOWN = 8
@@ -33,10 +34,12 @@ class BoardScreen(KioskScreen):
         calls = self.ids.calls
         calls.clear_widgets()
         shown_calls = ([view.current] if view.current else []) + list(view.recent)
-        for call in shown_calls:
+        for i, call in enumerate(shown_calls[:CALLS_SHOWN]):
             zh = TEXT["call_to"][0].format(number=call.number, window=call.window)
             en = TEXT["call_to"][1].format(number=call.number, window=call.window)
-            calls.add_widget(Factory.BiLabel(zh=zh, en=en, base=46, ratio=0.6))
+            # The newest call first and in red; the others in ink, all the same size.
+            calls.add_widget(Factory.BiLabel(zh=zh, en=en, base=36, ratio=0.62,
+                                             color=RED if i == 0 else INK))
         if not shown_calls:
             calls.add_widget(Factory.BiLabel(zh=TEXT["no_calls"][0], en=TEXT["no_calls"][1], base=40,
                                              strong=False, one_line=True))
@@ -47,7 +50,7 @@ class BoardScreen(KioskScreen):
         for z in view.zones:
             if z.zone not in shown:
                 continue
-            base = 32 if portrait else 26  # landscape: nine zones in the height left under the bars
+            base = 28 if portrait else 26  # nine zones in the height left under the bars and the 8 calls
             zones.add_widget(Factory.BiLabel(zh=f"{z.prefix}  {z.name_zh}", en=z.name_en, base=base, ratio=0.65))
             zones.add_widget(Factory.BiLabel(zh=f"{z.waiting} 人 · {z.wait_zh}",
                                              en=f"{z.waiting} waiting · {z.wait_en}",

@@ -1,12 +1,16 @@
-"""Home: one tile per zone with live waiting counts, and the green channel, bundles, QR and help."""
+"""Home: a search over every zone, one tile per zone (live waiting line, example matters), and the green
+channel, bundles, QR and help."""
 
 from __future__ import annotations
 
 from kiosk.presenter import KioskPresenter
-from kiosk.screens.base import KioskScreen, tile
+from kiosk.screens.base import KioskScreen, same_height, tile
 from kiosk.texts import TEXT, both
 from kiosk.widgets import BROWN, GREEN, PURPLE, RED, TEAL, ZONE_COLOURS
 from queue_server.core.waits import phrase_of
+
+ZONE_TILE_MIN = 200  # design px: a zone tile is never lower than this, however short its text
+SERVICE_TILE_MIN = 130
 
 
 def zone_line(p: KioskPresenter, code: str) -> tuple[str, str]:
@@ -24,20 +28,28 @@ class HomeScreen(KioskScreen):
         return tuple(z["code"] for z in p.zones_shown())
 
     def update(self, p: KioskPresenter) -> None:
-        for tile_ in self.ids.tiles.children:
+        for tile_ in [*self.ids.tiles.children, *self.ids.services.children]:
             if tile_.value != "help":
                 tile_.disabled = not p.ready
             if tile_.badge:
                 tile_.sub_zh, tile_.sub_en = zone_line(p, tile_.value)
 
     def redraw(self, p: KioskPresenter) -> None:
+        from kivy.app import App
+
+        u = App.get_running_app().u
         grid = self.ids.tiles
         grid.clear_widgets()
+        zones = []
         for i, zone in enumerate(p.zones_shown()):
             sub_zh, sub_en = zone_line(p, zone["code"])
-            grid.add_widget(tile(lambda code=zone["code"]: p.open_zone(code), zh=zone["name_zh"],
-                                 en=zone["name_en"], sub_zh=sub_zh, sub_en=sub_en, badge=zone["prefix"],
-                                 bg=ZONE_COLOURS[i % 4], value=zone["code"], disabled=not p.ready, base=42))
+            extra_zh, extra_en = p.examples(zone)
+            zones.append(tile(lambda code=zone["code"]: p.open_zone(code), zh=zone["name_zh"], en=zone["name_en"],
+                              sub_zh=sub_zh, sub_en=sub_en, extra_zh=extra_zh, extra_en=extra_en,
+                              badge=zone["prefix"], bg=ZONE_COLOURS[i % 4], value=zone["code"],
+                              disabled=not p.ready, base=36, sub_base=24, sub_one_line=False,
+                              padding=(20 * u, 6 * u),
+                              size_hint_y=None))
         services = [
             ("priority", "priority_hint", GREEN, p.open_priority, True),
             ("bundles", "bundles_hint", PURPLE, p.open_bundles, True),
@@ -45,7 +57,16 @@ class HomeScreen(KioskScreen):
             ("pickup", "pickup_hint", BROWN, lambda: p.open_scan("pickup"), True),
             ("help", "help_hint", RED, p.ask_help, False),
         ]
-        for key, hint, colour, action, needs_server in services:
-            (zh, en), (sub_zh, sub_en) = TEXT[key], TEXT[hint]
-            grid.add_widget(tile(action, zh=zh, en=en, sub_zh=sub_zh, sub_en=sub_en, bg=colour, value=key, base=40,
-                                 disabled=needs_server and not p.ready))
+        others = []
+        for key, _hint, colour, action, needs_server in services:
+            zh, en = TEXT[key]
+            others.append(tile(action, zh=zh, en=en, bg=colour, value=key, base=36, padding=(14 * u, 12 * u),
+                               disabled=needs_server and not p.ready, size_hint_y=None))
+        for widget in zones:
+            grid.add_widget(widget)
+        self.ids.services.clear_widgets()
+        for widget in others:
+            self.ids.services.add_widget(widget)
+        same_height(zones, ZONE_TILE_MIN * u)
+        same_height(others, SERVICE_TILE_MIN * u)
+        self.ids.scroll.scroll_y = 1

@@ -15,6 +15,7 @@ from kivy.properties import BooleanProperty
 from kiosk.presenter import KioskPresenter
 from kiosk.screens.base import KioskScreen
 from kiosk.texts import TEXT
+from queue_server.core.signed_codes import CODE_LENGTH
 
 # Typed pickup and appointment codes use digits and the letters of Crockford base32 (no I, L, O, U:
 # the server reads those as 1 and 0), so the keypad offers exactly those, digits first.
@@ -59,14 +60,13 @@ class ScanScreen(KioskScreen):
     def redraw(self, p: KioskPresenter) -> None:
         ids = self.ids
         ids.title.zh, ids.title.en = TEXT["scan_pickup" if p.scan_mode == "pickup" else "scan_checkin"]
-        camera_key = {"ok": "camera_ready", "missing": "camera_missing"}.get(p.camera_state, "camera_starting")
-        if p.camera_state == "none":
-            camera_key = "camera_missing"
-        ids.camera.zh, ids.camera.en = TEXT[camera_key]
-        ids.camera.color = (0.70, 0.11, 0.11, 1) if camera_key == "camera_missing" else (0.09, 0.42, 0.20, 1)
+        ids.camera.zh, ids.camera.en = p.scan.camera_words
+        missing = p.camera_state in ("missing", "none")
+        ids.camera.color = (0.70, 0.11, 0.11, 1) if missing else (0.09, 0.42, 0.20, 1)
         self.camera_on = p.camera_state == "ok"
         self.confirm_shown = p.post_pending is not None
         ids.entry.text = p.code_entry or " "
+        ids.count.text = f"{len(p.code_entry)} / {CODE_LENGTH}"
         result = p.scan_result
         if result is None:
             ids.result.zh, ids.result.en = TEXT["checking"] if p.scan_busy else ("", "")

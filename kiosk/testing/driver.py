@@ -253,6 +253,8 @@ class Driver:
         yield self.until("zones for the priority", lambda: self.p.priority == "elderly")
         yield 0.3
         yield from self.tap(self.find("public"))
+        yield self.until("the matter asked", lambda: self.p.asking_matter)
+        yield from self.tap(self.find("B01"))
         yield from self.ticket_taken()
         self.record_ticket()
         self.results["taps_to_ticket"] = len(self.results["taps"])
@@ -425,6 +427,7 @@ class Driver:
         self.p.toggle_large()
         yield from self.shot(f"{orientation}-home-large-zh")
         self.p.toggle_large()
+        yield self.settled()  # the home grid is rebuilt for the text size: find the tile once it is there
         yield from self.tap(self.find("commerce"))
         yield self.screen_is("matters")
         yield from both("matters")
@@ -536,6 +539,218 @@ class Driver:
         self.write()
         yield from self.tap_key(keypad, "ok")  # the app stops here
         yield 30
+
+
+    def scenario_large_tap(self) -> Iterator:
+        """A zone tile answers a tap in large text and after it (the home grid is rebuilt each time)."""
+        yield from self.ready()
+        for lang in ("zh", "en"):
+            self.p.set_language(lang)
+            yield from self.shot(f"probe-{lang}")
+        self.p.set_language("zh")
+        yield 0.1
+        self.p.toggle_large()
+        yield from self.shot("probe-large")
+        self.p.toggle_large()
+        self.results["before"] = [list(self.find("commerce").to_window(*self.find("commerce").center)),
+                                  self.app.screen("home").ids.scroll.scroll_y]
+        yield self.settled()
+        self.results["after"] = [list(self.find("commerce").to_window(*self.find("commerce").center)),
+                                 self.app.screen("home").ids.scroll.scroll_y]
+        yield from self.tap(self.find("commerce"))
+        yield self.screen_is("matters")
+        self.results["large_tap"] = self.p.screen
+        self.p.go_home()
+        yield self.screen_is("home")
+        self.p.toggle_large()
+        yield self.settled()
+        yield from self.tap(self.find("public"))
+        yield self.screen_is("matters")
+        self.results["normal_tap"] = self.p.screen
+
+    def scenario_reach(self) -> Iterator:
+        """What an elderly citizen meets (issue 16): home in normal and large text, a search over every zone
+        with the keyboard folded, the green channel's matter question, toasts clear of the buttons, the QR
+        screen's states, and the idle board with 8 calls that came in by the event stream."""
+        orientation = "landscape" if self.app.portrait is False else "portrait"
+        r = self.results
+        yield from self.ready()
+
+        def shot(name: str) -> Iterator:
+            self.p.last_touch = self.p.clock()
+            yield from self.shot(f"{orientation}-{name}")
+
+        # Eight calls made by the test while the kiosk follows the stream: they come in as events.
+        reads_before = self.p.connection.rereads
+        self.signal("make-calls")
+        yield self.wait_signal("calls-made", 120)
+        yield self.until("eight calls folded in", lambda: len((self.p.board or {}).get("calls", [])) >= 8, 60)
+        r["event_rereads"] = self.p.connection.rereads - reads_before
+        r["calls_seen"] = [c["number"] for c in self.p.board["calls"][:8]]
+        # Home, normal then large text.
+        for lang in ("zh", "en"):
+            self.p.set_language(lang)
+            yield from shot(f"home-{lang}")
+        self.p.set_language("zh")
+        home = self.app.screen("home")
+        r["home_normal"] = tile_facts(home.ids.tiles, home.ids.services)
+        r["examples"] = {t.value: [t.extra_zh, t.extra_en] for t in home.ids.tiles.children if t.badge}
+        self.p.toggle_large()
+        yield from shot("home-large-zh")
+        r["home_large"] = tile_facts(home.ids.tiles, home.ids.services)
+        self.p.toggle_large()
+        yield from shot("home-back-to-normal-zh")
+        # Help: its toast covers no button.
+        yield from self.tap(self.find("help"))
+        yield self.until("help toast", lambda: self.p.notice is not None)
+        yield from shot("home-help-toast")
+        r["toast_covers"] = {"home": covered_buttons(self.app)}
+        # Search over every zone from home: letters, then the keyboard folded away.
+        yield from self.tap(self.find(widget_id="search", screen="home"))
+        yield self.screen_is("matters")
+        matters = self.app.screen("matters")
+        for key in "sbk":
+            yield from self.tap_key(matters.ids.letters, key)
+        yield self.until("searched", lambda: self.p.query == "sbk")
+        r["search_sbk"] = [m["code"] for m in self.p.matters()]
+        yield from shot("search-keyboard-zh")
+        r["clear_key"] = matters.ids.clear_key.text
+        yield from self.tap(matters.ids.clear_key)
+        yield self.until("cleared", lambda: self.p.query == "")
+        yield from self.tap(matters.ids.fold)
+        yield self.until("keyboard folded", lambda: not self.p.keyboard)
+        yield from shot("search-folded-zh")
+        r["rows_visible_folded"] = rows_visible(matters.ids.scroll, matters.ids.rows)
+        self.p.set_language("en")
+        yield from shot("search-folded-en")
+        self.p.set_language("zh")
+        yield from self.tap(matters.ids.fold)
+        yield self.until("keyboard back", lambda: self.p.keyboard)
+        yield self.settled()
+        r["rows_visible_keyboard"] = rows_visible(matters.ids.scroll, matters.ids.rows)
+        # A matter's guide: "list printed" never covers 取号.
+        yield from self.tap(self.find(self.p.matters()[0]["code"]))
+        yield self.screen_is("guide")
+        yield from self.tap(self.find(widget_id="print_list"))
+        yield self.until("list printed", lambda: self.p.notice is not None and "已打印" in self.p.notice[0], 30)
+        yield from shot("guide-list-printed-toast")
+        r["toast_covers"]["guide"] = covered_buttons(self.app)
+        # Green channel: reason, zone, then the matter (or not sure).
+        self.p.go_home()
+        yield self.screen_is("home")
+        yield from self.tap(self.find("priority"))
+        yield self.screen_is("priority")
+        yield from self.tap(self.find("elderly"))
+        yield self.until("zones", lambda: self.p.priority == "elderly")
+        yield from self.tap(self.find("public"))
+        yield self.until("the matter asked", lambda: self.p.asking_matter)
+        for lang in ("zh", "en"):
+            self.p.set_language(lang)
+            yield from shot(f"priority-matter-{lang}")
+        self.p.set_language("zh")
+        r["priority_matter_first"] = next(w.value for w in reversed(self.app.screen("priority").ids.rows.children))
+        yield from self.tap(self.find("not-sure"))
+        yield from self.ticket_taken()
+        r["priority_ticket"] = self.p.ticket
+        # The QR screen: one camera line in each state, the code length, plain errors, no jump.
+        self.p.go_home()
+        yield self.screen_is("home")
+        yield from self.tap(self.find("pickup"))
+        yield self.screen_is("scan")
+        scan = self.app.screen("scan")
+        r["camera_lines"] = {}
+        for state in ("none", "starting", "ok"):
+            self.p.scan.camera_state = state
+            self.p.changed()
+            yield self.until(f"camera {state} shown", lambda: scan.ids.camera.en == self.p.scan.camera_words[1])
+            r["camera_lines"][state] = [scan.ids.camera.zh, scan.ids.camera.en]
+            yield from shot(f"scan-camera-{state}-zh")
+        self.p.scan.camera_state = "none"
+        self.p.changed()
+        yield self.settled()
+        self.p.set_language("en")
+        yield from shot("scan-camera-none-en")
+        self.p.set_language("zh")
+        yield self.settled()
+        keypad = scan.ids.keypad
+        before = tuple(keypad.to_window(*keypad.pos)) + tuple(keypad.size)
+        for key in "7KQ4M2":
+            yield from self.tap_key(keypad, key)
+        yield from self.tap_key(keypad, "ok")
+        yield self.until("length explained", lambda: self.p.scan_result is not None)
+        yield from shot("scan-short-code-zh")
+        r["short_code"] = [self.p.scan_result.zh, self.p.scan_result.en, scan.ids.result.text]
+        r["keypad_moved"] = [before, tuple(keypad.to_window(*keypad.pos)) + tuple(keypad.size)]
+        self.p.set_language("en")
+        yield from shot("scan-short-code-en")
+        self.p.set_language("zh")
+        for key in "XP9":
+            yield from self.tap_key(keypad, key)
+        yield from self.tap_key(keypad, "ok")
+        yield self.until("the server's refusal", lambda: self.p.scan_result is not None and not self.p.scan_busy
+                         and self.p.scan_result.status is not None, 30)
+        yield from shot("scan-refused-zh")
+        r["refused"] = [self.p.scan_result.zh, self.p.scan_result.en]
+        r["keypad_moved"].append(tuple(keypad.to_window(*keypad.pos)) + tuple(keypad.size))
+        self.p.set_language("en")
+        yield from shot("scan-refused-en")
+        self.p.set_language("zh")
+        # The idle board with the eight calls.
+        self.p.go_home()
+        yield self.screen_is("home")
+        self.p.shared.go("board")
+        yield self.screen_is("board")
+        for lang in ("zh", "en"):
+            self.p.set_language(lang)
+            yield from shot(f"board-8-calls-{lang}")
+        self.p.set_language("zh")
+        r["board_calls_shown"] = len(self.app.screen("board").ids.calls.children)
+
+
+def tile_facts(grid, services) -> dict:
+    """Columns, and per role the tile heights and title font sizes of the home grids (sizes by role, not text)."""
+    zones = [t for t in grid.children if getattr(t, "badge", "")]
+    others = list(services.children)
+
+    def title_size(t) -> float:
+        return t.ids.texts.children[-1].font_size
+
+    return {"cols": grid.cols, "zone_heights": sorted({round(t.height) for t in zones}),
+            "service_heights": sorted({round(t.height) for t in others}),
+            "zone_title_sizes": sorted({round(title_size(t), 1) for t in zones}),
+            "zone_line_sizes": sorted({round(t.ids.texts.children[-2].font_size, 1) for t in zones})}
+
+
+def covered_buttons(app) -> list[str]:
+    """Visible, enabled buttons of the current screen that the toast lies over."""
+    from kivy.uix.behaviors import ButtonBehavior
+
+    from kiosk.widgets import Toast
+
+    toast = next(w for w in app.sm.children if isinstance(w, Toast))
+    if not toast.opacity:
+        return ["(no toast shown)"]
+    tx, ty = toast.to_window(*toast.pos)
+    found = []
+    for w in app.sm.current_screen.walk(restrict=True):
+        if not isinstance(w, ButtonBehavior) or w.disabled or not _visible(w) or w.width < 2 or w.height < 2:
+            continue
+        x, y = w.to_window(*w.pos)
+        across = min(x + w.width, tx + toast.width) - max(x, tx)
+        if across > 1 and min(y + w.height, ty + toast.height) - max(y, ty) > 1:
+            found.append(getattr(w, "value", "") or getattr(w, "text", "") or type(w).__name__)
+    return found
+
+
+def rows_visible(scroll, rows) -> int:
+    """Rows of a scroll view's list that lie wholly inside the view (what a citizen sees without scrolling)."""
+    sx, sy = scroll.to_window(*scroll.pos)
+    count = 0
+    for row in rows.children:
+        x, y = row.to_window(*row.pos)
+        if y >= sy - 1 and y + row.height <= sy + scroll.height + 1:
+            count += 1
+    return count
 
 
 def geometry(app) -> tuple:

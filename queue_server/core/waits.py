@@ -68,11 +68,17 @@ def phrase_of(item: Mapping, ahead_key: str = "waiting") -> Phrase:
 
 
 def ticket_line(ahead: int, phrase: Phrase) -> Phrase:
-    """"前面还有 3 人，预计等候约 12 分钟 / 3 ahead of you, wait about 12 min" for a ticket (screen, paper, phone)."""
-    people_zh = f"前面还有 {ahead} 人"
-    people_en = "1 person ahead of you" if ahead == 1 else f"{ahead} ahead of you"
+    """"前面还有 3 人，预计等候约 12 分钟 / 3 people are ahead of you; expected wait about 12 min" for a ticket
+    (screen, paper, phone). Nobody ahead reads "前面没有人 / Nobody is ahead of you", never "0 ahead"."""
+    if ahead <= 0:
+        people_zh, people_en = "前面没有人", "Nobody is ahead of you"
+    else:
+        people_zh = f"前面还有 {ahead} 人"
+        people_en = "1 person is ahead of you" if ahead == 1 else f"{ahead} people are ahead of you"
     if phrase == UNKNOWN:
         return people_zh, people_en
     if phrase[0].startswith("约"):  # a bare duration reads as an estimate
-        return f"{people_zh}，预计等候{phrase[0]}", f"{people_en}, wait {phrase[1]}"
-    return f"{people_zh}，{phrase[0]}", f"{people_en}, {phrase[1]}"
+        return f"{people_zh}，预计等候{phrase[0]}", f"{people_en}; expected wait {phrase[1]}"
+    if phrase == SOON:
+        return f"{people_zh}，{phrase[0]}", f"{people_en}; you will be called soon"
+    return f"{people_zh}，{phrase[0]}", f"{people_en}; {phrase[1]}"

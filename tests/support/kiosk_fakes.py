@@ -19,6 +19,9 @@ MATTER = {"code": "A01", "zone": "commerce", "name_zh": "企业设立登记", "n
           "materials": [{"id": "form", "zh": "申请书", "en": "Application form"},
                         {"id": "id_card", "zh": "身份证", "en": "ID card"}]}
 RARE = dict(MATTER, code="A02", name_zh="企业注销登记", name_en="Close a company", common=False)
+MATTER = dict(MATTER, short_zh="开办企业", short_en="Start a company")
+CARD = dict(MATTER, code="B01", zone="public", name_zh="社会保障卡申领", name_en="Apply for a social security card",
+            short_zh="社保卡", short_en="Social security card")
 HALL = {
     "name_zh": "历下区政务服务中心", "name_en": "Lixia Hall", "timezone": "Asia/Shanghai",
     "priority_classes": ["elderly", "disabled", "veteran", "pregnant", "talent"],
@@ -26,7 +29,7 @@ HALL = {
         {"code": "commerce", "prefix": "A", "kind": "front", "name_zh": "商事登记", "name_en": "Business",
          "matters": [RARE, MATTER]},
         {"code": "public", "prefix": "B", "kind": "front", "name_zh": "公共服务", "name_en": "Public",
-         "matters": []},
+         "matters": [CARD]},
         {"code": "chain", "prefix": "G", "kind": "chain", "name_zh": "一链办理", "name_en": "One thing",
          "matters": []},
         {"code": "pickup", "prefix": "P", "kind": "pickup", "name_zh": "统一出件", "name_en": "Pickup",
@@ -61,6 +64,7 @@ class FakeClient:
         self.refuse: ApiError | None = None
         self.sms_enabled = False  # the hall's [sms] switch, as GET /hall reports it
         self.sms: list[tuple[int, str]] = []
+        self.board_reads = 0
 
     def _check(self) -> None:
         if self.down:
@@ -79,6 +83,7 @@ class FakeClient:
 
     def board(self) -> dict:
         self._check()
+        self.board_reads += 1
         return BOARD
 
     def take_number(self, zone, matter=None, bundle=None, priority=None) -> dict:
