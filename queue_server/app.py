@@ -19,6 +19,7 @@ from queue_server.api import (
     board,
     config_admin,
     console,
+    devices,
     events,
     hall_info,
     phone,
@@ -59,7 +60,7 @@ from queue_server.settings import server_settings
 API_BLUEPRINTS = (
     hall_info.bp, tickets.bp, windows.bp, auth.bp, board.bp, events.bp, stats.bp, alerts.bp,
     console.bp, supervision.bp, rebalance.bp, pickups.bp, appointments.bp, ratings.bp, users.bp, phone.bp,
-    config_admin.bp,
+    config_admin.bp, devices.bp,
 )
 # The web pages and their static files.
 PAGE_BLUEPRINTS = (page_auth.assets, board_pages.bp, console_page.bp, dashboard_page.bp, rating_pages.bp,

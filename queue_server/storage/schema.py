@@ -101,3 +101,9 @@ def m004_ticket_links(db: Database) -> None:
         pk="token_hash", not_null={"ticket_id", "expires_at"},
     )
     db["ticket_links"].create_index(["ticket_id"])
+
+
+@migrations()
+def m005_device_last_seen(db: Database) -> None:
+    # When each device last made an authenticated request (written at most once a minute per device).
+    db["devices"].add_column("last_seen_at", str)
