@@ -120,7 +120,7 @@ class KioskApp(App):
         Clock.schedule_interval(lambda _dt: p.tick(), 1.0)
         Clock.schedule_interval(self._poll_wedge, 0.1)
         self.follower = self.client.follow(
-            on_event=lambda _ev: Clock.schedule_once(lambda _dt: p.refresh_board(), 0.2),
+            on_event=lambda ev: Clock.schedule_once(lambda _dt: p.hall_event(ev.kind), 0.2),
             on_resync=lambda board: Clock.schedule_once(lambda _dt: p.set_board(board)),
             on_status=lambda up: Clock.schedule_once(lambda _dt: p.server_status(up)))
         p.start()

@@ -77,3 +77,29 @@ def test_a_board_snapshot_means_the_server_is_up():
     assert link.ready and link.hall is not None  # the missing hall was loaded (and the board with it)
     link.set_board({"zones": [{"zone": "public", "waiting": 2, "estimated_wait_s": 300}]})
     assert link.zone_status("public") == (2, 300)
+
+
+def test_a_config_changed_event_reads_the_hall_again_and_other_events_the_board():
+    base = shared()
+    link = connected(base)
+    calls = []
+    real_hall, real_board = base.client.hall, base.client.board
+    base.client.hall = lambda: calls.append("hall") or real_hall() | {"name_zh": "新名字"}
+    base.client.board = lambda: calls.append("board") or real_board()
+    link.hall_event("called")
+    assert calls == ["board"]
+    link.hall_event("config_changed")
+    assert calls[1] == "hall" and link.hall["name_zh"] == "新名字"
+
+
+def test_a_change_while_the_hall_loads_loads_it_once_more():
+    base = shared()
+    link = connected(base)
+    pending = []
+    base.runner.run = lambda _lane, fn, done, failed: pending.append((fn, done))
+    link.hall_event("config_changed")
+    link.hall_event("config_changed")  # arrives while the first read is on its way
+    assert len(pending) == 1
+    fn, done = pending.pop()
+    done(fn())
+    assert [f for f, _ in pending][0] == base.client.hall  # read again: the first answer may predate the change

@@ -22,6 +22,7 @@ class Connection:
         self._loading = False
         self._next_board = 0.0
         self._board_loading = False
+        self._reload = False  # the configuration changed while the hall was loading: load it once more
 
     @property
     def ready(self) -> bool:
@@ -44,21 +45,34 @@ class Connection:
 
     def load_hall(self) -> None:
         if self._loading:
+            self._reload = True
             return
         self._loading = True
 
         def done(hall: dict) -> None:
             self._loading = False
             self.hall = hall
+            if self._reload:
+                self._reload = False
+                self.load_hall()
             self.server_up = True
             self.refresh_board()
             self.shared.changed()
 
         def failed(error: Exception) -> None:
             self._loading = False
+            self._reload = False
             self.lost(error)
 
         self.shared.runner.run("net", self.shared.client.hall, done, failed)
+
+    def hall_event(self, kind: str) -> None:
+        """An event from the stream: the board changed; `config_changed` (the manager's admin page) means the
+        hall's matters, guides and zones did too, so they are read again, live."""
+        if kind == "config_changed":
+            self.load_hall()
+        else:
+            self.refresh_board()
 
     def refresh_board(self) -> None:
         if self._board_loading:

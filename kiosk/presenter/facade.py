@@ -74,6 +74,7 @@ class KioskPresenter:
     hall, board, server_up, ready, hall_name = (In("connection"), In("connection"), In("connection"),
                                                 In("connection"), In("connection"))
     load_hall, refresh_board, set_board = In("connection"), In("connection"), In("connection")
+    hall_event = In("connection")
     server_status, zones_shown, zone_status = In("connection"), In("connection"), In("connection")
 
     # ---- language, large text, touches -----------------------------------------------------------
