@@ -8,7 +8,7 @@
   const windowNo = body.dataset.window ? parseInt(body.dataset.window, 10) : null;
   const history = parseInt(body.dataset.history || "8", 10);
   const REFRESH_DEBOUNCE_MS = 2000, REFRESH_EVERY_MS = 30000;
-  const KINDS = HallBoardFold.QUEUE_KINDS.concat(["recalled", "started", "window", "alert"]);
+  const KINDS = HallBoardFold.QUEUE_KINDS.concat(["recalled", "started", "window", "alert", "config_changed"]);
 
   const fold = HallBoardFold.create({zones: zonesParam ? zonesParam.split(",") : null,
                                      windows: windowNo === null ? null : [windowNo], history});
@@ -130,6 +130,7 @@
   }
 
   Hall.live(KINDS, (kind, data, id) => {
+    if (kind === "config_changed") { refresh(); return; }  // the manager changed zones or windows: read it all
     const out = fold.apply(id, kind, data, Date.now());
     if (out.changed) render();
     if (out.refresh) requestRefresh(false);

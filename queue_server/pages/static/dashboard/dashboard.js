@@ -488,7 +488,13 @@ const liveSoon = Hall.debounce(() => {
   await loadLive();
   const queueKinds = ["issued", "called", "recalled", "started", "finished", "no_show", "transferred", "cancelled",
                       "requeued"];
-  Hall.live([...queueKinds, "window", "alert", "rated", "followup"], (kind, data) => {
+  Hall.live([...queueKinds, "window", "alert", "rated", "followup", "config_changed"], async (kind, data) => {
+    if (kind === "config_changed") {  // zones or windows changed on the admin page: their names too
+      const h = await Hall.api("GET", "/api/v1/hall");
+      if (h.ok) { D.hall = h.data; for (const z of h.data.zones) D.zones[z.code] = z; }
+      liveSoon();
+      return;
+    }
     if (queueKinds.includes(kind)) applyQueueEvent(kind, data);
     else liveSoon();  // rare: a window signed on, off or moved, an alert, a rating
     if ((kind === "rated" || kind === "followup") && D.tab === "followups") loadFollowups();
