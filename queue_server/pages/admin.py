@@ -16,18 +16,18 @@ ACCOUNTS = ("账号与设备", "Accounts and devices")
 DENIED = "此页面仅限大厅管理员。This page is for the hall manager only."
 
 
-def _manager_page(title: tuple[str, str], template: str):
+def _manager_page(title: tuple[str, str], template: str, live: bool = False):
     p = page_principal()
     if p is None:
         return login_page(*title, status=401)
     if not p.is_manager:
         return login_page(*title, status=403, role=p.kind, message=DENIED)
-    return render_page(template, user=p.name, title_zh=title[0], title_en=title[1])
+    return render_page(template, user=p.name, title_zh=title[0], title_en=title[1], live=live)
 
 
 @bp.get("/admin")
 def content():
-    return _manager_page(CONTENT, "admin.html")
+    return _manager_page(CONTENT, "admin.html", live=True)
 
 
 @bp.get("/admin/accounts")
