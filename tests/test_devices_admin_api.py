@@ -89,7 +89,7 @@ def test_last_seen_is_written_at_most_once_a_minute(app, seeded):
     assert len(writes) == 1
     hall.device_seen["kiosk-01"] = (start - timedelta(seconds=61)).timestamp()
     accounts.authenticate(hall, token)
-    row = hall.store.read().execute("SELECT last_seen_at FROM devices WHERE name = 'kiosk-01'").fetchone()
+    row = hall.store.read().execute("SELECT last_seen_at FROM device_seen WHERE name = 'kiosk-01'").fetchone()
     assert row[0]
 
 

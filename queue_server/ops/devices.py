@@ -29,15 +29,16 @@ def note_seen(hall: Hall, name: str) -> None:
     hall.device_seen[name] = now.timestamp()
     try:
         with hall.store.write() as db:
-            db.execute("UPDATE devices SET last_seen_at = ? WHERE name = ?", [to_iso(now), name])
+            db.execute("INSERT INTO device_seen (name, last_seen_at) VALUES (?, ?) ON CONFLICT (name)"
+                       " DO UPDATE SET last_seen_at = excluded.last_seen_at", [name, to_iso(now)])
     except (StorageUnavailable, sqlite3.Error):
         pass  # a last-seen time must never fail the device's request
 
 
 def list_devices(hall: Hall) -> list[dict]:
     return list(hall.store.read().query(
-        "SELECT name, kind, window, created_at, revoked_at, last_seen_at FROM devices"
-        " ORDER BY revoked_at IS NOT NULL, kind, name"))
+        "SELECT d.name, d.kind, d.window, d.created_at, d.revoked_at, s.last_seen_at FROM devices d"
+        " LEFT JOIN device_seen s USING (name) ORDER BY d.revoked_at IS NOT NULL, d.kind, d.name"))
 
 
 def setup_text(name: str, kind: str, server_url: str, token: str) -> str:
