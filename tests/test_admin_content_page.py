@@ -158,3 +158,42 @@ def test_the_page_is_for_managers_only(browser, server):
     sign_in(pg, server.url, "/admin", "staff1", server.seeded.staff["staff1"])
     expect(pg.locator("#denied")).to_contain_text("仅限大厅管理员")
     context.close()
+
+
+def test_a_renamed_zone_reaches_the_board_and_the_console_live(page, browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
+    board = context.new_page()
+    board_errors = page_errors(board)
+    board.goto(server.url + "/board")
+    expect(board.locator("body")).to_contain_text("公共服务")
+    staff = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    console = staff.new_page()
+    sign_in(console, server.url, "/console", "staff3", server.seeded.staff["staff3"])
+    expect(console.locator("#picker-grid button").first).to_be_visible()
+    page.click(".tab[data-tab='zones']")
+    name = page.locator("[data-path='zones[1].name_zh']")
+    expect(name).to_have_value("公共服务")
+    name.fill("社会事务综合")
+    page.click("#zones-save")
+    expect(page.locator("#message")).to_contain_text("已保存为第")
+    expect(board.locator("body")).to_contain_text("社会事务综合")  # no reload: the config_changed event
+    expect(console.locator("#transfer-zone")).to_contain_text("社会事务综合")
+    expect(console.locator("#picker-grid")).to_contain_text("社会事务综合")
+    expect(page.locator("#moved")).to_be_hidden()  # its own save is not "changed elsewhere"
+    shot(board, "admin_zone_renamed_board")
+    page.click(".tab[data-tab='opening']")
+    shot(page, "admin_opening", full_page=True)
+    assert board_errors == []
+    context.close()
+    staff.close()
+
+
+def test_a_change_made_elsewhere_is_read_again_live(page, server):
+    page.click(".tab[data-tab='notices']")
+    boss = Api.login(server.url, *server.seeded.manager)
+    live = boss.ok("GET", "/api/v1/config")
+    live["config"]["hall"]["notice_zh"] = "今日下午系统升级，请提前取号。"
+    done = boss.ok("PUT", "/api/v1/config", {"config": live["config"]})
+    expect(page.locator("#live-version")).to_have_text(str(done["version"]))
+    expect(page.locator("[data-path='hall.notice_zh']")).to_have_value("今日下午系统升级，请提前取号。")
+    shot(page, "admin_notices")

@@ -180,7 +180,8 @@ function finished(work) {
 // ---- saving: the whole configuration, checked by the server; a refusal is shown by its field ----
 async function save(config, panel, errorBox) {
   clearErrors(panel);
-  const r = await Hall.api("PUT", "/api/v1/config", {config, base_version: A.version});
+  A.saving = true;  // this page's own change comes back as an event too: not "changed elsewhere"
+  const r = await Hall.api("PUT", "/api/v1/config", {config, base_version: A.version}).finally(() => { A.saving = false; });
   if (r.ok) {
     await load();
     say(r.data.changed ? `已保存为第 ${r.data.version} 版，已在自助机、大屏和工作台生效 · Saved as version ${r.data.version}; kiosks, boards and consoles show it now`
@@ -381,7 +382,8 @@ $("versions-table").addEventListener("click", async (ev) => {
     $("diff-box").classList.remove("hidden");
   }
   if (rv) {
-    const r = await Hall.api("POST", `/api/v1/config/versions/${rv.dataset.revert}/revert`);
+    A.saving = true;
+    const r = await Hall.api("POST", `/api/v1/config/versions/${rv.dataset.revert}/revert`).finally(() => { A.saving = false; });
     if (!r.ok) { say(Hall.errorText(r)); return; }
     await load();
     say(`已恢复第 ${rv.dataset.revert} 版，作为第 ${r.data.version} 版生效 · Version ${rv.dataset.revert} restored as version ${r.data.version}`, "ok");
@@ -409,6 +411,7 @@ async function load() {
   if (h.ok) { A.hall = h.data; Hall.tz = h.data.timezone; }
   A.work = {};
   A.dirty = {};
+  $("moved").classList.add("hidden");
   render();
 }
 for (const b of document.querySelectorAll(".tab")) b.addEventListener("click", () => showTab(b.dataset.tab));
@@ -426,7 +429,7 @@ document.addEventListener("click", async (ev) => {
 $("logout-btn").addEventListener("click", () => Hall.logout());
 load().then(() => {
   Hall.live(["config_changed"], async (kind, data) => {
-    if (data.version === A.version) return;
+    if (A.saving || data.version <= A.version) return;
     if (Object.values(A.dirty).some(Boolean) || !$("matter-editor").classList.contains("hidden")) {
       $("moved").classList.remove("hidden");  // keep what the clerk is typing; a save will say it moved
       return;
