@@ -113,3 +113,21 @@ def test_a_cookie_write_needs_the_csrf_token(client, seeded):
     live = Api(client, token).ok("GET", "/api/v1/config")
     r = cookie_only.call("PUT", "/api/v1/config", {"config": live["config"]}, cookies={"hall_token": token})
     assert r.status_code == 403 and r.json()["error"] == "csrf"
+
+
+def test_the_sms_credential_is_never_shown_and_kept_when_sent_back_masked(boss, app):
+    hall = app.extensions["hall"]
+    live = boss.ok("GET", "/api/v1/config")
+    live["config"]["sms"].update(enabled=True, url="http://127.0.0.1:9/sms", auth_header="Authorization: Bearer s3cret")
+    done = boss.ok("PUT", "/api/v1/config", {"config": live["config"]})
+    assert "s3cret" not in done["diff"] and hall.config.sms.auth_header == "Authorization: Bearer s3cret"
+    again = boss.ok("GET", "/api/v1/config")
+    assert again["config"]["sms"]["auth_header"] == "***" and "s3cret" not in again["document"]
+    assert "s3cret" not in str(boss.ok("GET", f"/api/v1/config/versions/{done['version']}"))
+    again["config"]["hall"]["notice_en"] = "Hello"
+    boss.ok("PUT", "/api/v1/config", {"config": again["config"]})
+    assert hall.config.sms.auth_header == "Authorization: Bearer s3cret"  # "***" sent back keeps it
+    assert "s3cret" not in str(boss.ok("GET", "/api/v1/audit"))
+    document = boss.ok("GET", "/api/v1/config")["document"].replace('notice_en = "Hello"', 'notice_en = "Hi"')
+    r = boss.call("PUT", "/api/v1/config", data=document.encode(), headers={"Content-Type": "application/toml"})
+    assert r.status_code == 200 and hall.config.sms.auth_header == "Authorization: Bearer s3cret"

@@ -14,7 +14,7 @@ The SMS gateway's auth header is a credential: it is shown as "***" and "***" se
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+import tomllib
 
 from flask import Blueprint, jsonify, request
 
@@ -50,14 +50,13 @@ def _refusal(e: ConfigError) -> BadRequest:
 
 
 def _parse(data: dict) -> HallConfig:
+    sms = data.get("sms")
+    if isinstance(sms, dict) and sms.get("auth_header") == MASK:  # unchanged: the page never saw the real one
+        data = {**data, "sms": {**sms, "auth_header": hall().config.sms.auth_header}}
     try:
-        cfg = parse_config(data)
+        return parse_config(data)
     except ConfigError as e:
         raise _refusal(e) from None
-    live = hall().config
-    if cfg.sms.auth_header == MASK:  # unchanged: the page never saw the real one
-        cfg = replace(cfg, sms=replace(cfg.sms, auth_header=live.sms.auth_header))
-    return cfg
 
 
 def _version_row(vid: int) -> dict:
@@ -89,10 +88,10 @@ def apply():
         except UnicodeDecodeError:
             raise BadRequest("the TOML body is not UTF-8 text", code="bad_config") from None
         try:
-            cfg = from_toml(text, where="the new configuration")
-        except ConfigError as e:
-            raise _refusal(e) from None
-        return jsonify(_apply(cfg, "API (TOML)"))
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            raise BadRequest(f"the new configuration is not valid TOML: {e}", code="bad_config") from None
+        return jsonify(_apply(_parse(data), "API (TOML)"))
     body = json_body()
     data = body.get("config")
     if not isinstance(data, dict):
