@@ -131,3 +131,12 @@ def test_the_sms_credential_is_never_shown_and_kept_when_sent_back_masked(boss, 
     document = boss.ok("GET", "/api/v1/config")["document"].replace('notice_en = "Hello"', 'notice_en = "Hi"')
     r = boss.call("PUT", "/api/v1/config", data=document.encode(), headers={"Content-Type": "application/toml"})
     assert r.status_code == 200 and hall.config.sms.auth_header == "Authorization: Bearer s3cret"
+
+
+def test_adding_one_matter_is_a_small_diff(boss):
+    live = boss.ok("GET", "/api/v1/config")
+    live["config"]["matters"].append(NEW_MATTER)
+    done = boss.ok("PUT", "/api/v1/config", {"config": live["config"]})
+    added = [line for line in done["diff"].splitlines() if line.startswith("+") and not line.startswith("+++")]
+    removed = [line for line in done["diff"].splitlines() if line.startswith("-") and not line.startswith("---")]
+    assert removed == [] and len(added) < 40 and "+[[matters]]" in added, done["diff"]
