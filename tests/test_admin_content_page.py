@@ -197,3 +197,16 @@ def test_a_change_made_elsewhere_is_read_again_live(page, server):
     expect(page.locator("#live-version")).to_have_text(str(done["version"]))
     expect(page.locator("[data-path='hall.notice_zh']")).to_have_value("今日下午系统升级，请提前取号。")
     shot(page, "admin_notices")
+
+
+def test_a_matter_names_the_documents_it_issues(page, server):
+    page.click(".tab[data-tab='matters']")
+    page.locator("#matters-table tr[data-code='A02'] [data-edit]").click()
+    expect(page.locator("#matter-produces")).to_contain_text("无 None")
+    page.select_option("#produces-pick", "business_licence")
+    page.click("#produces-add")
+    expect(page.locator("#matter-produces")).to_contain_text("营业执照")
+    page.click("#matter-save")
+    expect(page.locator("#matter-editor")).to_be_hidden()
+    live = Api.login(server.url, *server.seeded.manager).ok("GET", "/api/v1/config")["config"]
+    assert next(m for m in live["matters"] if m["code"] == "A02")["produces"] == ["business_licence"]

@@ -272,10 +272,12 @@ function renderMatterMaterials() {
     || '<tr><td colspan="4" class="muted">尚无材料 No materials yet</td></tr>';
   $("material-pick").innerHTML = Object.entries(cat).filter(([id]) => !m.materials.includes(id))
     .map(([id, x]) => `<option value="${esc(id)}">${esc(x.zh)} · ${esc(x.en)}</option>`).join("");
-  $("matter-produces").innerHTML = Object.entries(cat).filter(([id]) => m.produces.includes(id) || /licen|证|照/.test(id + x_zh(cat, id)))
-    .map(([id, x]) => `<label class="check chip-check"><input type="checkbox" data-produces="${esc(id)}" ${m.produces.includes(id) ? "checked" : ""}> ${esc(x.zh)} <small>${esc(x.en)}</small></label>`).join("");
+  $("matter-produces").innerHTML = m.produces.map((id, j) => `<span class="chip">${esc(cat[id] ? cat[id].zh : id)}
+    <small>${esc(cat[id] ? cat[id].en : "")}</small> <button class="btn btn-small" type="button" data-produces-remove="${j}">移除 <small>Remove</small></button></span>`).join("")
+    || '<span class="muted">无 None</span>';
+  $("produces-pick").innerHTML = Object.entries(cat).filter(([id]) => !m.produces.includes(id))
+    .map(([id, x]) => `<option value="${esc(id)}">${esc(x.zh)} · ${esc(x.en)}</option>`).join("");
 }
-function x_zh(cat, id) { return cat[id] ? cat[id].zh : ""; }
 function readMatterForm() {
   const m = A.draft.matter;
   for (const el of $("matter-form").querySelectorAll("[data-key]")) {
@@ -314,11 +316,15 @@ $("matter-materials").addEventListener("click", (ev) => {
   } else return;
   renderMatterMaterials();
 });
-$("matter-produces").addEventListener("change", (ev) => {
-  const id = ev.target.dataset.produces;
-  const m = A.draft.matter;
-  m.produces = m.produces.filter((x) => x !== id);
-  if (ev.target.checked) m.produces.push(id);
+$("matter-produces").addEventListener("click", (ev) => {
+  const b = ev.target.closest("[data-produces-remove]");
+  if (!b) return;
+  A.draft.matter.produces.splice(Number(b.dataset.producesRemove), 1);
+  renderMatterMaterials();
+});
+$("produces-add").addEventListener("click", () => {
+  const id = $("produces-pick").value;
+  if (id) { A.draft.matter.produces.push(id); renderMatterMaterials(); }
 });
 $("material-add").addEventListener("click", () => {
   const id = $("material-pick").value;
