@@ -127,7 +127,10 @@ function renderSection(tab) {
       ? "<th>合并后的材料清单 <small>Merged materials list</small></th>" : ""}<th></th></tr></thead><tbody>${body}</tbody></table>
       <button class="btn" type="button" data-add="${bi}">＋ 添加一行 <small>Add a row</small></button></div>`;
   }).join("");
-  $(`${tab}-body`).innerHTML = html;
+  // the codes that list fields take, with their names (clerks type codes, and see what they mean)
+  const hint = ["windows", "bundles", "opening"].includes(tab) ? `<p class="muted codes-hint">板块编码 <small>Zone codes</small>：${
+    A.cfg.zones.map((z) => `<b>${esc(z.code)}</b> ${esc(z.name_zh)}`).join(" · ")}</p>` : "";
+  $(`${tab}-body`).innerHTML = hint + html;
   $(`${tab}-error`).classList.add("hidden");
 }
 function mergedList(code) {
