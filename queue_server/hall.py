@@ -39,6 +39,7 @@ class Hall:
         # and `config_drift` says what differs and which command to run: never a silent winner.
         self.config, self.config_version, self.config_drift = config_versions.reconcile(
             self.store, config, to_iso(self.now()), on_config_drift)
+        self.device_seen: dict[str, float] = {}  # device name -> when its last-seen time was written (ops.devices)
         self.serving = False  # set by the server: a new configuration is then taken into use with a live event
         self.broker = Broker()
         self.dispatch_rules = DispatchRules.from_rules(config.rules)

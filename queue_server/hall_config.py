@@ -46,6 +46,16 @@ class Matter:
     notes_en: str
     short_zh: str = ""  # a few words for the kiosk's zone tile ("社保卡"); empty: not an example there
     short_en: str = ""
+    # The 一次告知 guide beyond the list: who may apply, on what legal basis; which materials are 辅件
+    # (supporting; the rest are 主件), which may be handed in later under a 容缺 pledge, and which
+    # documents this matter itself issues (a bundle leaves those out of its merged list).
+    conditions_zh: str = ""
+    conditions_en: str = ""
+    legal_basis_zh: str = ""
+    legal_basis_en: str = ""
+    optional_materials: tuple[str, ...] = ()
+    deferrable_materials: tuple[str, ...] = ()
+    produces: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -224,11 +234,16 @@ class HallConfig:
         raise KeyError(number)
 
     def bundle_materials(self, code: str) -> list[Material]:
-        """The merged, de-duplicated materials list of a one-thing bundle (first-seen order)."""
+        """The merged, de-duplicated materials list of a one-thing bundle (first-seen order), without what the
+        chain issues itself (the 营业执照 its first matter produces is not asked of the citizen later on)."""
         seen: dict[str, Material] = {}
+        produced: set[str] = set()
         for mc in self.bundle(code).matters:
-            for mid in self.matter(mc).materials:
-                seen.setdefault(mid, self.materials[mid])
+            matter = self.matter(mc)
+            for mid in matter.materials:
+                if mid not in produced:
+                    seen.setdefault(mid, self.materials[mid])
+            produced.update(matter.produces)
         return list(seen.values())
 
 
@@ -389,6 +404,13 @@ def parse_config(data: dict) -> HallConfig:
             notes_zh=m.str("notes_zh", "", nonempty=False),
             notes_en=m.str("notes_en", "", nonempty=False),
             short_zh=m.str("short_zh", "", nonempty=False), short_en=m.str("short_en", "", nonempty=False),
+            conditions_zh=m.str("conditions_zh", "", nonempty=False),
+            conditions_en=m.str("conditions_en", "", nonempty=False),
+            legal_basis_zh=m.str("legal_basis_zh", "", nonempty=False),
+            legal_basis_en=m.str("legal_basis_en", "", nonempty=False),
+            optional_materials=m.strs("optional_materials", []),
+            deferrable_materials=m.strs("deferrable_materials", []),
+            produces=m.strs("produces", []),
         )
         m.finish()
         if matter.zone not in zone_codes:
@@ -399,6 +421,15 @@ def parse_config(data: dict) -> HallConfig:
                     f"matters[{i}].materials: {mid!r} is not in the [materials] catalogue "
                     f"(matter {matter.code})"
                 )
+        for key in ("optional_materials", "deferrable_materials"):
+            for mid in getattr(matter, key):
+                if mid not in matter.materials:
+                    raise ConfigError(f"matters[{i}].{key}: {mid!r} is not in this matter's materials "
+                                      f"(matter {matter.code})")
+        for mid in matter.produces:
+            if mid not in materials:
+                raise ConfigError(f"matters[{i}].produces: {mid!r} is not in the [materials] catalogue "
+                                  f"(matter {matter.code})")
         matters.append(matter)
     _unique([m.code for m in matters], "matters.code")
     matter_codes = {m.code for m in matters}

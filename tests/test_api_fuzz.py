@@ -27,7 +27,8 @@ from tests.support.pickup_helpers import make_hallway
 EXAMPLES_PER_ROUTE = 120
 RANDOM = bool(os.environ.get("HALL_FUZZ_RANDOM"))  # the suite replays the same inputs; set this to explore
 ANSWERS: Counter = Counter()  # status -> count, printed at the end (pytest -s)
-LOGS_OF_REFUSALS = {"audit_log", "code_audit"}  # append-only records that note refusals on purpose
+# Records that note refusals on purpose (append-only logs), and when each device last made a request.
+LOGS_OF_REFUSALS = {"audit_log", "code_audit", "device_seen"}
 WHO = (None, "bogus", "kiosk-01", "staff", "manager", "backoffice", "display")
 BIG = 2**63
 

@@ -34,7 +34,29 @@ def test_bundle_materials_are_merged_without_duplicates():
         ids = [m.id for m in cfg.bundle_materials(b.code)]
         assert len(ids) == len(set(ids))
         every = {mid for mc in b.matters for mid in cfg.matter(mc).materials}
-        assert set(ids) == every
+        produced = {mid for mc in b.matters[:-1] for mid in cfg.matter(mc).produces}
+        assert set(ids) == every - produced
+
+
+def test_a_bundle_leaves_out_what_its_own_chain_issues():
+    cfg = load_config()
+    assert "business_licence" in cfg.matter("A01").produces
+    assert "business_licence" in cfg.matter("F07").materials  # a later matter of company-opening asks for it
+    assert "business_licence" not in [m.id for m in cfg.bundle_materials("company-opening")]
+
+
+@pytest.mark.parametrize("key,value,message", [
+    ("optional_materials", ["photo"], "matters[0].optional_materials: 'photo' is not in this matter's materials"),
+    ("deferrable_materials", ["ghost"], "matters[0].deferrable_materials: 'ghost' is not in this matter's"),
+    ("produces", ["ghost"], "matters[0].produces: 'ghost' is not in the [materials] catalogue"),
+    ("legal_basis_zh", 3, "matters[0].legal_basis_zh: expected text"),
+])
+def test_guide_fields_are_checked_by_name(key, value, message):
+    data = tomllib.loads(DEFAULT_CONFIG.read_text(encoding="utf-8"))
+    data["matters"][0][key] = value
+    with pytest.raises(ConfigError) as e:
+        parse_config(data)
+    assert message in str(e.value)
 
 
 @pytest.mark.parametrize(

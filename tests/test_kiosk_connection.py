@@ -144,3 +144,24 @@ def test_without_the_stream_the_board_is_polled():
     base.clock.now += 60
     link.poll(base.clock.now)  # reconnects (loads the hall and the board)
     assert base.client.board_reads >= 1
+
+def test_a_config_changed_event_reads_the_hall_again():
+    link, base = live_link()
+    calls = []
+    real_hall = base.client.hall
+    base.client.hall = lambda: calls.append("hall") or real_hall() | {"name_zh": "新名字"}
+    link.apply_event(101, "config_changed", {"version": 2})
+    assert calls == ["hall"] and link.hall["name_zh"] == "新名字"
+
+
+def test_a_change_while_the_hall_loads_loads_it_once_more():
+    base = shared()
+    link = connected(base)
+    pending = []
+    base.runner.run = lambda _lane, fn, done, failed: pending.append((fn, done))
+    link.apply_event(101, "config_changed", {"version": 2})
+    link.apply_event(102, "config_changed", {"version": 3})  # arrives while the first read is on its way
+    assert len(pending) == 1
+    fn, done = pending.pop()
+    done(fn())
+    assert [f for f, _ in pending][0] == base.client.hall  # read again: the first answer may predate the change

@@ -38,6 +38,7 @@ class Connection:
         self.streaming = False  # the event stream keeps the board current: no polling
         self.last_event_id = 0
         self.rereads = 0  # whole-board reads asked for by events (a gap, an unfoldable kind)
+        self._reload = False  # the configuration changed while the hall was loading: load it once more
 
     @property
     def ready(self) -> bool:
@@ -60,18 +61,23 @@ class Connection:
 
     def load_hall(self) -> None:
         if self._loading:
+            self._reload = True
             return
         self._loading = True
 
         def done(hall: dict) -> None:
             self._loading = False
             self.hall = hall
+            if self._reload:
+                self._reload = False
+                self.load_hall()
             self.server_up = True
             self.refresh_board()
             self.shared.changed()
 
         def failed(error: Exception) -> None:
             self._loading = False
+            self._reload = False
             self.lost(error)
 
         self.shared.runner.run("net", self.shared.client.hall, done, failed)
@@ -141,6 +147,9 @@ class Connection:
         Event ids on a public stream skip (staff-only events are not sent), so a gap shows in the counts: an
         issued or called event must move its zone's count by exactly one from what the kiosk holds.
         """
+        if kind == "config_changed":  # the manager's admin page changed matters, guides or zones: read them again
+            self.load_hall()
+            return
         if self.board is None or event_id <= self.last_event_id:
             return  # before the first snapshot (it will include it), or already in it
         self.last_event_id = event_id

@@ -17,7 +17,10 @@ def guide_of(matter: dict | None, bundle: dict | None, hall: dict | None) -> dic
     return {"name": (m.get("name_zh", ""), m.get("name_en", "")), "materials": m.get("materials", []),
             "days": days_text(m.get("legal_days", 0), m.get("promised_days", 0)),
             "fee": (m.get("fee_zh", ""), m.get("fee_en", "")),
-            "notes": (m.get("notes_zh", ""), m.get("notes_en", "")), "matters": []}
+            "notes": (m.get("notes_zh", ""), m.get("notes_en", "")), "matters": [],
+            # the hall's admin page may add these (empty when it has not); materials carry main/deferrable
+            "conditions": (m.get("conditions_zh", ""), m.get("conditions_en", "")),
+            "legal_basis": (m.get("legal_basis_zh", ""), m.get("legal_basis_en", ""))}
 
 
 def _matter_names(hall: dict | None, code: str) -> Text:

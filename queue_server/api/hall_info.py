@@ -23,7 +23,10 @@ def get_hall():
 
     def matter(m) -> dict:
         d = asdict(m)
-        d["materials"] = [asdict(cfg.materials[mid]) for mid in m.materials]
+        # 主件 (main) or 辅件 (supporting), and whether it may follow later under a 容缺 pledge
+        d["materials"] = [asdict(cfg.materials[mid]) | {"main": mid not in m.optional_materials,
+                                                        "deferrable": mid in m.deferrable_materials}
+                          for mid in m.materials]
         return d
 
     zones = []

@@ -1,5 +1,7 @@
-"""The manager's account actions (the dashboard's accounts panel uses them); all manager only.
+"""The manager's account actions (the dashboard's accounts panel and /admin/accounts use them); manager only.
 
+    POST /api/v1/users                    {"username", "password", "role"}: a new account (409 if the name is taken)
+    PUT  /api/v1/users/{name}/role        {"role"}: staff or manager (the last active manager stays one)
     POST /api/v1/users/{name}/disable     the account cannot sign in; its sessions end at once
     POST /api/v1/users/{name}/enable
     POST /api/v1/users/{name}/password    {"password"}: a new password; the user's sessions end at once
@@ -16,6 +18,24 @@ from queue_server.api.helpers import field, hall, json_body, requires
 from queue_server.ops import accounts, login_lockouts
 
 bp = Blueprint("users", __name__)
+
+
+@bp.post("/users")
+@requires("manager")
+def add():
+    body = json_body()
+    username = field(body, "username", str, required=True).strip()
+    accounts.new_user(hall(), username, field(body, "password", str, required=True),
+                      field(body, "role", str, required=True))
+    return jsonify({"username": username, "role": body["role"]}), 201
+
+
+@bp.put("/users/<name>/role")
+@requires("manager")
+def role(name: str):
+    new = field(json_body(), "role", str, required=True)
+    accounts.set_role(hall(), name, new)
+    return jsonify({"username": name, "role": new})
 
 
 @bp.post("/users/<name>/disable")

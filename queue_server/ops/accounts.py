@@ -18,7 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from queue_server.clock import from_iso, to_iso
 from queue_server.errors import BadRequest, Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized
 from queue_server.hall import Hall
-from queue_server.ops import login_lockouts
+from queue_server.ops import devices, login_lockouts
 from queue_server.serving.green import off_loop
 
 ROLES = ("staff", "manager", "backoffice")  # backoffice: the licence and appointment desks
@@ -209,6 +209,44 @@ def add_device(hall: Hall, name: str, kind: str, window: int | None = None) -> s
     return token
 
 
+def new_user(hall: Hall, username: str, password: str, role: str) -> None:
+    """A new account (the admin page): refused when the name is taken (add_user would reset it)."""
+    if list(hall.store.read().query("SELECT 1 FROM users WHERE username = ?", [username])):
+        raise Conflict(f"there is already a user {username!r}", code="user_exists")
+    add_user(hall, username, password, role)
+
+
+def set_role(hall: Hall, username: str, role: str) -> None:
+    """Staff or manager; the last active manager stays one. Sessions read the role live, so it applies at once."""
+    if role not in ROLES:
+        raise BadRequest(f"role must be one of {', '.join(ROLES)}", code="bad_field", field="role")
+    with hall.store.write() as db:
+        user = _user(db, username)
+        if user["role"] == "manager" and role != "manager" and not user["disabled_at"]:
+            others = db.execute("SELECT count(*) FROM users WHERE role = 'manager' AND disabled_at IS NULL"
+                                " AND username != ?", [username]).fetchone()[0]
+            if others == 0:
+                raise Conflict("this is the only manager account left; add another manager first",
+                               code="last_manager")
+        db.execute("UPDATE users SET role = ? WHERE username = ?", [role, username])
+
+
+def _device(db, name: str) -> dict:
+    rows = list(db.query("SELECT * FROM devices WHERE name = ?", [name]))
+    if not rows:
+        raise NotFound(f"there is no device {name!r}", code="device_not_found")
+    return rows[0]
+
+
+def rotate_device(hall: Hall, name: str) -> str:
+    """A new token for a device (the old one stops working at once); a revoked device comes back with it."""
+    token = secrets.token_urlsafe(32)
+    with hall.store.write() as db:
+        _device(db, name)
+        db.execute("UPDATE devices SET token_hash = ?, revoked_at = NULL WHERE name = ?", [_digest(token), name])
+    return token
+
+
 def revoke_device(hall: Hall, name: str) -> None:
     with hall.store.write() as db:
         db.execute("UPDATE devices SET revoked_at = ? WHERE name = ?", [to_iso(hall.now()), name])
@@ -230,5 +268,6 @@ def authenticate(hall: Hall, token: str) -> Principal:
     device = conn.execute("SELECT name, kind, window FROM devices WHERE token_hash = ? AND revoked_at IS NULL",
                           [digest]).fetchone()
     if device:
+        devices.note_seen(hall, device[0])
         return Principal(kind="device", name=device[0], device_kind=device[1], window=device[2])
     raise Unauthorized("unknown or revoked token", code="bad_token")

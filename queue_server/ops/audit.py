@@ -14,7 +14,7 @@ from queue_server.clock import to_iso
 from queue_server.hall import Hall
 
 AUDITED_READS = ("/api/v1/stats/export",)  # reads that still leave a trace: data leaving the hall
-SECRET_KEYS = {"password", "token", "new_password"}
+SECRET_KEYS = {"password", "token", "new_password", "auth_header"}  # auth_header: the SMS gateway's credential
 
 MAX_DETAIL = 4000  # characters of JSON text per entry
 

@@ -108,3 +108,10 @@ def m005_staff_profile(db: Database) -> None:
     # A window screen shows who serves there: the staff member's name and 工号 (staff number), both optional.
     db["users"].add_column("display_name", str)
     db["users"].add_column("staff_no", str)
+
+
+@migrations()
+def m006_device_last_seen(db: Database) -> None:
+    # When each device last made an authenticated request (written at most once a minute per device). A table of
+    # its own: a log of contact, like the refusal logs, not a change to the device's registration.
+    db["device_seen"].create({"name": str, "last_seen_at": str}, pk="name")

@@ -10,7 +10,7 @@
   const capEm = parseFloat(body.dataset.capEm || "0.733");  // the font's cap-height per em (board_layout.py)
   const margin = parseFloat(body.dataset.margin || "1.05");  // pixel rounding of the ink (board_layout.py)
   const pageMs = parseInt(body.dataset.pageS || "8", 10) * 1000;
-  const KINDS = HallBoardFold.QUEUE_KINDS.concat(["recalled", "started", "window"]);
+  const KINDS = HallBoardFold.QUEUE_KINDS.concat(["recalled", "started", "window", "config_changed"]);
   if (body.dataset.tz) Hall.tz = body.dataset.tz;  // the hall's clock, not the device's
 
   const fold = HallBoardFold.create({zones: zonesParam ? zonesParam.split(",") : null,
@@ -176,6 +176,7 @@
     return resyncing;
   }
   Hall.live(KINDS, (kind, data, id) => {
+    if (kind === "config_changed") { resync(); return; }  // the manager changed zones or windows: read it all
     const out = fold.apply(id, kind, data, Date.now());
     if (out.changed) render();
     if (out.refresh) resync();  // a gap: an event was missed

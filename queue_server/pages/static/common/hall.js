@@ -40,7 +40,7 @@ const Hall = {
   },
   // Every kind of event the server logs (staff streams carry them all, in id order).
   KINDS: ["issued", "called", "recalled", "started", "finished", "no_show", "transferred", "cancelled", "requeued",
-          "window", "rated", "alert", "appointment", "licence", "followup"],
+          "window", "rated", "alert", "appointment", "licence", "followup", "config_changed"],
   // Server-sent events; the browser reconnects by itself (resuming with Last-Event-ID). onEvent(kind, data, id).
   // resync() runs each time the stream opens: what happened before the first open (while the page was
   // loading its state) is not replayed, so the page reads its state again there. When the browser gives up

@@ -58,7 +58,7 @@ async function start() {
   const mine = C.hall.windows.find((w) => w.staff === CONSOLE_USER && w.state !== "closed");
   if (mine) { C.windowNo = mine.number; await refresh(); } else showPicker(C.hall.windows);
   Hall.live(["called", "recalled", "started", "finished", "no_show", "transferred", "issued", "cancelled",
-             "requeued", "window", "alert"], onEvent, (up) => {
+             "requeued", "window", "alert", "config_changed"], onEvent, (up) => {
     $("conn").style.color = up ? "#9be39f" : "#ffb4ab";
     $("conn").title = up ? "实时连接 Live" : "连接中断，正在重连 Reconnecting";
   }, () => (C.windowNo === null ? refreshPicker() : refreshSoon()), {gaps: true});
@@ -98,6 +98,10 @@ function applyHelpEvent(a) {
   renderHelp();
 }
 function onEvent(kind, data) {
+  if (kind === "config_changed") {  // the manager's admin page changed matters, guides or zones: read them again
+    loadHall().then(() => (C.windowNo === null ? refreshPicker() : refresh()));
+    return;
+  }
   if (C.windowNo === null) {
     if (kind === "window") refreshPicker();
     return;

@@ -25,6 +25,13 @@ const AUDIT_LABELS = {
   "POST /api/v1/users/<name>/enable": "启用账号 Account enabled",
   "POST /api/v1/users/<name>/password": "重设密码 Password set",
   "POST /api/v1/users/<name>/unlock": "解锁账号 Account unlocked",
+  "POST /api/v1/users": "新建账号 Account added",
+  "PUT /api/v1/users/<name>/role": "更改角色 Role changed",
+  "PUT /api/v1/config": "修改大厅配置 Hall configuration changed",
+  "POST /api/v1/config/versions/<int:vid>/revert": "恢复配置版本 Configuration version restored",
+  "POST /api/v1/devices": "登记设备 Device registered",
+  "POST /api/v1/devices/<name>/revoke": "吊销设备 Device revoked",
+  "POST /api/v1/devices/<name>/rotate": "更换设备令牌 Device token renewed",
 };
 const SCORE_TEXT = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"};
 
@@ -488,7 +495,13 @@ const liveSoon = Hall.debounce(() => {
   await loadLive();
   const queueKinds = ["issued", "called", "recalled", "started", "finished", "no_show", "transferred", "cancelled",
                       "requeued"];
-  Hall.live([...queueKinds, "window", "alert", "rated", "followup"], (kind, data) => {
+  Hall.live([...queueKinds, "window", "alert", "rated", "followup", "config_changed"], async (kind, data) => {
+    if (kind === "config_changed") {  // zones or windows changed on the admin page: their names too
+      const h = await Hall.api("GET", "/api/v1/hall");
+      if (h.ok) { D.hall = h.data; for (const z of h.data.zones) D.zones[z.code] = z; }
+      liveSoon();
+      return;
+    }
     if (queueKinds.includes(kind)) applyQueueEvent(kind, data);
     else liveSoon();  // rare: a window signed on, off or moved, an alert, a rating
     if ((kind === "rated" || kind === "followup") && D.tab === "followups") loadFollowups();

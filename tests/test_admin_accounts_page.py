@@ -1,0 +1,95 @@
+"""The accounts and devices page (/admin/accounts) in headless Chromium against a real server: a disabled account's
+open session ends at once (its next call 401, its page back at the sign-in form); a new account, a role, a
+password; a device registered with its setup QR, seen, rotated and revoked."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.support.api import Api
+from tests.support.web_pages import page_errors, shot, sign_in
+
+
+@pytest.fixture(scope="module")
+def page(server, browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    pg = context.new_page()
+    errors = page_errors(pg)
+    sign_in(pg, server.url, "/admin/accounts", *server.seeded.manager)
+    expect(pg.locator("#users-table tbody tr").first).to_be_visible()
+    yield pg
+    assert errors == []
+    context.close()
+
+
+def test_disabling_an_account_ends_its_open_session(page, browser, server):
+    staff_context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    console = staff_context.new_page()
+    sign_in(console, server.url, "/console", "staff2", server.seeded.staff["staff2"])
+    expect(console.locator("#picker-grid button").first).to_be_visible()
+    page.reload()  # the list as it is now, with the console's session
+    row = page.locator("#users-table tr[data-user='staff2']")
+    expect(row.locator("td").nth(3)).to_have_text("1")
+    row.locator("[data-act='disable']").click()
+    expect(page.locator("#message")).to_contain_text("已结束 1 个会话")
+    expect(row).to_contain_text("已停用 Disabled")
+    shot(page, "admin_accounts_disabled")
+    status = console.evaluate("async () => (await fetch('/api/v1/me')).status")
+    assert status == 401
+    console.evaluate("Hall.api('GET', '/api/v1/me')")  # the page's next call: back to the sign-in form
+    expect(console.locator("#login-form")).to_be_visible()
+    shot(console, "admin_accounts_console_after_disable")
+    row.locator("[data-act='enable']").click()
+    expect(row).to_contain_text("正常 Active")
+    staff_context.close()
+
+
+def test_add_an_account_change_its_role_and_set_its_password(page, server):
+    page.fill("#new-username", "zhou")
+    page.fill("#new-password", "zhou-pass-1")
+    page.click("#user-add")
+    row = page.locator("#users-table tr[data-user='zhou']")
+    expect(row).to_contain_text("正常 Active")
+    zhou = Api.login(server.url, "zhou", "zhou-pass-1")
+    row.locator("select[data-act='role']").select_option("manager")
+    expect(page.locator("#message")).to_contain_text("管理员 Manager")
+    assert zhou.call("GET", "/api/v1/config").status_code == 200
+    row.locator(".new-password").fill("zhou-pass-2")
+    row.locator("[data-act='password']").click()
+    expect(page.locator("#message")).to_contain_text("已结束 1 个会话")
+    assert zhou.call("GET", "/api/v1/me").status_code == 401
+    Api.login(server.url, "zhou", "zhou-pass-2")
+    page.fill("#new-username", "zhou")
+    page.fill("#new-password", "another-1")
+    page.click("#user-add")
+    expect(page.locator("#user-error")).to_contain_text("already a user")
+
+
+def test_a_device_gets_a_setup_qr_is_seen_rotated_and_revoked(page, server):
+    page.fill("#new-device", "kiosk-07")
+    page.select_option("#new-device-kind", "kiosk")
+    page.click("#device-add")
+    expect(page.locator("#setup-qr svg")).to_be_visible()
+    setup = tomllib.loads(page.locator("#setup-text").inner_text())
+    assert setup["device"] == {"name": "kiosk-07", "kind": "kiosk"} and setup["server"]["url"] == server.url
+    shot(page, "admin_device_setup")
+    row = page.locator("#devices-table tr[data-device='kiosk-07']")
+    expect(row).to_contain_text("从未 Never")
+    kiosk = Api(server.url, setup["server"]["token"])
+    kiosk.ok("GET", "/api/v1/me")
+    page.reload()
+    expect(row).to_contain_text("刚刚 just now")
+    expect(page.locator("#setup-box")).to_be_hidden()  # a token is shown once, never again after a reload
+    row.locator("[data-act='rotate']").click()
+    expect(page.locator("#setup-qr svg")).to_be_visible()
+    new = tomllib.loads(page.locator("#setup-text").inner_text())["server"]["token"]
+    assert new != setup["server"]["token"] and kiosk.call("GET", "/api/v1/me").status_code == 401
+    page.click("#setup-close")
+    row.locator("[data-act='revoke']").click()
+    row.locator("[data-act='revoke']").click()  # the second click confirms
+    expect(row).to_contain_text("已吊销 Revoked")
+    assert Api(server.url, new).call("GET", "/api/v1/me").status_code == 401
+    shot(page, "admin_devices", full_page=True)
