@@ -216,3 +216,8 @@ def test_central_sign_in_locks_a_name_after_wrong_passwords_known_or_not(city):
     with connect(city["dsn"]) as conn:
         rows = conn.execute("SELECT username, failures FROM login_lockouts ORDER BY username").fetchall()
     assert rows == [("mayor", 5), ("nobody-here", 5)]
+    # The per-name window (LOGIN_PER_USER_PER_MINUTE, 10) answers before the lock is even looked at.
+    answers = [requests.post(url + "/city/login", data={"username": "nobody-here", "password": "x"}, timeout=30)
+               for _ in range(5)]
+    assert [a.status_code for a in answers] == [429] * 5
+    assert "尝试登录次数过多" in answers[-1].text and int(answers[-1].headers["Retry-After"]) >= 1
