@@ -20,7 +20,7 @@ import requests
 from queue_server.catalogue import merge, parse_catalogue
 from queue_server.clock import to_iso
 from queue_server.config_export import from_toml, to_toml
-from queue_server.errors import HallError
+from queue_server.errors import HallError, StorageUnavailable
 from queue_server.hall import Hall
 from queue_server.hall_config import ConfigError
 from queue_server.ops import config_versions
@@ -59,7 +59,8 @@ class CataloguePuller:
                                                    list(META_KEYS)).fetchall())
 
     def step(self) -> PullResult:
-        """One poll; raises requests.RequestException or RuntimeError when the centre cannot be asked."""
+        """One poll; raises requests.RequestException or RuntimeError when the centre cannot be asked, and
+        StorageUnavailable when the hall's database cannot take the version now (both retried by `run`)."""
         meta = self.meta()
         held = int(meta["catalogue_version"]) if meta.get("catalogue_version", "").isdigit() else None
         headers = {"If-None-Match": f'"{held}"'} if held else {}
@@ -95,6 +96,8 @@ class CataloguePuller:
             live = from_toml(config_versions.latest(self.hall.store.read())["document"])
             merged, left_out = merge(live, cat)
             result = config_versions.apply_config(self.hall, to_toml(merged), who="city", source=source)
+        except StorageUnavailable:
+            raise  # the hall's database is busy or faulty for now: the loop retries this version later
         except (ConfigError, HallError) as e:
             message = e.message if isinstance(e, HallError) else str(e)
             self._alert("catalogue_refused", f"市级事项目录第 {version} 版未能应用，本厅继续使用原版本：{message} / "
@@ -140,7 +143,7 @@ class CataloguePuller:
             try:
                 result = self.step()
                 failures = 0
-            except (requests.RequestException, RuntimeError, ValueError, KeyError) as e:
+            except (requests.RequestException, RuntimeError, ValueError, KeyError, StorageUnavailable) as e:
                 if once:
                     log.error("the centre cannot be asked: %s", e)
                     return 1
