@@ -25,6 +25,7 @@ from queue_server.central.schema import migrate
 from queue_server.config_export import to_toml as config_toml
 from queue_server.hall import Hall
 from queue_server.hall_config import Matter, load_config
+from queue_server.ops import config_versions
 from queue_server.shipping.catalogue_pull import CataloguePuller
 from queue_server.testing.central_process import CentralProcess
 from queue_server.testing.server_process import ROOT
@@ -177,6 +178,21 @@ def test_a_hall_whose_centre_is_down_keeps_v1_and_catches_up_to_v2(city):
     assert "city-new-2" in _kiosk_matters(h)
     for code in (HALLS[0][0], SMALL):
         assert city["halls"][code]["puller"].step().outcome == "applied"
+
+
+def test_a_hall_that_gains_the_missing_zone_takes_the_same_version_again(city):
+    small = city["halls"][SMALL]
+    assert small["client"].get("/api/v1/hall").get_json()["bundles"] == []
+    folder = city["folder"] / "with-chain"
+    folder.mkdir()
+    with_chain = load_config(hall_config(folder, SMALL))  # the sample's zones, the chain zone among them
+    local = config_versions.apply_config(small["puller"].hall, replace(with_chain, matters=(), bundles=()),
+                                         who="manager", source="the hall adds its 一链办理 zone")
+    assert local["changed"]
+    assert small["puller"].step().outcome == "current"  # the same version: nothing new by itself
+    result = small["puller"].step(again=True)
+    assert (result.outcome, result.version, result.left_out) == ("applied", 2, ())
+    assert small["client"].get("/api/v1/hall").get_json()["bundles"] != []
 
 
 def test_the_centre_answers_304_and_the_city_shows_each_halls_version(city):

@@ -58,12 +58,13 @@ class CataloguePuller:
         return dict(self.hall.store.read().execute(f"SELECT key, value FROM meta WHERE key IN ({marks})",
                                                    list(META_KEYS)).fetchall())
 
-    def step(self) -> PullResult:
+    def step(self, *, again: bool = False) -> PullResult:
         """One poll; raises requests.RequestException or RuntimeError when the centre cannot be asked, and
         StorageUnavailable when the hall's database cannot take the version now (both retried by `run`)."""
         meta = self.meta()
         held = int(meta["catalogue_version"]) if meta.get("catalogue_version", "").isdigit() else None
-        headers = {"If-None-Match": f'"{held}"'} if held else {}
+        # `again`: take the current version once more (after the hall gained a zone it lacked, say).
+        headers = {"If-None-Match": f'"{held}"'} if held and not again else {}
         r = self.http.get(self.url, headers=headers, timeout=TIMEOUT_S)
         if r.status_code == 304:
             return PullResult("current", held)
@@ -74,7 +75,7 @@ class CataloguePuller:
             raise RuntimeError(f"GET {PATH}: {r.status_code} {r.text[:300]}")
         body = r.json()
         version = int(body["version"])
-        if meta.get("catalogue_failed_version") == str(version):
+        if meta.get("catalogue_failed_version") == str(version) and not again:
             return PullResult("failed", version)  # refused before and alerted once; wait for the next version
         result = self.apply(version, body["document"])
         if result.outcome == "applied":
@@ -136,12 +137,13 @@ class CataloguePuller:
             self.hall.emit(db, kind="alert", at=now, reason=kind,
                            data={"alert": {k: row[k] for k in ("id", "kind", "source", "message", "at")}})
 
-    def run(self, *, once: bool = False) -> int:
+    def run(self, *, once: bool = False, again: bool = False) -> int:
         """Poll until stopped (0); with `once`, one successful poll (0) or the first failure (1)."""
         failures = 0
         while not self.stop_event.is_set():
             try:
-                result = self.step()
+                result = self.step(again=again)
+                again = False
                 failures = 0
             except (requests.RequestException, RuntimeError, ValueError, KeyError, StorageUnavailable) as e:
                 if once:
