@@ -29,6 +29,7 @@ from queue_server.ops import config_versions
 from queue_server.shipping.catalogue_pull import CataloguePuller
 from queue_server.testing.central_process import CentralProcess
 from queue_server.testing.server_process import ROOT
+from tests.support.api import Api
 from tests.support.city import hall_config, wait_for
 from tests.support.postgres import pg_cluster  # noqa: F401  (the fixture)
 
@@ -82,7 +83,7 @@ def city(pg_cluster, tmp_path_factory, seeded_template):  # noqa: F811
                            "puller": CataloguePuller(puller_hall, central.url, tokens[code], poll_s=0.1,
                                                      max_backoff_s=0.5)}
         yield {"dsn": dsn, "central": central, "tokens": tokens, "mayor": mayor, "halls": halls, "folder": folder,
-               "sample": load_config(hall_config(folder, HALLS[0][0]))}
+               "sample": load_config(hall_config(folder, HALLS[0][0])), "seeded": seeded_template[1]}
     finally:
         for h in halls.values():
             h["puller"].close()
@@ -154,6 +155,11 @@ def test_published_v1_reaches_every_hall_through_its_configuration_and_keeps_its
     [message] = _alerts(small, "catalogue_zone_missing")
     assert "chain" in message and "未上架" in message
     assert not _alerts(halls[first], "catalogue_zone_missing")
+    manager = Api.login(small["client"], *city["seeded"].manager)  # on the hall's dashboard, in plain words
+    [shown] = [a for a in manager.ok("GET", "/api/v1/supervision/live")["alerts"]
+               if a["kind"] == "catalogue_zone_missing"]
+    assert shown["zh"].startswith("市级事项目录：市级事项目录有本厅缺少的板块") and "chain" in shown["en"]
+    assert shown["level"] == "amber"
     assert small["client"].get("/api/v1/hall").get_json()["bundles"] == []
 
 
