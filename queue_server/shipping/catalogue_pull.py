@@ -20,7 +20,7 @@ import requests
 from queue_server.catalogue import merge, parse_catalogue
 from queue_server.clock import to_iso
 from queue_server.config_export import from_toml, to_toml
-from queue_server.errors import HallError, StorageUnavailable
+from queue_server.errors import Conflict, HallError, StorageUnavailable
 from queue_server.hall import Hall
 from queue_server.hall_config import ConfigError
 from queue_server.ops import config_versions
@@ -94,12 +94,15 @@ class CataloguePuller:
         source = f"city catalogue v{version}"
         try:
             cat = parse_catalogue(document)
-            live = from_toml(config_versions.latest(self.hall.store.read())["document"])
-            merged, left_out = merge(live, cat)
-            result = config_versions.apply_config(self.hall, to_toml(merged), who="city", source=source)
+            row = config_versions.latest(self.hall.store.read())
+            merged, left_out = merge(from_toml(row["document"]), cat)
+            result = config_versions.apply_config(self.hall, to_toml(merged), who="city", source=source,
+                                                  base_version=row["id"])
         except StorageUnavailable:
             raise  # the hall's database is busy or faulty for now: the loop retries this version later
         except (ConfigError, HallError) as e:
+            if isinstance(e, Conflict) and e.code == "config_moved":  # a manager's version landed meanwhile
+                raise RuntimeError(f"{source}: {e.message}; it is merged again on the next try") from None
             message = e.message if isinstance(e, HallError) else str(e)
             self._alert("catalogue_refused", f"市级事项目录第 {version} 版未能应用，本厅继续使用原版本：{message} / "
                         f"the city's catalogue version {version} could not be applied; the hall keeps its "
