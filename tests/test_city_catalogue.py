@@ -223,6 +223,8 @@ def test_the_centre_answers_304_and_the_city_shows_each_halls_version(city):
     assert cells == {HALLS[0][0]: "v2", HALLS[1][0]: "v2", SMALL: "v1"}
     assert re.search(r'<td class="catalogue bad">v1</td>', r.text)
     assert "Catalogue published: v2" in r.text
+    day = s.get(url + f"/city/halls/{SMALL}", timeout=30)
+    assert day.status_code == 200 and '<span id="catalogue">v1</span>' in day.text
 
 
 def test_central_sign_in_locks_a_name_after_wrong_passwords_known_or_not(city):
