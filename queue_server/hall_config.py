@@ -321,6 +321,88 @@ def _unique(values: list, what: str) -> None:
         seen.add(v)
 
 
+def parse_catalogue_sections(data: dict, zone_codes: set[str] | None) -> tuple[
+        dict[str, Material], tuple[Matter, ...], tuple[Bundle, ...]]:
+    """The catalogue's sections of a document: [materials], [[matters]] (一次告知) and [[bundles]] (一件事).
+
+    `zone_codes` None (the city's catalogue, which names no hall's zones): any well-formed zone code is taken;
+    a hall checks its own zones when it applies the catalogue.
+    """
+    materials: dict[str, Material] = {}
+    raw_materials = data.get("materials", {})
+    if not isinstance(raw_materials, dict):
+        raise ConfigError("materials: expected tables [materials.ID] with zh and en")
+    for mid, raw in raw_materials.items():
+        m = _Reader(raw, f"materials.{mid}")
+        materials[mid] = Material(id=mid, zh=m.str("zh"), en=m.str("en"))
+        m.finish()
+
+    matters = []
+    for i, raw in enumerate(_items(data, "matters")):
+        m = _Reader(raw, f"matters[{i}]")
+        matter = Matter(
+            code=m.str("code"), zone=m.str("zone"), name_zh=m.str("name_zh"),
+            name_en=m.str("name_en"), common=m.bool("common", False),
+            service_s=m.int("service_s", minimum=1), legal_days=m.int("legal_days", 0),
+            promised_days=m.int("promised_days", 0), fee_zh=m.str("fee_zh", "不收费"),
+            fee_en=m.str("fee_en", "Free"), materials=m.strs("materials", []),
+            notes_zh=m.str("notes_zh", "", nonempty=False),
+            notes_en=m.str("notes_en", "", nonempty=False),
+            short_zh=m.str("short_zh", "", nonempty=False), short_en=m.str("short_en", "", nonempty=False),
+            conditions_zh=m.str("conditions_zh", "", nonempty=False),
+            conditions_en=m.str("conditions_en", "", nonempty=False),
+            legal_basis_zh=m.str("legal_basis_zh", "", nonempty=False),
+            legal_basis_en=m.str("legal_basis_en", "", nonempty=False),
+            optional_materials=m.strs("optional_materials", []),
+            deferrable_materials=m.strs("deferrable_materials", []),
+            produces=m.strs("produces", []),
+        )
+        m.finish()
+        if not _ID.match(matter.zone) or (zone_codes is not None and matter.zone not in zone_codes):
+            raise ConfigError(f"matters[{i}].zone: unknown zone {matter.zone!r} (matter {matter.code})")
+        for mid in matter.materials:
+            if mid not in materials:
+                raise ConfigError(
+                    f"matters[{i}].materials: {mid!r} is not in the [materials] catalogue "
+                    f"(matter {matter.code})"
+                )
+        for key in ("optional_materials", "deferrable_materials"):
+            for mid in getattr(matter, key):
+                if mid not in matter.materials:
+                    raise ConfigError(f"matters[{i}].{key}: {mid!r} is not in this matter's materials "
+                                      f"(matter {matter.code})")
+        for mid in matter.produces:
+            if mid not in materials:
+                raise ConfigError(f"matters[{i}].produces: {mid!r} is not in the [materials] catalogue "
+                                  f"(matter {matter.code})")
+        matters.append(matter)
+    _unique([m.code for m in matters], "matters.code")
+    matter_codes = {m.code for m in matters}
+
+    bundles = []
+    for i, raw in enumerate(_items(data, "bundles")):
+        b = _Reader(raw, f"bundles[{i}]")
+        bundle = Bundle(
+            code=b.str("code"), name_zh=b.str("name_zh"), name_en=b.str("name_en"),
+            zone=b.str("zone"), matters=b.strs("matters"),
+            promised_days=b.int("promised_days", 0),
+            notes_zh=b.str("notes_zh", "", nonempty=False),
+            notes_en=b.str("notes_en", "", nonempty=False),
+        )
+        b.finish()
+        if not _ID.match(bundle.zone) or (zone_codes is not None and bundle.zone not in zone_codes):
+            raise ConfigError(f"bundles[{i}].zone: unknown zone {bundle.zone!r}")
+        for mc in bundle.matters:
+            if mc not in matter_codes:
+                raise ConfigError(f"bundles[{i}].matters: unknown matter {mc!r} (bundle {bundle.code})")
+        if not bundle.matters:
+            raise ConfigError(f"bundles[{i}].matters: a bundle needs at least one matter")
+        bundles.append(bundle)
+    _unique([b.code for b in bundles], "bundles.code")
+
+    return materials, tuple(matters), tuple(bundles)
+
+
 def parse_config(data: dict) -> HallConfig:
     """Validate a parsed TOML document into a HallConfig (raises ConfigError)."""
     top = _Reader(data, "config")
@@ -383,77 +465,7 @@ def parse_config(data: dict) -> HallConfig:
     _unique([z.prefix for z in zones], "zones.prefix")
     zone_codes = {z.code for z in zones}
 
-    materials: dict[str, Material] = {}
-    raw_materials = data.get("materials", {})
-    if not isinstance(raw_materials, dict):
-        raise ConfigError("materials: expected tables [materials.ID] with zh and en")
-    for mid, raw in raw_materials.items():
-        m = _Reader(raw, f"materials.{mid}")
-        materials[mid] = Material(id=mid, zh=m.str("zh"), en=m.str("en"))
-        m.finish()
-
-    matters = []
-    for i, raw in enumerate(_items(data, "matters")):
-        m = _Reader(raw, f"matters[{i}]")
-        matter = Matter(
-            code=m.str("code"), zone=m.str("zone"), name_zh=m.str("name_zh"),
-            name_en=m.str("name_en"), common=m.bool("common", False),
-            service_s=m.int("service_s", minimum=1), legal_days=m.int("legal_days", 0),
-            promised_days=m.int("promised_days", 0), fee_zh=m.str("fee_zh", "不收费"),
-            fee_en=m.str("fee_en", "Free"), materials=m.strs("materials", []),
-            notes_zh=m.str("notes_zh", "", nonempty=False),
-            notes_en=m.str("notes_en", "", nonempty=False),
-            short_zh=m.str("short_zh", "", nonempty=False), short_en=m.str("short_en", "", nonempty=False),
-            conditions_zh=m.str("conditions_zh", "", nonempty=False),
-            conditions_en=m.str("conditions_en", "", nonempty=False),
-            legal_basis_zh=m.str("legal_basis_zh", "", nonempty=False),
-            legal_basis_en=m.str("legal_basis_en", "", nonempty=False),
-            optional_materials=m.strs("optional_materials", []),
-            deferrable_materials=m.strs("deferrable_materials", []),
-            produces=m.strs("produces", []),
-        )
-        m.finish()
-        if matter.zone not in zone_codes:
-            raise ConfigError(f"matters[{i}].zone: unknown zone {matter.zone!r} (matter {matter.code})")
-        for mid in matter.materials:
-            if mid not in materials:
-                raise ConfigError(
-                    f"matters[{i}].materials: {mid!r} is not in the [materials] catalogue "
-                    f"(matter {matter.code})"
-                )
-        for key in ("optional_materials", "deferrable_materials"):
-            for mid in getattr(matter, key):
-                if mid not in matter.materials:
-                    raise ConfigError(f"matters[{i}].{key}: {mid!r} is not in this matter's materials "
-                                      f"(matter {matter.code})")
-        for mid in matter.produces:
-            if mid not in materials:
-                raise ConfigError(f"matters[{i}].produces: {mid!r} is not in the [materials] catalogue "
-                                  f"(matter {matter.code})")
-        matters.append(matter)
-    _unique([m.code for m in matters], "matters.code")
-    matter_codes = {m.code for m in matters}
-
-    bundles = []
-    for i, raw in enumerate(_items(data, "bundles")):
-        b = _Reader(raw, f"bundles[{i}]")
-        bundle = Bundle(
-            code=b.str("code"), name_zh=b.str("name_zh"), name_en=b.str("name_en"),
-            zone=b.str("zone"), matters=b.strs("matters"),
-            promised_days=b.int("promised_days", 0),
-            notes_zh=b.str("notes_zh", "", nonempty=False),
-            notes_en=b.str("notes_en", "", nonempty=False),
-        )
-        b.finish()
-        if bundle.zone not in zone_codes:
-            raise ConfigError(f"bundles[{i}].zone: unknown zone {bundle.zone!r}")
-        for mc in bundle.matters:
-            if mc not in matter_codes:
-                raise ConfigError(f"bundles[{i}].matters: unknown matter {mc!r} (bundle {bundle.code})")
-        if not bundle.matters:
-            raise ConfigError(f"bundles[{i}].matters: a bundle needs at least one matter")
-        bundles.append(bundle)
-    _unique([b.code for b in bundles], "bundles.code")
+    materials, matters, bundles = parse_catalogue_sections(data, zone_codes)
 
     windows = []
     for i, raw in enumerate(_items(data, "windows")):
@@ -479,7 +491,7 @@ def parse_config(data: dict) -> HallConfig:
         opening=_opening(data.get("opening", {}), zone_codes),
         code=code, name_zh=name_zh, name_en=name_en, timezone=timezone,
         notice_zh=notice_zh, notice_en=notice_en, rules=rules, zones=tuple(zones),
-        materials=materials, matters=tuple(matters), bundles=tuple(bundles), windows=tuple(windows),
+        materials=materials, matters=matters, bundles=bundles, windows=tuple(windows),
     )
 
 

@@ -37,6 +37,12 @@ def test_the_city_demo_runs_three_halls_that_ship_to_the_central_pages(tmp_path)
             return fresh == {code for code, _, _ in CITY_HALLS}
 
         wait_for(every_hall_shipped, "every demo hall's events at the centre", tmp_path, timeout=120)
+
+        def every_hall_has_the_catalogue():
+            page = city.get(f"http://127.0.0.1:{port}/city/", timeout=30).text
+            return re.findall(r'<td class="catalogue">(v\d+)</td>', page) == ["v1"] * 3
+
+        wait_for(every_hall_has_the_catalogue, "every demo hall on the city's catalogue v1", tmp_path, timeout=120)
     finally:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 0

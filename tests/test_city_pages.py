@@ -79,7 +79,9 @@ def test_the_city_api_lists_every_hall_and_a_hall_manager_only_their_region(city
     assert set(every) == {code for code, _, _ in HALLS}
     assert set(halls(city["users"]["lixia"])) == {"370102-001", "370102-002"}
     shipped = every["370102-002"]
-    assert set(shipped) == {"code", "name", "region", "epoch", "events", "last_event_id", "last_event_at", "lag_s"}
+    assert set(shipped) == {"code", "name", "region", "epoch", "events", "last_event_id", "last_event_at", "lag_s",
+                            "catalogue_version", "catalogue_checked_at"}
+    assert shipped["catalogue_version"] is None  # no catalogue polled yet (tests/test_city_catalogue.py)
     assert shipped["events"] == shipped["last_event_id"] > 15 and shipped["lag_s"] >= 0
     assert every["370102-001"]["events"] == 0 and every["370102-001"]["last_event_at"] is None
     r = requests.get(city["url"] + "/api/v1/city/halls", headers={"Authorization": "Bearer hall-nope"}, timeout=30)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+import pytest
 import requests
 from click.testing import CliRunner
 
 from queue_server.app import create_app
 from queue_server.cli import cli
 from queue_server.config_export import from_toml, to_toml
+from queue_server.errors import Conflict
 from queue_server.hall import Hall
 from queue_server.hall_config import load_config
 from queue_server.ops import config_versions
@@ -76,6 +78,19 @@ def test_a_bad_document_is_refused_naming_the_field(tmp_path):
     else:
         raise AssertionError("a bad document was applied")
     assert config_versions.latest_id(hall.store.read()) == 1
+    hall.close()
+
+
+def test_a_version_made_from_an_older_one_is_refused_rather_than_undoing_the_newer(tmp_path):
+    hall = Hall(config=load_config(), db_path=tmp_path / "hall.db")
+    base = config_versions.latest_id(hall.store.read())
+    manager = replace(hall.config, rules=replace(hall.config.rules, no_show_grace_s=1200))
+    assert config_versions.apply_config(hall, manager, who="boss", source="test")["version"] == base + 1
+    city = replace(hall.config, matters=hall.config.matters[:1], bundles=())  # made from `base`, before the boss
+    with pytest.raises(Conflict) as e:
+        config_versions.apply_config(hall, city, who="city", source="catalogue", base_version=base)
+    assert e.value.code == "config_moved"
+    assert config_versions.latest_id(hall.store.read()) == base + 1
     hall.close()
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from queue_server.api.helpers import error_response
-from queue_server.central import accounts, overview
+from queue_server.central import accounts, catalogue, overview
 from queue_server.central.batch import BatchRefused, parse_batch
 from queue_server.central.ingest import current_mark, ingest
 
@@ -108,3 +108,31 @@ def day_overview():
     with pool().connection() as conn:
         user = city_user(conn)
         return jsonify(overview.hall_days(conn, overview.visible_halls(conn, user), day))
+
+
+def _held_version() -> int | None:
+    """The catalogue version the hall holds, from If-None-Match ("3", W/"3"); None when it names none."""
+    text = request.headers.get("If-None-Match", "").strip().removeprefix("W/").strip('"')
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+@bp.get("/city/catalogue")
+def city_catalogue():
+    """The latest published catalogue; 304 (no body) when the hall's If-None-Match names it already.
+
+    The version the hall names is what it has applied: the centre records it, so the city page shows it."""
+    held = _held_version()
+    with pool().connection() as conn:
+        code = hall_code(conn)
+        catalogue.hall_has(conn, code, held)
+        if held is not None and held == catalogue.latest_version(conn):
+            response = Response(status=304)
+        else:
+            latest = catalogue.latest(conn)
+            if latest is None:
+                raise Denied(404, "no_catalogue", "no catalogue is published yet (hall central catalogue publish)")
+            response = jsonify(latest)
+            held = latest["version"]
+    response.set_etag(str(held))
+    response.headers["Cache-Control"] = "no-cache"
+    return response

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import time
+
 import psycopg
 from flask import Flask
 from psycopg_pool import PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from queue_server.api.helpers import error_response
+from queue_server.api.login_guard import LoginGuard
 from queue_server.central import api, pages
 from queue_server.central.faults import after_commit_hook
 from queue_server.central.partitions import Partitions
+from queue_server.settings import server_settings
 
 MAX_BODY = 16 * 1024 * 1024  # a batch of 10,000 events is a few MB of JSON
 
@@ -25,6 +29,8 @@ def create_central_app(pool) -> Flask:
     app.extensions["central_pool"] = pool
     app.extensions["central_partitions"] = Partitions()
     app.extensions["central_after_commit"] = after_commit_hook()
+    # The hall's sign-in limits (LOGIN_* settings, from the environment as for a hall's server).
+    app.extensions["login_guard"] = LoginGuard(server_settings(), time.monotonic)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(pages.bp)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -94,6 +96,44 @@ def users_add(dsn: str, name: str, role: str, region: str | None) -> None:
             click.echo(accounts.add_user(conn, name, role, region, password))
         except ValueError as e:
             raise click.ClickException(str(e)) from None
+
+
+@central.group("catalogue")
+def catalogue_group() -> None:
+    """The city's matter catalogue (materials, 一次告知 matters, 一件事 bundles), published to every hall."""
+
+
+@catalogue_group.command("publish")
+@pg_option
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--who", default=lambda: os.environ.get("USER") or "cli",
+              help="Who publishes it (kept with the version).")
+def catalogue_publish(dsn: str, file: str, who: str) -> None:
+    """Validate FILE (TOML: [materials], [[matters]], [[bundles]]) and publish it as the next version."""
+    from queue_server.central import catalogue
+    from queue_server.hall_config import ConfigError
+
+    try:
+        text = Path(file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise click.ClickException(f"{file}: cannot read it: {e}") from None
+    with _connect(dsn) as conn:
+        try:
+            version, new = catalogue.publish(conn, text, who)
+        except ConfigError as e:
+            raise click.ClickException(f"目录有误，未发布 / the catalogue is refused: {e}") from None
+    click.echo(f"published as version {version}" if new else f"no change: version {version} is this catalogue")
+
+
+@catalogue_group.command("versions")
+@pg_option
+def catalogue_versions(dsn: str) -> None:
+    """The published versions, newest first: number, when, who, what it holds."""
+    from queue_server.central import catalogue
+
+    with _connect(dsn) as conn:
+        for version, at, who, summary in catalogue.versions(conn):
+            click.echo(f"{version}\t{at.isoformat(timespec='seconds')}\t{who}\t{summary}")
 
 
 COMMANDS = (central,)

@@ -14,13 +14,19 @@ from pathlib import Path
 
 import click
 
-from queue_server.central import accounts
+from queue_server.catalogue import Catalogue, to_toml
+from queue_server.central import accounts, catalogue
 from queue_server.central.db import connect
 from queue_server.central.schema import migrate
 from queue_server.demo import DEMO_PASSWORD, MANAGER, DemoActivity, prepare
 from queue_server.hall_config import load_config
 from queue_server.shipping.epoch import own_identity
-from queue_server.testing.central_process import CentralProcess, ShipperProcess, config_with_code
+from queue_server.testing.central_process import (
+    CataloguePullProcess,
+    CentralProcess,
+    ShipperProcess,
+    config_with_code,
+)
 from queue_server.testing.postgres import PgCluster
 from queue_server.testing.server_process import ServerProcess, free_port
 
@@ -46,6 +52,8 @@ def run_city_demo(*, config_path: str, folder: Path, port: int, stop: threading.
             tokens = {code: accounts.add_hall(conn, code, name, region) for code, name, region in CITY_HALLS}
             for name, role, region in ((CITY_USER, "city", None), (REGION_USER, "hall-manager", "历下区")):
                 accounts.add_user(conn, name, role, region, DEMO_PASSWORD)
+            sample = load_config(config_path)  # the city's catalogue v1: the sample hall's matters and bundles
+            catalogue.publish(conn, to_toml(Catalogue(sample.materials, sample.matters, sample.bundles)), "demo")
         central = CentralProcess(dsn, folder / "central.log", port=port)
         running.append(central)
         with ThreadPoolExecutor(4) as pool:  # the processes start side by side: most of their start is waiting
@@ -60,6 +68,8 @@ def run_city_demo(*, config_path: str, folder: Path, port: int, stop: threading.
         for n, ((code, name, _), h) in enumerate(zip(CITY_HALLS, halls, strict=True)):
             DemoActivity(h["config"], h["url"], halls[0]["kiosk"], seed=n + 1).start()
             running.append(ShipperProcess(h["db"], central.url, tokens[code], poll_s=0.5).start())
+            running.append(CataloguePullProcess(h["db"], h["config_file"], central.url, tokens[code],
+                                                poll_s=10).start())
             lines.append(f"  {name} {code}: {h['url']}/dashboard  {MANAGER} / {DEMO_PASSWORD}")
         click.echo("\n".join(lines) + "\n", err=True)
         stop.wait()
@@ -88,5 +98,5 @@ def _hall(folder: Path, config_path: Path, n: int, code: str, name: str) -> dict
         conn = sqlite3.connect(db)
         own_identity(conn)
         conn.close()
-    return {"config": config, "url": url, "db": db, "kiosk": kiosk,
+    return {"config": config, "config_file": config_file, "url": url, "db": db, "kiosk": kiosk,
             "server": ServerProcess(db, config=config_file, port=port)}

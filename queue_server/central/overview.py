@@ -29,16 +29,17 @@ def visible_halls(conn: psycopg.Connection, user: CityUser) -> list[dict]:
     """The halls the user may see, with their freshness (the /api/v1/city/halls rows)."""
     rows = conn.execute(
         "SELECT h.code, h.name, h.region, h.epoch, coalesce(f.events, 0), coalesce(f.last_id, 0),"
-        " f.last_event_at, f.received_at, f.lag_s, h.zones"
+        " f.last_event_at, f.received_at, f.lag_s, h.zones, h.catalogue_version, h.catalogue_checked_at"
         " FROM halls h LEFT JOIN freshness f ON f.hall = h.code"
         " WHERE %s OR h.region = %s ORDER BY h.region, h.code",
         [user.role == "city", user.region]).fetchall()
     out = []
-    for code, name, region, epoch, events, last_id, last_at, received_at, lag_s, zones in rows:
+    for code, name, region, epoch, events, last_id, last_at, received_at, lag_s, zones, cat_v, cat_at in rows:
         out.append({"code": code, "name": name, "region": region, "epoch": epoch, "events": events,
                     "last_event_id": last_id, "last_event_at": last_at.isoformat() if last_at else None,
                     "received_at": received_at.isoformat() if received_at else None,
-                    "lag_s": round(float(lag_s), 1) if lag_s is not None else None, "zones": zones})
+                    "lag_s": round(float(lag_s), 1) if lag_s is not None else None, "zones": zones,
+                    "catalogue_version": cat_v, "catalogue_checked_at": cat_at.isoformat() if cat_at else None})
     return out
 
 
@@ -100,7 +101,8 @@ def hall_days(conn: psycopg.Connection, halls: list[dict], day: date, today: dat
         open_w, known_w = wn.get(code, (0, 0))
         rated, good = rt.get(code, (0, 0))
         fu = [r[1] for r in followups if r[0] == code]
-        out.append({**{k: h[k] for k in ("code", "name", "region", "last_event_at", "lag_s", "events")},
+        out.append({**{k: h[k] for k in ("code", "name", "region", "last_event_at", "lag_s", "events",
+                                         "catalogue_version")},
                     "day": day.isoformat(), "zones": zones, "waiting": sum(z["waiting"] for z in zones),
                     "issued": issued, "finished": finished, "no_shows": no_shows,
                     "appointment_no_shows": appt_no_shows, "windows_open": open_w, "windows_seen": known_w,

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
 
-from queue_server.central import accounts, export, overview
+from queue_server.api.login_guard import LoginGuard
+from queue_server.central import accounts, catalogue, export, lockouts, overview
 from queue_server.central.api import Denied, parse_day, pool
+from queue_server.errors import HallError, TooManyRequests
+from queue_server.ops.accounts import check_login_input
 
 HERE = Path(__file__).resolve().parent
 bp = Blueprint("city_pages", __name__, template_folder=str(HERE / "templates"),
@@ -26,13 +29,43 @@ def denied(e: Denied):
     return render_template("city_login.html", error=e.message), e.status, HEADERS
 
 
+@bp.errorhandler(HallError)
+def refused(e: HallError):
+    """The login guard's answers (429 too many attempts or locked, 503 busy, 400 too long): the form again."""
+    headers = dict(HEADERS)
+    if e.details.get("retry_after_s"):
+        headers["Retry-After"] = str(int(e.details["retry_after_s"]))
+    return render_template("city_login.html", error=_MESSAGES.get(e.code, e.message)), e.status, headers
+
+
+_MESSAGES = {
+    "too_many_logins": "尝试登录次数过多，请稍后再试 / too many sign-in attempts; try again later",
+    "account_locked": "密码错误次数过多，该用户名已暂时锁定，请稍后再试 / too many wrong passwords; this user name is "
+                      "locked for a while",
+    "login_busy": "服务器正忙，请稍后再试 / the server is busy; try again shortly",
+}
+
+
 @bp.route("/city/login", methods=["GET", "POST"])
 def login():
+    """Sign in, with the hall's limits: per address and per name rate windows (429 + Retry-After), a lockout with a
+    growing delay after wrong passwords, and the same scrypt work for a name that does not exist."""
     error = None
     if request.method == "POST":
+        username, password = request.form.get("username", ""), request.form.get("password", "")
+        check_login_input(username, password)
+        guard: LoginGuard = current_app.extensions["login_guard"]
+        guard.admit(request.remote_addr or "?", username)
         with pool().connection() as conn:
-            user = accounts.check_password(conn, request.form.get("username", "")[:100],
-                                           request.form.get("password", "")[:200])
+            wait = lockouts.locked_for(conn, username)
+            if wait:
+                raise TooManyRequests("locked", code="account_locked", retry_after_s=wait)
+            with guard.password_check():
+                user = accounts.check_password(conn, username, password)
+            if user is None:
+                lockouts.record_failure(conn, username)
+            else:
+                lockouts.clear(conn, username)
         if user:
             session.clear()
             session["user"] = user.name
@@ -55,7 +88,9 @@ def city():
         if user is None:
             return redirect(url_for("city_pages.login"))
         days = overview.hall_days(conn, overview.visible_halls(conn, user), day)
-    return render_template("city_overview.html", user=user, day=day.isoformat(), halls=days), 200, HEADERS
+        published = catalogue.latest_version(conn) or None
+    return render_template("city_overview.html", user=user, day=day.isoformat(), halls=days,
+                           catalogue_version=published), 200, HEADERS
 
 
 @bp.get("/city/halls/<code>")

@@ -97,6 +97,25 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
                extract(epoch FROM now() - e.last_event_at) AS lag_s
         FROM halls h LEFT JOIN epochs e ON e.hall = h.code AND e.epoch = h.epoch;
     """),
+    ("003_catalogue", """
+    -- The city's matter catalogue, one row per published version (the document is canonical TOML).
+    CREATE TABLE catalogue_versions (
+        version integer PRIMARY KEY,
+        document text NOT NULL,
+        published_by text NOT NULL,
+        published_at timestamptz NOT NULL DEFAULT now(),
+        summary text NOT NULL DEFAULT ''
+    );
+    -- The version each hall says it has applied (sent with its every poll), and when it last asked.
+    ALTER TABLE halls ADD COLUMN catalogue_version integer, ADD COLUMN catalogue_checked_at timestamptz;
+    -- Lockouts of city user names after repeated wrong passwords (any name tried is counted, known or not).
+    CREATE TABLE login_lockouts (
+        username text PRIMARY KEY,
+        failures integer NOT NULL,
+        last_failure_at timestamptz NOT NULL,
+        locked_until timestamptz
+    );
+    """),
 )
 
 

@@ -119,14 +119,19 @@ def preview(hall: Hall, new: HallConfig) -> str:
     return diff(to_toml(hall.config), to_toml(new), "live", "new")
 
 
-def apply_config(hall: Hall, new: HallConfig | str, *, who: str, source: str) -> dict:
+def apply_config(hall: Hall, new: HallConfig | str, *, who: str, source: str, base_version: int | None = None) -> dict:
     """Validate, store as a new version, align the windows table, and (serving) take it into use with an event.
 
-    Returns {"version", "diff", "summary", "changed"}; an unchanged configuration stores nothing.
+    Returns {"version", "diff", "summary", "changed"}; an unchanged configuration stores nothing. `base_version`:
+    the version `new` was made from (the city's catalogue merged into it); another version applied since is a
+    Conflict "config_moved" rather than a silent undoing of it.
     """
     cfg = parse_document(new) if isinstance(new, str) else new
     with hall.store.write() as db:
         row = latest(db)
+        if base_version is not None and (row["id"] if row else 0) != base_version:
+            raise Conflict(f"the configuration moved from version {base_version} to {row['id'] if row else 0} "
+                           "meanwhile", code="config_moved")
         live = _stored_config(row) if row else hall.config
         old_doc, new_doc = to_toml(live), to_toml(cfg)
         if old_doc == new_doc:

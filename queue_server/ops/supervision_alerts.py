@@ -56,14 +56,19 @@ DEVICE_ALERT_TEXT = {
     "device_error": ("设备故障", "Device error"),
     "storage_recovered": ("数据存储曾中断", "Storage was interrupted"),
     "shipping_stopped": ("向市级中心同步已停止", "Shipping to the city stopped"),
+    "catalogue_zone_missing": ("市级事项目录有本厅缺少的板块", "The city's catalogue needs a zone this hall lacks"),
+    "catalogue_refused": ("市级事项目录未能应用", "The city's catalogue could not be applied"),
 }
 # Kinds whose own words say everything: the device's message (often "<device>: the same words", or a camera
 # name such as "none") is not shown. A help request keeps a message of its own, not the kiosk's stock words.
 SELF_EXPLAINED = frozenset({"printer_paper_out", "printer_ok", "camera_missing"})
 STOCK_HELP = ("帮办", "asks for help")
+# The hall's own services that raise alerts, named for a reader (any other source is a device).
+SERVICE_SOURCES = {"server": ("服务器 server", "Server server"), "shipper": ("市级同步 shipper", "City link shipper"),
+                   "catalogue": ("市级事项目录", "City catalogue")}
 RED_KINDS = frozenset({"help", "printer_paper_out", "printer_offline", "shipping_stopped"})
 KIND_ORDER = ("help", "printer_paper_out", "printer_offline", "shipping_stopped", "device_error", "camera_missing",
-              "storage_recovered")
+              "storage_recovered", "catalogue_refused", "catalogue_zone_missing")
 
 
 def clean_message(source: str, message: str) -> tuple[str, str]:
@@ -106,14 +111,13 @@ def device_lines(rows: list[dict]) -> list[dict]:
         for a in alerts:  # the same trouble reported twice is one
             seen.setdefault(a["kind"], a)
         kinds = list(seen.values())
-        device = "服务器" if source == "server" else "设备"
-        device_en = "Server" if source == "server" else "Device"
+        device, device_en = SERVICE_SOURCES.get(source, ("设备 " + source, "Device " + source))
         out.append({
             "kind": kinds[0]["kind"], "kinds": [a["kind"] for a in kinds], "level": kinds[0]["level"],
             "id": max(a["id"] for a in alerts), "ids": sorted(a["id"] for a in alerts), "source": source,
             "at": max(a["at"] for a in alerts), "since": min(a["at"] for a in alerts),
-            "zh": f"{device} {source}：" + "；".join(a["zh"] for a in kinds),
-            "en": f"{device_en} {source}: " + "; ".join(a["en"] for a in kinds),
+            "zh": f"{device}：" + "；".join(a["zh"] for a in kinds),
+            "en": f"{device_en}: " + "; ".join(a["en"] for a in kinds),
         })
     out.sort(key=lambda line: line["at"], reverse=True)
     return sorted(out, key=lambda line: line["level"] != "red")  # stable: newest first within a level

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from queue_server.hall_config import DEFAULT_CONFIG
 from queue_server.settings import device_setting
 
 DEFAULT_DB = str(Path("var") / "hall.db")
@@ -78,4 +79,46 @@ def epoch_renew(db_path: str) -> None:
     click.echo(f"new epoch {meta['epoch']} (forked from {meta['parent_epoch']} at event {meta['fork_id']})")
 
 
-COMMANDS = (ship, epoch)
+@click.group("catalogue")
+def catalogue() -> None:
+    """The city's matter catalogue in this hall."""
+
+
+@catalogue.command("pull")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, exists=True), default=DEFAULT_DB, show_default=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
+              default=str(DEFAULT_CONFIG), show_default=True, help="Hall configuration (TOML).")
+@click.option("--central", "central_url", required=True, help="The central service's URL (http:// or https://).")
+@click.option("--token", default=lambda: device_setting("HALL_CENTRAL_TOKEN") or "",
+              help="The hall's token (hall central add-hall); default $HALL_CENTRAL_TOKEN.")
+@click.option("--poll", type=float, default=60.0, show_default=True, help="Seconds between polls of the centre.")
+@click.option("--once", is_flag=True, help="Poll once and exit (1 when the centre cannot be asked).")
+@click.option("--again", is_flag=True,
+              help="Take the current version again, e.g. after adding a zone whose matters were left out.")
+def catalogue_pull(db_path: str, config_path: str, central_url: str, token: str, poll: float, once: bool,
+                   again: bool) -> None:
+    """Take the city's catalogue into the hall's configuration whenever a new version is published (for ever).
+
+    Matters, their materials and bundles are replaced; the hall's zones, windows, hours and rules stay. A running
+    server takes each version into use at once. While the centre is unreachable nothing changes.
+    """
+    from queue_server.cli import open_hall
+    from queue_server.shipping.catalogue_pull import CataloguePuller
+
+    if not token:
+        raise click.ClickException("give --token (or set HALL_CENTRAL_TOKEN)")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s catalogue %(levelname)s %(message)s")
+    hall = open_hall(config_path, db_path)
+    puller = CataloguePuller(hall, central_url, token, poll_s=poll)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: puller.stop_event.set())
+    try:
+        code = puller.run(once=once, again=again)
+    finally:
+        puller.close()
+        hall.close()
+    if code:
+        raise SystemExit(code)
+
+
+COMMANDS = (ship, epoch, catalogue)

@@ -64,6 +64,8 @@ class CentralProcess:
 
 
 class ShipperProcess:
+    command: tuple[str, ...] = ("ship",)
+
     def __init__(self, db_path: Path, central_url: str, token: str, *, batch: int = 2000, poll_s: float = 0.5,
                  max_backoff_s: float = 30.0):
         self.db_path = Path(db_path)
@@ -76,7 +78,7 @@ class ShipperProcess:
     def start(self, *extra: str, env: dict | None = None) -> ShipperProcess:
         env = dict(os.environ, **(env or {}), HALL_CENTRAL_TOKEN=self.token, PYTHONUNBUFFERED="1")
         with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen([sys.executable, "-m", "queue_server", "ship", *self.args, *extra],
+            self.proc = subprocess.Popen([sys.executable, "-m", "queue_server", *self.command, *self.args, *extra],
                                          cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         return self
 
@@ -93,3 +95,15 @@ class ShipperProcess:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+
+
+class CataloguePullProcess(ShipperProcess):
+    """`hall catalogue pull` beside a hall (started and stopped as the shipper is)."""
+
+    command = ("catalogue", "pull")
+
+    def __init__(self, db_path: Path, config_path: Path, central_url: str, token: str, *, poll_s: float = 60.0):
+        super().__init__(db_path, central_url, token)
+        self.args = ["--db", str(db_path), "--config", str(config_path), "--central", central_url,
+                     "--poll", str(poll_s)]
+        self.log_path = self.db_path.with_suffix(".catalogue.log")
