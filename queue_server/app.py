@@ -17,6 +17,7 @@ from queue_server.api import (
     audit_hook,
     auth,
     board,
+    cases,
     console,
     events,
     hall_info,
@@ -58,6 +59,7 @@ from queue_server.settings import server_settings
 API_BLUEPRINTS = (
     hall_info.bp, tickets.bp, windows.bp, auth.bp, board.bp, events.bp, stats.bp, alerts.bp,
     console.bp, supervision.bp, rebalance.bp, pickups.bp, appointments.bp, ratings.bp, users.bp, phone.bp,
+    cases.bp,
 )
 # The web pages and their static files.
 PAGE_BLUEPRINTS = (page_auth.assets, board_pages.bp, console_page.bp, dashboard_page.bp, rating_pages.bp,

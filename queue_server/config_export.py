@@ -29,7 +29,7 @@ def config_data(cfg: HallConfig) -> dict:
         "rules": _lists(rules),
         "opening": _lists(asdict(cfg.opening)),
         "zones": [asdict(z) for z in cfg.zones],
-        "materials": {mid: {"zh": m.zh, "en": m.en} for mid, m in cfg.materials.items()},
+        "materials": {mid: {"zh": m.zh, "en": m.en, "kind": m.kind} for mid, m in cfg.materials.items()},
         "matters": [_lists(asdict(m)) for m in cfg.matters],
         "bundles": [_lists(asdict(b)) for b in cfg.bundles],
         "windows": [_lists(asdict(w)) for w in cfg.windows],

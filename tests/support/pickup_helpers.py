@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from queue_server.app import create_app
 from queue_server.clock import FixedClock
+from queue_server.hall_config import HallConfig
 from queue_server.ops import accounts
 
 # Monday 23 Nov 2026, 10:00 in Jinan (02:00 UTC)
@@ -84,10 +85,10 @@ def _template() -> tuple[Path, dict[str, str]]:
 
 
 def make_hallway(tmp_path: Path, *, start: datetime = MONDAY_10, settings: dict | None = None,
-                 locker: object | None = None) -> Hallway:
+                 locker: object | None = None, config: HallConfig | None = None) -> Hallway:
     template, tokens = _template()
     db_path = tmp_path / "hall.db"
     shutil.copy(template, db_path)
     clock = FixedClock(start)
-    app = create_app(db_path=db_path, clock=clock, settings=settings, locker=locker)
+    app = create_app(db_path=db_path, clock=clock, settings=settings, locker=locker, config=config)
     return Hallway(app=app, client=app.test_client(), clock=clock, tokens=dict(tokens), db_path=db_path)
