@@ -41,7 +41,8 @@ def matter_guide(h: Hall, ticket: dict | None) -> dict | None:
             return None
         return {"kind": "bundle", "code": b.code, "name_zh": b.name_zh, "name_en": b.name_en,
                 "promised_days": b.promised_days, "fee_zh": "", "fee_en": "", "notes_zh": b.notes_zh,
-                "notes_en": b.notes_en, "materials": [asdict(m) for m in cfg.bundle_materials(b.code)]}
+                "notes_en": b.notes_en, "materials": [asdict(m) for m in cfg.bundle_materials(b.code)],
+                "deficiency_allowed": any(cfg.matter(c).deficiency_allowed for c in b.matters)}
     if not ticket.get("matter"):
         return None
     try:
@@ -50,7 +51,7 @@ def matter_guide(h: Hall, ticket: dict | None) -> dict | None:
         return None
     return {"kind": "matter", "code": m.code, "name_zh": m.name_zh, "name_en": m.name_en, "service_s": m.service_s,
             "promised_days": m.promised_days, "legal_days": m.legal_days, "fee_zh": m.fee_zh, "fee_en": m.fee_en,
-            "notes_zh": m.notes_zh, "notes_en": m.notes_en,
+            "notes_zh": m.notes_zh, "notes_en": m.notes_en, "deficiency_allowed": m.deficiency_allowed,
             "materials": [asdict(cfg.materials[mid]) for mid in m.materials]}
 
 
@@ -96,7 +97,8 @@ def console_view(h: Hall, number: int, p: Principal) -> dict:
     return queue_part(h, w) | {
         "window": w, "guide": matter_guide(h, w["ticket"]), "mine": own_counts(h, p.name),
         "rules": {"recalls_before_no_show": h.config.rules.recalls_before_no_show,
-                  "no_show_grace_s": h.config.rules.no_show_grace_s}}
+                  "no_show_grace_s": h.config.rules.no_show_grace_s,
+                  "refusal_reasons": [asdict(r) for r in h.config.rules.refusal_reasons]}}
 
 
 @bp.get("/console/<int:number>")

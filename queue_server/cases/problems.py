@@ -25,7 +25,7 @@ def case_problems(cases: list[dict], today: date, calendar: WorkCalendar, warn_p
         who_zh = f"{c['window']}号窗口受理，{c['department']}"
         who_en = f"accepted at window {c['window']}, {c['department']}"
         state_zh, state_en = LABELS[c["state"]]
-        action = {"kind": "show_case", "case_id": c["id"], "zh": "查看办件", "en": "Show case"}
+        action = {"kind": "show_window", "window": c["window"], "zh": "查看受理窗口", "en": "Show window"}
         if lvl == "red":
             late = deadlines.late_by(calendar, due, today)
             out.append({"kind": "case_overdue", "score": 400 + late, "level": "red", "case_id": c["id"],

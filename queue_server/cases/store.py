@@ -226,9 +226,6 @@ def accept(hall: Hall, keys: KeyStore, window: int, p: Principal, body: dict) ->
     and only auxiliary materials of a matter that allows it are missing; a missing main material is a 409 that
     lists what is missing (the window refuses instead and prints the one-time notice)."""
     ticket = _serving_ticket(hall, window, p)
-    applicant = _applicant(body, required=True)
-    if not applicant["phone"]:
-        raise BadRequest("'phone' is required (the ready notice is sent to it)", code="missing_field", field="phone")
     provided = _provided(hall, body)
     requested = body.get("deficiency", False)
     if not isinstance(requested, bool):
@@ -245,6 +242,9 @@ def accept(hall: Hall, keys: KeyStore, window: int, p: Principal, body: dict) ->
                            code="materials_missing", matter=matter.code, missing=list(check.missing),
                            deficiency_allowed=matter.deficiency_allowed)
         plans.append((matter, check))
+    applicant = _applicant(body, required=True)  # after the materials: a refusal needs no personal data
+    if not applicant["phone"]:
+        raise BadRequest("'phone' is required (the ready notice is sent to it)", code="missing_field", field="phone")
     now = hall.now()
     with hall.store.write() as db:
         return [_insert(hall, db, keys, ticket=ticket, window=window, p=p, matter=m, applicant=applicant,
@@ -342,6 +342,9 @@ def set_state(hall: Hall, keys: KeyStore, case_id: int, wanted: object, actor: t
         licence_id = row["licence_id"]
         if new == "done" and licence_id is not None:
             _make_ready(hall, db, licence_id, now, on_ready)
+        if new == "denied" and licence_id is not None:  # nothing to collect: the pending licence is withdrawn
+            db.execute("DELETE FROM licences WHERE id = ? AND state = 'pending'", [licence_id])
+            licence_id = None
         decided = to_iso(now) if new in ("done", "denied") else row["decided_at"]
         db.execute("UPDATE cases SET state = ?, state_changed_at = ?, decided_at = ?, licence_id = ?,"
                    " external_ref = coalesce(?, external_ref) WHERE id = ?",
