@@ -18,7 +18,7 @@ from kiosk.presenter.shared import Shared
 from kiosk.presenter.staff_alerts import StaffAlerts
 from kiosk.texts import TEXT, Text
 
-SCAN_MODES = ("pickup", "checkin")
+SCAN_MODES = ("pickup", "checkin", "case")  # case: 办件查询 (progress of an accepted case)
 CODE_MAX = 32
 
 
@@ -45,6 +45,32 @@ def ticket_in(answer: dict) -> dict | None:
     if ticket is None and "number" in answer and "zone" in answer:
         ticket = answer
     return ticket if ticket and ticket.get("number") else None
+
+
+def case_lookup(code: str) -> dict:
+    """A scanned receipt (its QR holds the phone page's address, which the server reads the token from) or a
+    typed case number followed by the last 4 ID characters (the keypad has no separators: the last 4 are the
+    ID's)."""
+    text = code.strip()
+    typed = text.replace("-", "").isalnum() and not text.upper().startswith("HC1")
+    return {"case_no": text[:-4], "id_last4": text[-4:]} if typed else {"code": text}
+
+
+def progress_text(p: dict) -> Text:
+    """One case's progress in a few words: number, state, due date, what is missing, where to collect."""
+    zh, en = f"{p['case_no']}：{p['state_zh']}", f"{p['case_no']}: {p['state_en']}"
+    if p.get("due_day") and p["state"] in ("accepted", "pending_supply", "in_review"):
+        zh += f"，{p['due_day']}前办结"
+        en += f", due {p['due_day']}"
+    if p.get("missing"):
+        by_zh = f"{p['supply_due_day']}前" if p.get("supply_due_day") else ""
+        by_en = f" by {p['supply_due_day']}" if p.get("supply_due_day") else ""
+        zh += f"；请{by_zh}补交：" + "、".join(m["zh"] for m in p["missing"])
+        en += f"; bring{by_en}: " + "; ".join(m["en"] for m in p["missing"])
+    if p["state"] == "done" and p.get("collect_zh"):
+        zh += f"；{p['collect_zh']}"
+        en += f". {p['collect_en']}"
+    return zh, en
 
 
 class ScanFlow:
@@ -121,7 +147,8 @@ class ScanFlow:
         self.post_pending = None
         self.shared.say(TEXT["checking"])
         client = self.shared.client
-        send = client.redeem_pickup if self.scan_mode == "pickup" else client.check_in
+        send = {"pickup": client.redeem_pickup, "checkin": client.check_in,
+                "case": lambda c: client.case_progress(case_lookup(c))}[self.scan_mode]
         self.shared.runner.run("net", lambda: send(code), lambda answer: self._answer(code, answer),
                                lambda error: self._error(code, error))
 
@@ -143,6 +170,11 @@ class ScanFlow:
         self.shared.notice = None
         self.code_entry = ""
         answer = answer if isinstance(answer, dict) else {}
+        if "state_zh" in answer and "due_day" in answer:  # 办件查询: the progress, read out on the screen
+            zh, en = progress_text(answer)
+            self.scan_result = ScanResult(code, True, zh, en, status=200)
+            self.shared.changed()
+            return
         ticket = ticket_in(answer)
         if ticket:
             self.scan_result = ScanResult(code, True, *TEXT["scan_ok"], status=200)

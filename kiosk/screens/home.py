@@ -5,7 +5,7 @@ from __future__ import annotations
 from kiosk.presenter import KioskPresenter
 from kiosk.screens.base import KioskScreen, tile
 from kiosk.texts import TEXT, both
-from kiosk.widgets import BROWN, GREEN, PURPLE, RED, TEAL, ZONE_COLOURS
+from kiosk.widgets import BLUE, BROWN, GREEN, PURPLE, RED, TEAL, ZONE_COLOURS
 from queue_server.core.waits import phrase_of
 
 
@@ -43,6 +43,7 @@ class HomeScreen(KioskScreen):
             ("bundles", "bundles_hint", PURPLE, p.open_bundles, True),
             ("checkin", "checkin_hint", TEAL, lambda: p.open_scan("checkin"), True),
             ("pickup", "pickup_hint", BROWN, lambda: p.open_scan("pickup"), True),
+            ("case", "case_hint", BLUE, lambda: p.open_scan("case"), True),
             ("help", "help_hint", RED, p.ask_help, False),
         ]
         for key, hint, colour, action, needs_server in services:

@@ -58,7 +58,7 @@ class ScanScreen(KioskScreen):
 
     def redraw(self, p: KioskPresenter) -> None:
         ids = self.ids
-        ids.title.zh, ids.title.en = TEXT["scan_pickup" if p.scan_mode == "pickup" else "scan_checkin"]
+        ids.title.zh, ids.title.en = TEXT[f"scan_{p.scan_mode}"]
         camera_key = {"ok": "camera_ready", "missing": "camera_missing"}.get(p.camera_state, "camera_starting")
         if p.camera_state == "none":
             camera_key = "camera_missing"
@@ -75,7 +75,7 @@ class ScanScreen(KioskScreen):
             ids.result.zh, ids.result.en = result.zh, result.en
             ids.result.color = (0.08, 0.10, 0.14, 1)
         else:
-            head = TEXT["scan_ok" if result.ok else "scan_failed"]
+            head = TEXT["scan_failed" if not result.ok else "case_found" if p.scan_mode == "case" else "scan_ok"]
             ids.result.zh = f"{head[0]}：{result.zh}" if result.zh != head[0] else head[0]
             ids.result.en = f"{head[1]}: {result.en}" if result.en != head[1] else head[1]
             ids.result.color = (0.09, 0.42, 0.20, 1) if result.ok else (0.70, 0.11, 0.11, 1)

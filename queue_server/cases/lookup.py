@@ -42,8 +42,11 @@ def _resolve(hall: Hall, keys: KeyStore, code: str) -> tuple[int, bool]:
     if signed_codes.looks_like_token(code):
         return resolve_code(hall, keys, code, kind="case", invalid=invalid_receipt, expired=_expired)
     case_no, _, last4 = code.rpartition(" ")
-    row = hall.store.read().execute("SELECT id, id_last4_hash FROM cases WHERE case_no = ?",
-                                    [case_no.strip()]).fetchone()
+    # Typed at a kiosk keypad the separators are missing: 370102001202611230001 finds 370102-001-20261123-0001.
+    wanted = "".join(ch for ch in case_no.upper() if ch.isalnum())
+    row = hall.store.read().execute("SELECT id, id_last4_hash FROM cases WHERE case_no = ? OR"
+                                    " replace(replace(upper(case_no), '-', ''), ' ', '') = ?",
+                                    [case_no.strip(), wanted]).fetchone() if wanted else None
     digits = last4.strip().upper()
     if row is None or not row[1] or row[1] != signed_codes.digits_hash(keys.ring().code_secret, f"case:{row[0]}",
                                                                        digits):
