@@ -46,6 +46,7 @@ from queue_server.notify.gateway import HttpSmsGateway
 from queue_server.notify.worker import Notifier
 from queue_server.ops import config_versions
 from queue_server.pages import board as board_pages
+from queue_server.pages import cases as case_pages
 from queue_server.pages import console as console_page
 from queue_server.pages import dashboard as dashboard_page
 from queue_server.pages import page_auth
@@ -63,7 +64,7 @@ API_BLUEPRINTS = (
 )
 # The web pages and their static files.
 PAGE_BLUEPRINTS = (page_auth.assets, board_pages.bp, console_page.bp, dashboard_page.bp, rating_pages.bp,
-                   phone_page.bp)
+                   phone_page.bp, case_pages.bp)
 
 _HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
                415: "unsupported_media_type"}

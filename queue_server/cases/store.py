@@ -83,7 +83,16 @@ def staff_view(hall: Hall, row: dict) -> dict:
         "accepted_at": row["accepted_at"], "accepted_day": row["accepted_day"], "due_day": row["due_day"],
         "supply_due_day": row["supply_due_day"], "supplied_at": row["supplied_at"], "decided_at": row["decided_at"],
         "licence_id": row["licence_id"], "external_ref": row["external_ref"],
+        "level": _level(hall, row),
     }
+
+
+def _level(hall: Hall, row: dict) -> str | None:
+    """ok, yellow or red for an open case (the dashboard's rule); None once it is decided."""
+    if row["state"] not in OPEN or not row["due_day"]:
+        return None
+    return deadlines.level(hall.calendar, date.fromisoformat(row["accepted_day"]), date.fromisoformat(row["due_day"]),
+                           today_of(hall), hall.config.rules.case_warn_percent)
 
 
 def history(db: Database, case_id: int) -> list[dict]:

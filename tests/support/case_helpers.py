@@ -27,9 +27,10 @@ def serve_c01(hw: Hallway, matter: str = "C01") -> dict:
     if hw.hall.live.window(WINDOW)["state"] == "closed":
         r = hw.post(f"/api/v1/windows/{WINDOW}/open", "staff")
         assert r.status_code == 200, r.get_json()
-    if hw.hall.live.window(WINDOW)["current_ticket"]:
-        r = hw.post(f"/api/v1/windows/{WINDOW}/finish", "staff")
-        assert r.status_code == 200, r.get_json()
+    if hw.hall.live.window(WINDOW)["current_ticket"]:  # the last citizen leaves the window
+        for action in ("start", "finish"):
+            r = hw.post(f"/api/v1/windows/{WINDOW}/{action}", "staff")
+            assert r.status_code == 200, r.get_json()
     r = hw.post("/api/v1/tickets", "kiosk-01", {"zone": "economy", "matter": matter})
     assert r.status_code == 201, r.get_json()
     r = hw.post(f"/api/v1/windows/{WINDOW}/call-next", "staff")
