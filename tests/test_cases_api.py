@@ -128,3 +128,19 @@ def test_forged_and_tampered_receipt_codes_are_refused_like_pickup_codes(tmp_pat
     assert codes == [400] * 5 + [429]
     audit = hw.get("/api/v1/code-audit", "manager").get_json()["entries"]
     assert any(e["subject"] == "case" and e["outcome"] == "invalid_code" for e in audit)
+
+
+def test_cases_stay_off_public_paths(tmp_path):
+    from queue_server.core.public_fields import public_event
+
+    hw = make_hallway(tmp_path)
+    case = _accept_missing_floor_plan(hw)["cases"][0]
+    assert hw.client.get("/api/v1/cases").status_code == 401
+    assert hw.get("/api/v1/cases", "kiosk-01").status_code == 403
+    assert hw.get(f"/api/v1/cases/{case['id']}/receipt.pdf", "display").status_code == 403
+    assert hw.post("/api/v1/case-states", "staff", {"case_no": case["case_no"], "state": "done"}).status_code == 403
+    rows = list(hw.hall.store.read().query("SELECT kind, data FROM events WHERE kind LIKE 'case_%'"))
+    assert rows and all(public_event(r["kind"], {}) is None for r in rows)  # staff streams only
+    assert all("李小龙" not in r["data"] and "13800138000" not in r["data"] for r in rows)
+    audit = hw.hall.store.read().execute("SELECT group_concat(coalesce(detail, ''), ' ') FROM code_audit").fetchone()
+    assert "37010219900101123X" not in (audit[0] or "")
