@@ -69,6 +69,15 @@ def test_deficiency_case_from_window_to_licence(tmp_path):
     r = hw.redeem(pickup_code(hw, done["licence_id"]))
     assert r.status_code == 201, r.get_json()
     assert r.get_json()["ticket"]["zone"] == "pickup"
+    # At the pickup desk: the clerk moves to window 41, calls the pickup ticket, checks the ID's last 4.
+    for path in (f"/api/v1/windows/{WINDOW}/start", f"/api/v1/windows/{WINDOW}/finish",
+                 f"/api/v1/windows/{WINDOW}/close", "/api/v1/windows/41/open", "/api/v1/windows/41/call-next"):
+        assert hw.post(path, "staff").status_code == 200, path
+    desk = hw.get("/api/v1/windows/41/licence", "staff").get_json()["licence"]
+    assert desk["id"] == done["licence_id"] and desk["case_no"] == case["case_no"]
+    r = hw.post(f"/api/v1/licences/{done['licence_id']}/handover", "staff", {"id_last4": "123X", "window": 41})
+    assert r.status_code == 200, r.get_json()
+    assert hw.get(f"/api/v1/licences/{done['licence_id']}", "manager").get_json()["state"] == "collected"
 
     events = hw.get(f"/api/v1/cases/{case['id']}", "manager").get_json()["events"]
     assert [(e["kind"], e["state"]) for e in events] == [
