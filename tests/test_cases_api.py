@@ -153,3 +153,25 @@ def test_cases_stay_off_public_paths(tmp_path):
     assert all("李小龙" not in r["data"] and "13800138000" not in r["data"] for r in rows)
     audit = hw.hall.store.read().execute("SELECT group_concat(coalesce(detail, ''), ' ') FROM code_audit").fetchone()
     assert "37010219900101123X" not in (audit[0] or "")
+
+
+def test_a_bundle_opens_one_case_per_matter(tmp_path):
+    hw = make_hallway(tmp_path)
+    cfg = hw.hall.config
+    assert hw.post("/api/v1/windows/49/open", "staff").status_code == 200
+    assert hw.post("/api/v1/tickets", "kiosk-01", {"zone": "chain", "bundle": "restaurant-opening"}).status_code == 201
+    assert hw.post("/api/v1/windows/49/call-next", "staff").status_code == 200
+    every = [m.id for m in cfg.bundle_materials("restaurant-opening")]
+    # The floor plan is auxiliary, but the fire check (F08) needs it and allows no 容缺: refused, by name.
+    body = APPLICANT | {"provided": [m for m in every if m != "floor_plan"], "deficiency": True}
+    r = hw.post("/api/v1/windows/49/cases", "staff", body)
+    assert r.status_code == 409 and r.get_json()["matter"] == "F08" and r.get_json()["missing"] == ["floor_plan"]
+    body = APPLICANT | {"provided": [m for m in every if m != "food_safety_rules"], "deficiency": True}
+    r = hw.post("/api/v1/windows/49/cases", "staff", body)
+    assert r.status_code == 201, r.get_json()
+    cases = r.get_json()["cases"]
+    assert [c["matter"] for c in cases] == list(cfg.bundle("restaurant-opening").matters)
+    assert len({c["case_no"] for c in cases}) == len(cases)
+    states = {c["matter"]: c["state"] for c in cases}
+    assert states["C01"] == "pending_supply" and all(s == "accepted" for m, s in states.items() if m != "C01")
+    assert {c["matter"]: c["due_day"] for c in cases}["A02"] == "2026-11-23"  # 即办: the same day
