@@ -175,3 +175,18 @@ def test_a_bundle_opens_one_case_per_matter(tmp_path):
     states = {c["matter"]: c["state"] for c in cases}
     assert states["C01"] == "pending_supply" and all(s == "accepted" for m, s in states.items() if m != "C01")
     assert {c["matter"]: c["due_day"] for c in cases}["A02"] == "2026-11-23"  # 即办: the same day
+
+
+def test_purge_drops_the_phone_of_a_decided_case(tmp_path):
+    from datetime import timedelta
+
+    from queue_server.ops.purge import purge
+
+    hw = make_hallway(tmp_path)
+    case = _accept_missing_floor_plan(hw)["cases"][0]
+    hw.post(f"/api/v1/cases/{case['id']}/supplied", "staff", {})
+    hw.post("/api/v1/case-states", "backoffice", {"case_no": case["case_no"], "state": "denied"})
+    hw.clock.now += timedelta(days=31)
+    assert purge(hw.hall, 30)["case_phones"] == 1
+    row = hw.get(f"/api/v1/cases/{case['id']}", "manager").get_json()
+    assert row["phone_masked"] is None and row["applicant_name"] == "李小龙" and row["state"] == "denied"
