@@ -18,7 +18,8 @@ from kiosk.texts import TEXT
 from queue_server.core.signed_codes import CODE_LENGTH
 
 # Typed pickup and appointment codes use digits and the letters of Crockford base32 (no I, L, O, U:
-# the server reads those as 1 and 0), so the keypad offers exactly those, digits first.
+# the server reads those as 1 and 0), so the keypad offers exactly those, digits first (a case number and
+# the ID's last 4, 办件查询, need digits and X only).
 KEYS = [*"1234567890ABCDEFGHJKMNPQRSTVWXYZ", "delete", "ok"]
 
 
@@ -59,14 +60,16 @@ class ScanScreen(KioskScreen):
 
     def redraw(self, p: KioskPresenter) -> None:
         ids = self.ids
-        ids.title.zh, ids.title.en = TEXT["scan_pickup" if p.scan_mode == "pickup" else "scan_checkin"]
+        ids.title.zh, ids.title.en = TEXT[f"scan_{p.scan_mode}"]
         ids.camera.zh, ids.camera.en = p.scan.camera_words
+        ids.keypad_hint.zh, ids.keypad_hint.en = p.scan.keypad_words
         missing = p.camera_state in ("missing", "none")
         ids.camera.color = (0.70, 0.11, 0.11, 1) if missing else (0.09, 0.42, 0.20, 1)
         self.camera_on = p.camera_state == "ok"
         self.confirm_shown = p.post_pending is not None
         ids.entry.text = p.code_entry or " "
-        ids.count.text = f"{len(p.code_entry)} / {CODE_LENGTH}"
+        # A code has 9 characters; a case number and the ID's last 4 have no fixed length.
+        ids.count.text = str(len(p.code_entry)) if p.scan_mode == "case" else f"{len(p.code_entry)} / {CODE_LENGTH}"
         result = p.scan_result
         if result is None:
             ids.result.zh, ids.result.en = TEXT["checking"] if p.scan_busy else ("", "")
@@ -75,7 +78,7 @@ class ScanScreen(KioskScreen):
             ids.result.zh, ids.result.en = result.zh, result.en
             ids.result.color = (0.08, 0.10, 0.14, 1)
         else:
-            head = TEXT["scan_ok" if result.ok else "scan_failed"]
+            head = TEXT["scan_failed" if not result.ok else "case_found" if p.scan_mode == "case" else "scan_ok"]
             ids.result.zh = f"{head[0]}：{result.zh}" if result.zh != head[0] else head[0]
             ids.result.en = f"{head[1]}: {result.en}" if result.en != head[1] else head[1]
             ids.result.color = (0.09, 0.42, 0.20, 1) if result.ok else (0.70, 0.11, 0.11, 1)
