@@ -162,7 +162,8 @@ def test_a_bundle_opens_one_case_per_matter(tmp_path):
     assert hw.post("/api/v1/tickets", "kiosk-01", {"zone": "chain", "bundle": "restaurant-opening"}).status_code == 201
     assert hw.post("/api/v1/windows/49/call-next", "staff").status_code == 200
     every = [m.id for m in cfg.bundle_materials("restaurant-opening")]
-    # The floor plan is auxiliary, but the fire check (F08) needs it and allows no 容缺: refused, by name.
+    # The floor plan may follow for C01, but the fire check (F08) needs it as a 主件 and allows no 容缺: refused, by
+    # name. The 营业执照 the chain's A01 issues is not asked for C01 (it is not on the merged list).
     body = APPLICANT | {"provided": [m for m in every if m != "floor_plan"], "deficiency": True}
     r = hw.post("/api/v1/windows/49/cases", "staff", body)
     assert r.status_code == 409 and r.get_json()["matter"] == "F08" and r.get_json()["missing"] == ["floor_plan"]

@@ -1,7 +1,7 @@
 """The states of a case and who may move it where. Pure.
 
     accepted (已受理) ─→ in_review (审批中) ─→ done (已办结, a pickup licence is made ready) | denied (不予许可)
-    pending_supply (待补正): accepted under 容缺 with auxiliary materials outstanding; back to accepted when the
+    pending_supply (待补正): accepted under 容缺 with deferrable materials outstanding; back to accepted when the
     window marks them supplied. A case is never finished while materials are outstanding.
     refused (不予受理): refused at the window; a one-time notice lists what is missing. Final.
 """

@@ -1,5 +1,6 @@
 """Helpers for the accepted-case tests: a hallway whose window 31 prints on a printer double, a C01 ticket
-(食品经营许可, 容缺 allowed: floor plan, food safety rules and health certificates are auxiliary) served there."""
+(食品经营许可: floor plan, food safety rules and health certificates are its 辅件 and may follow under 容缺) served
+there."""
 
 from __future__ import annotations
 
