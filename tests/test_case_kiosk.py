@@ -64,3 +64,23 @@ def test_scanned_receipts_and_typed_numbers_are_told_apart():
     done = {"case_no": "X-1", "state": "done", "state_zh": "已办结", "state_en": "Approved", "due_day": "2026-12-09",
             "missing": [], "collect_zh": "请到统一出件区领取", "collect_en": "Collect at the pickup area"}
     assert progress_text(done) == ("X-1：已办结；请到统一出件区领取", "X-1: Approved. Collect at the pickup area")
+
+
+def test_the_case_keypad_takes_a_case_number_and_says_what_to_type():
+    from kiosk.texts import TEXT
+    from tests.support.kiosk_fakes import started_kiosk
+
+    kiosk = started_kiosk()
+    kiosk.open_scan("case")
+    assert "受理编号" in kiosk.scan.camera_words[0] and kiosk.scan.keypad_words == TEXT["case_keypad_hint"]
+    for key in "370":
+        kiosk.keypad(key)
+    kiosk.keypad("ok")  # too short to hold a case number and the last 4: said before the server is asked
+    assert not kiosk.scan_result.ok and kiosk.scan_result.zh == TEXT["case_too_short"][0]
+    assert not any(kind == "case_progress" for kind, _ in kiosk.client.scans)
+    for key in "370102001202612020001123X"[3:]:  # the typed 370 stays: the rest follows
+        kiosk.keypad(key)
+    kiosk.keypad("ok")  # no 9-character rule here: the number goes to the server with the last 4 split off
+    assert kiosk.client.scans[-1] == ("case_progress", "370102001202612020001 123X")
+    kiosk.open_scan("pickup")
+    assert "9" in kiosk.scan.camera_words[0] and kiosk.scan.keypad_words == TEXT["keypad_hint"]
