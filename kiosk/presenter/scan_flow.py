@@ -242,6 +242,9 @@ class ScanFlow:
         if isinstance(error, ServerUnreachable) or not isinstance(error, ApiError):
             self.connection.lost(error)
             self.scan_result = ScanResult(code, False, *TEXT["paused"], status=None)
+        elif self.scan_mode == "case" and error.code == "invalid_code":
+            # The server's sentence is long for the screen's three lines: the kiosk's own, shorter one.
+            self.scan_result = ScanResult(code, False, *TEXT["case_invalid"], status=error.status)
         else:
             zh, en = plain_words(error)
             self.scan_result = ScanResult(code, False, zh, en, status=error.status)

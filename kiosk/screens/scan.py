@@ -26,6 +26,7 @@ KEYS = [*"1234567890ABCDEFGHJKMNPQRSTVWXYZ", "delete", "ok"]
 class ScanScreen(KioskScreen):
     camera_on = BooleanProperty(False)
     confirm_shown = BooleanProperty(False)  # a postal licence: "is this address right?" yes / no
+    case_mode = BooleanProperty(False)  # 办件查询: a longer answer (the case's progress)
 
     def on_kv_post(self, base_widget) -> None:
         self.ids.keypad.keys = KEYS
@@ -67,6 +68,7 @@ class ScanScreen(KioskScreen):
         ids.camera.color = (0.70, 0.11, 0.11, 1) if missing else (0.09, 0.42, 0.20, 1)
         self.camera_on = p.camera_state == "ok"
         self.confirm_shown = p.post_pending is not None
+        self.case_mode = p.scan_mode == "case"
         ids.entry.text = p.code_entry or " "
         # A code has 9 characters; a case number and the ID's last 4 have no fixed length.
         ids.count.text = str(len(p.code_entry)) if p.scan_mode == "case" else f"{len(p.code_entry)} / {CODE_LENGTH}"
@@ -78,7 +80,9 @@ class ScanScreen(KioskScreen):
             ids.result.zh, ids.result.en = result.zh, result.en
             ids.result.color = (0.08, 0.10, 0.14, 1)
         else:
-            head = TEXT["scan_failed" if not result.ok else "case_found" if p.scan_mode == "case" else "scan_ok"]
+            case = p.scan_mode == "case"
+            found = "case_found" if case else "scan_ok"
+            head = TEXT[found if result.ok else ("case_not_found" if case else "scan_failed")]
             ids.result.zh = f"{head[0]}：{result.zh}" if result.zh != head[0] else head[0]
             ids.result.en = f"{head[1]}: {result.en}" if result.en != head[1] else head[1]
             ids.result.color = (0.09, 0.42, 0.20, 1) if result.ok else (0.70, 0.11, 0.11, 1)
