@@ -126,6 +126,10 @@ class HallClient:
         """The citizen's yes (post it) or no (ask the staff) to the address shown for a postal licence."""
         return self.post("/pickups/confirm", {"code": code, "accept": accept})
 
+    def case_progress(self, lookup: dict) -> dict:
+        """办件查询: {"code"} (the receipt's QR) or {"case_no", "id_last4"} → the case's state and dates."""
+        return self.post("/cases/lookup", lookup)
+
     def check_in(self, code: str) -> dict:
         """An appointment's code: its ticket, or a refusal (too early, cancelled, ...)."""
         return self.post("/appointments/check-in", {"code": code})

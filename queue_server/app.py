@@ -18,6 +18,7 @@ from queue_server.api import (
     audit_hook,
     auth,
     board,
+    cases,
     config_admin,
     console,
     devices,
@@ -50,6 +51,7 @@ from queue_server.notify.worker import Notifier
 from queue_server.ops import config_versions
 from queue_server.pages import admin as admin_pages
 from queue_server.pages import board as board_pages
+from queue_server.pages import cases as case_pages
 from queue_server.pages import console as console_page
 from queue_server.pages import dashboard as dashboard_page
 from queue_server.pages import desk as desk_pages
@@ -65,11 +67,11 @@ from queue_server.stream_pace import FanoutBudget
 API_BLUEPRINTS = (
     hall_info.bp, tickets.bp, windows.bp, auth.bp, board.bp, events.bp, stats.bp, alerts.bp,
     console.bp, supervision.bp, rebalance.bp, pickups.bp, licence_desk.bp, appointments.bp, appointment_desk.bp,
-    ratings.bp, users.bp, phone.bp, config_admin.bp, devices.bp,
+    ratings.bp, users.bp, phone.bp, config_admin.bp, devices.bp, cases.bp,
 )
 # The web pages and their static files.
 PAGE_BLUEPRINTS = (page_auth.assets, board_pages.bp, console_page.bp, dashboard_page.bp, desk_pages.bp,
-                   rating_pages.bp, phone_page.bp, admin_pages.bp)
+                   rating_pages.bp, phone_page.bp, admin_pages.bp, case_pages.bp)
 
 _HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
                415: "unsupported_media_type"}

@@ -56,6 +56,8 @@ class Matter:
     optional_materials: tuple[str, ...] = ()
     deferrable_materials: tuple[str, ...] = ()
     produces: tuple[str, ...] = ()
+    # the back-office department that approves it (supervision names it beside the window); "" = the zone's
+    department: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class WindowSpec:
     zones: tuple[str, ...]
     label_zh: str = ""
     label_en: str = ""
+    printer: str = ""  # the window's receipt printer (hardware printer spec, e.g. network:10.0.0.31:9100); "" none
 
     @property
     def home(self) -> str:
@@ -114,6 +117,14 @@ DEFAULT_RATING_REASONS = (
     Reason("other", "其他", "Other"),
 )
 
+DEFAULT_REFUSAL_REASONS = (
+    Reason("materials_missing", "申请材料不齐全", "Materials missing"),
+    Reason("not_in_scope", "不属于本窗口受理范围", "Not handled here"),
+    Reason("not_eligible", "申请人不符合条件", "Applicant not eligible"),
+    Reason("form_wrong", "申请材料不符合法定形式", "Materials not in the required form"),
+    Reason("other", "其他", "Other"),
+)
+
 
 @dataclass(frozen=True)
 class Rules:
@@ -129,6 +140,12 @@ class Rules:
     licence_hold_days: int = 90
     pause_reasons: tuple[Reason, ...] = DEFAULT_PAUSE_REASONS
     rating_reasons: tuple[Reason, ...] = DEFAULT_RATING_REASONS
+    # Accepted cases: the number's pattern ({hall}, {date} as YYYYMMDD, {seq}), the 容缺 supply deadline in
+    # working days, the share of the promised time (percent) after which a case turns yellow on the dashboard.
+    case_number_pattern: str = "{hall}-{date}-{seq:04d}"
+    supply_working_days: int = 5
+    case_warn_percent: int = 80
+    refusal_reasons: tuple[Reason, ...] = DEFAULT_REFUSAL_REASONS
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -356,6 +373,7 @@ def parse_catalogue_sections(data: dict, zone_codes: set[str] | None) -> tuple[
             optional_materials=m.strs("optional_materials", []),
             deferrable_materials=m.strs("deferrable_materials", []),
             produces=m.strs("produces", []),
+            department=m.str("department", "", nonempty=False),
         )
         m.finish()
         if not _ID.match(matter.zone) or (zone_codes is not None and matter.zone not in zone_codes):
@@ -434,8 +452,20 @@ def parse_config(data: dict) -> HallConfig:
         licence_hold_days=r.int("licence_hold_days", defaults.licence_hold_days, minimum=1),
         pause_reasons=_reasons(r, "pause_reasons", defaults.pause_reasons),
         rating_reasons=_reasons(r, "rating_reasons", defaults.rating_reasons),
+        case_number_pattern=r.str("case_number_pattern", defaults.case_number_pattern),
+        supply_working_days=r.int("supply_working_days", defaults.supply_working_days, minimum=1),
+        case_warn_percent=r.int("case_warn_percent", defaults.case_warn_percent, minimum=1),
+        refusal_reasons=_reasons(r, "refusal_reasons", defaults.refusal_reasons),
     )
     r.finish()
+    if rules.case_warn_percent > 100:
+        raise ConfigError(f"rules.case_warn_percent: 1 to 100 (percent of the promised time), got "
+                          f"{rules.case_warn_percent}")
+    try:
+        rules.case_number_pattern.format(hall="H", date="20260101", seq=1)
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError) as e:
+        raise ConfigError(f"rules.case_number_pattern: {rules.case_number_pattern!r} cannot be filled ({e}); "
+                          "it may use {hall}, {date} and {seq} (e.g. {seq:04d})") from None
     if rules.licence_hold_days > 3650:
         raise ConfigError(f"rules.licence_hold_days: at most 3650 (ten years), got {rules.licence_hold_days}")
     for i, pc in enumerate(rules.priority_classes):
@@ -473,6 +503,7 @@ def parse_config(data: dict) -> HallConfig:
         win = WindowSpec(
             number=w.int("number", minimum=1), zones=w.strs("zones"),
             label_zh=w.str("label_zh", "", nonempty=False), label_en=w.str("label_en", "", nonempty=False),
+            printer=w.str("printer", "", nonempty=False),
         )
         w.finish()
         if not win.zones:

@@ -39,7 +39,8 @@ def test_purge_removes_links_and_contacts_older_than_n_days(tmp_path):
                                         "masked": "139****5678", "body": "请到 39 号窗口", "state": "failed",
                                         "created_at": old["issued_at"]})
         assert purge(hall, 30) == {"ticket_links": 1, "rating_contacts": 1, "phone_numbers": 1,
-                                   "licence_phone_numbers": 0, "appointment_notes": 0, "notifications": 1}
+                                   "licence_phone_numbers": 0, "appointment_notes": 0, "case_phones": 0,
+                                   "notifications": 1}
         assert hall.store.read().execute("SELECT phone, body, masked FROM notifications").fetchone() == (
             None, None, "139****5678")
         db = hall.store.read()
@@ -47,7 +48,8 @@ def test_purge_removes_links_and_contacts_older_than_n_days(tmp_path):
         rating = db.execute("SELECT score, contact, number FROM ratings").fetchone()
         assert rating == (1, None, old["number"])
         assert purge(hall, 30) == {"ticket_links": 0, "rating_contacts": 0, "phone_numbers": 0,
-                                   "licence_phone_numbers": 0, "appointment_notes": 0, "notifications": 0}
+                                   "licence_phone_numbers": 0, "appointment_notes": 0, "case_phones": 0,
+                                   "notifications": 0}
     finally:
         hall.close()
     result = CliRunner().invoke(cli, ["purge", "--db", str(tmp_path / "hall.db"), "--days", "0"])

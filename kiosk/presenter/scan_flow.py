@@ -1,4 +1,5 @@
-"""The QR screen: a licence pickup or an appointment check-in by camera, USB scanner or keypad.
+"""The QR screen: a licence pickup, an appointment check-in or a case's progress (办件查询) by camera, USB
+scanner or keypad.
 
 The flow owns the camera: it runs while the scan screen is shown (the screen asks for it here).
 The server answers with a ticket (shown and printed), a message, or, for a postal licence, the
@@ -19,7 +20,7 @@ from kiosk.presenter.staff_alerts import StaffAlerts
 from kiosk.texts import TEXT, Text, both
 from queue_server.core.signed_codes import CODE_LENGTH
 
-SCAN_MODES = ("pickup", "checkin")
+SCAN_MODES = ("pickup", "checkin", "case")  # case: 办件查询 (progress of an accepted case)
 CODE_MAX = 32
 SEPARATORS = " -_."  # what people type between groups; the server drops them too
 CAMERA_WORDS = {"ok": "camera_ready", "starting": "camera_starting", "missing": "camera_missing",
@@ -71,6 +72,32 @@ def ticket_in(answer: dict) -> dict | None:
     if ticket is None and "number" in answer and "zone" in answer:
         ticket = answer
     return ticket if ticket and ticket.get("number") else None
+
+
+def case_lookup(code: str) -> dict:
+    """A scanned receipt (its QR holds the phone page's address, which the server reads the token from) or a
+    typed case number followed by the last 4 ID characters (the keypad has no separators: the last 4 are the
+    ID's)."""
+    text = code.strip()
+    typed = text.replace("-", "").isalnum() and not text.upper().startswith("HC1")
+    return {"case_no": text[:-4], "id_last4": text[-4:]} if typed else {"code": text}
+
+
+def progress_text(p: dict) -> Text:
+    """One case's progress in a few words: number, state, due date, what is missing, where to collect."""
+    zh, en = f"{p['case_no']}：{p['state_zh']}", f"{p['case_no']}: {p['state_en']}"
+    if p.get("due_day") and p["state"] in ("accepted", "pending_supply", "in_review"):
+        zh += f"，{p['due_day']}前办结"
+        en += f", due {p['due_day']}"
+    if p.get("missing"):
+        by_zh = f"{p['supply_due_day']}前" if p.get("supply_due_day") else ""
+        by_en = f" by {p['supply_due_day']}" if p.get("supply_due_day") else ""
+        zh += f"；请{by_zh}补交：" + "、".join(m["zh"] for m in p["missing"])
+        en += f"; bring{by_en}: " + "; ".join(m["en"] for m in p["missing"])
+    if p["state"] == "done" and p.get("collect_zh"):
+        zh += f"；{p['collect_zh']}"
+        en += f". {p['collect_en']}"
+    return zh, en
 
 
 class ScanFlow:
@@ -128,7 +155,13 @@ class ScanFlow:
     @property
     def camera_words(self) -> Text:
         """The one line that says what the camera does and what to do (never "show the code" and "no camera")."""
-        return TEXT[CAMERA_WORDS.get(self.camera_state, "camera_starting")]
+        key = CAMERA_WORDS.get(self.camera_state, "camera_starting")
+        return TEXT[f"case_{key}" if self.scan_mode == "case" else key]
+
+    @property
+    def keypad_words(self) -> Text:
+        """What to type: a 9-character code, or (办件查询) the case number and the last 4 ID characters."""
+        return TEXT["case_keypad_hint" if self.scan_mode == "case" else "keypad_hint"]
 
     # ---- codes ----
     def keypad(self, key: str) -> None:
@@ -136,7 +169,12 @@ class ScanFlow:
             self.code_entry = self.code_entry[:-1]
         elif key == "ok":
             typed = "".join(c for c in self.code_entry if c not in SEPARATORS)
-            if len(typed) != CODE_LENGTH:  # said here in plain words, before the server is asked
+            if self.scan_mode == "case":  # a case number and the last 4 ID characters: no fixed length
+                if len(typed) <= 4:
+                    self.scan_result = ScanResult(typed, False, *TEXT["case_too_short"])
+                    self.shared.changed()
+                    return
+            elif len(typed) != CODE_LENGTH:  # said here in plain words, before the server is asked
                 zh, en = both("code_length", n=len(typed))
                 self.scan_result = ScanResult(typed, False, zh, en)
                 self.shared.changed()
@@ -158,7 +196,8 @@ class ScanFlow:
         self.post_pending = None
         self.shared.say(TEXT["checking"])
         client = self.shared.client
-        send = client.redeem_pickup if self.scan_mode == "pickup" else client.check_in
+        send = {"pickup": client.redeem_pickup, "checkin": client.check_in,
+                "case": lambda c: client.case_progress(case_lookup(c))}[self.scan_mode]
         self.shared.runner.run("net", lambda: send(code), lambda answer: self._answer(code, answer),
                                lambda error: self._error(code, error))
 
@@ -180,6 +219,11 @@ class ScanFlow:
         self.shared.notice = None
         self.code_entry = ""
         answer = answer if isinstance(answer, dict) else {}
+        if "state_zh" in answer and "due_day" in answer:  # 办件查询: the progress, read out on the screen
+            zh, en = progress_text(answer)
+            self.scan_result = ScanResult(code, True, zh, en, status=200)
+            self.shared.changed()
+            return
         ticket = ticket_in(answer)
         if ticket:
             self.scan_result = ScanResult(code, True, *TEXT["scan_ok"], status=200)
@@ -198,6 +242,9 @@ class ScanFlow:
         if isinstance(error, ServerUnreachable) or not isinstance(error, ApiError):
             self.connection.lost(error)
             self.scan_result = ScanResult(code, False, *TEXT["paused"], status=None)
+        elif self.scan_mode == "case" and error.code == "invalid_code":
+            # The server's sentence is long for the screen's three lines: the kiosk's own, shorter one.
+            self.scan_result = ScanResult(code, False, *TEXT["case_invalid"], status=error.status)
         else:
             zh, en = plain_words(error)
             self.scan_result = ScanResult(code, False, zh, en, status=error.status)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from kiosk.presenter import KioskPresenter
 from kiosk.screens.base import KioskScreen, same_height, tile
 from kiosk.texts import TEXT, both
-from kiosk.widgets import BROWN, GREEN, PURPLE, RED, TEAL, ZONE_COLOURS
+from kiosk.widgets import BLUE, BROWN, GREEN, PURPLE, RED, TEAL, ZONE_COLOURS
 from queue_server.core.waits import phrase_of
 
 ZONE_TILE_MIN = 200  # design px: a zone tile is never lower than this, however short its text
@@ -55,6 +55,7 @@ class HomeScreen(KioskScreen):
             ("bundles", "bundles_hint", PURPLE, p.open_bundles, True),
             ("checkin", "checkin_hint", TEAL, lambda: p.open_scan("checkin"), True),
             ("pickup", "pickup_hint", BROWN, lambda: p.open_scan("pickup"), True),
+            ("case", "case_hint", BLUE, lambda: p.open_scan("case"), True),
             ("help", "help_hint", RED, p.ask_help, False),
         ]
         others = []

@@ -18,13 +18,15 @@ from kiosk.texts import TEXT
 from queue_server.core.signed_codes import CODE_LENGTH
 
 # Typed pickup and appointment codes use digits and the letters of Crockford base32 (no I, L, O, U:
-# the server reads those as 1 and 0), so the keypad offers exactly those, digits first.
+# the server reads those as 1 and 0), so the keypad offers exactly those, digits first (a case number and
+# the ID's last 4, 办件查询, need digits and X only).
 KEYS = [*"1234567890ABCDEFGHJKMNPQRSTVWXYZ", "delete", "ok"]
 
 
 class ScanScreen(KioskScreen):
     camera_on = BooleanProperty(False)
     confirm_shown = BooleanProperty(False)  # a postal licence: "is this address right?" yes / no
+    case_mode = BooleanProperty(False)  # 办件查询: a longer answer (the case's progress)
 
     def on_kv_post(self, base_widget) -> None:
         self.ids.keypad.keys = KEYS
@@ -59,14 +61,17 @@ class ScanScreen(KioskScreen):
 
     def redraw(self, p: KioskPresenter) -> None:
         ids = self.ids
-        ids.title.zh, ids.title.en = TEXT["scan_pickup" if p.scan_mode == "pickup" else "scan_checkin"]
+        ids.title.zh, ids.title.en = TEXT[f"scan_{p.scan_mode}"]
         ids.camera.zh, ids.camera.en = p.scan.camera_words
+        ids.keypad_hint.zh, ids.keypad_hint.en = p.scan.keypad_words
         missing = p.camera_state in ("missing", "none")
         ids.camera.color = (0.70, 0.11, 0.11, 1) if missing else (0.09, 0.42, 0.20, 1)
         self.camera_on = p.camera_state == "ok"
         self.confirm_shown = p.post_pending is not None
+        self.case_mode = p.scan_mode == "case"
         ids.entry.text = p.code_entry or " "
-        ids.count.text = f"{len(p.code_entry)} / {CODE_LENGTH}"
+        # A code has 9 characters; a case number and the ID's last 4 have no fixed length.
+        ids.count.text = str(len(p.code_entry)) if p.scan_mode == "case" else f"{len(p.code_entry)} / {CODE_LENGTH}"
         result = p.scan_result
         if result is None:
             ids.result.zh, ids.result.en = TEXT["checking"] if p.scan_busy else ("", "")
@@ -75,7 +80,9 @@ class ScanScreen(KioskScreen):
             ids.result.zh, ids.result.en = result.zh, result.en
             ids.result.color = (0.08, 0.10, 0.14, 1)
         else:
-            head = TEXT["scan_ok" if result.ok else "scan_failed"]
+            case = p.scan_mode == "case"
+            found = "case_found" if case else "scan_ok"
+            head = TEXT[found if result.ok else ("case_not_found" if case else "scan_failed")]
             ids.result.zh = f"{head[0]}：{result.zh}" if result.zh != head[0] else head[0]
             ids.result.en = f"{head[1]}: {result.en}" if result.en != head[1] else head[1]
             ids.result.color = (0.09, 0.42, 0.20, 1) if result.ok else (0.70, 0.11, 0.11, 1)

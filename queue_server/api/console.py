@@ -17,16 +17,25 @@ from datetime import datetime, time
 from flask import Blueprint, jsonify
 
 from queue_server.api.helpers import hall, principal, requires
+from queue_server.cases.materials import deficiency_allowed
 from queue_server.clock import from_iso, to_iso
 from queue_server.core.rating_scale import satisfaction
 from queue_server.errors import Forbidden, NotFound
 from queue_server.hall import Hall
+from queue_server.hall_config import HallConfig
 from queue_server.ops.accounts import Principal
 from queue_server.ops.console_queue import next_tickets, open_help, requeueable_no_shows
 from queue_server.ops.live import zone_queues
 from queue_server.ops.windows import list_windows
 
 bp = Blueprint("console", __name__)
+
+
+def _marks(cfg: HallConfig, matters: tuple[str, ...], mid: str) -> dict:
+    """主件 if any of the matters needs it as one; deferrable (容缺) only if every matter that lists it allows it."""
+    listing = [m for m in (cfg.matter(c) for c in matters) if mid in m.materials]
+    return {"main": any(mid not in m.optional_materials for m in listing),
+            "deferrable": bool(listing) and all(mid in m.deferrable_materials for m in listing)}
 
 
 def matter_guide(h: Hall, ticket: dict | None) -> dict | None:
@@ -41,7 +50,9 @@ def matter_guide(h: Hall, ticket: dict | None) -> dict | None:
             return None
         return {"kind": "bundle", "code": b.code, "name_zh": b.name_zh, "name_en": b.name_en,
                 "promised_days": b.promised_days, "fee_zh": "", "fee_en": "", "notes_zh": b.notes_zh,
-                "notes_en": b.notes_en, "materials": [asdict(m) for m in cfg.bundle_materials(b.code)]}
+                "notes_en": b.notes_en, "materials": [asdict(m) | _marks(cfg, b.matters, m.id)
+                                                      for m in cfg.bundle_materials(b.code)],
+                "deficiency_allowed": any(deficiency_allowed(cfg.matter(c)) for c in b.matters)}
     if not ticket.get("matter"):
         return None
     try:
@@ -50,8 +61,9 @@ def matter_guide(h: Hall, ticket: dict | None) -> dict | None:
         return None
     return {"kind": "matter", "code": m.code, "name_zh": m.name_zh, "name_en": m.name_en, "service_s": m.service_s,
             "promised_days": m.promised_days, "legal_days": m.legal_days, "fee_zh": m.fee_zh, "fee_en": m.fee_en,
-            "notes_zh": m.notes_zh, "notes_en": m.notes_en,
-            "materials": [asdict(cfg.materials[mid]) for mid in m.materials]}
+            "notes_zh": m.notes_zh, "notes_en": m.notes_en, "deficiency_allowed": deficiency_allowed(m),
+            # 主件 (main) or 辅件, and whether it may follow later under a 容缺 pledge: the matter's guide says
+            "materials": [asdict(cfg.materials[mid]) | _marks(cfg, (m.code,), mid) for mid in m.materials]}
 
 
 def own_counts(h: Hall, name: str) -> dict:
@@ -96,7 +108,8 @@ def console_view(h: Hall, number: int, p: Principal) -> dict:
     return queue_part(h, w) | {
         "window": w, "guide": matter_guide(h, w["ticket"]), "mine": own_counts(h, p.name),
         "rules": {"recalls_before_no_show": h.config.rules.recalls_before_no_show,
-                  "no_show_grace_s": h.config.rules.no_show_grace_s}}
+                  "no_show_grace_s": h.config.rules.no_show_grace_s,
+                  "refusal_reasons": [asdict(r) for r in h.config.rules.refusal_reasons]}}
 
 
 @bp.get("/console/<int:number>")

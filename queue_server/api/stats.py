@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from queue_server.api.helpers import day_arg, hall, requires
+from queue_server.cases.figures import monthly
 from queue_server.ops.exports import stats_range_csv, stats_xlsx
 from queue_server.ops.history import day_range, range_stats
 from queue_server.ops.stats import day_stats, stats_csv
@@ -48,7 +49,13 @@ def day_range_args() -> tuple[str, str]:
 @bp.get("/stats/range")
 @requires("manager")
 def stats_range():
-    return jsonify(range_stats(hall(), *day_range_args()))
+    first, last = day_range_args()
+    return jsonify(_with_cases(range_stats(hall(), first, last), first, last))
+
+
+def _with_cases(stats: dict, first: str, last: str) -> dict:
+    """The history's figures and, per month, matter and department, the accepted cases' (cases/figures.py)."""
+    return stats | {"cases": monthly(hall(), first, last)}
 
 
 def _filename(first: str, last: str, ext: str) -> str:
@@ -59,7 +66,7 @@ def _filename(first: str, last: str, ext: str) -> str:
 @requires("manager")
 def export_xlsx():
     first, last = day_range_args()
-    return Response(stats_xlsx(range_stats(hall(), first, last)), mimetype=XLSX,
+    return Response(stats_xlsx(_with_cases(range_stats(hall(), first, last), first, last)), mimetype=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{_filename(first, last, "xlsx")}"'})
 
 
@@ -67,6 +74,6 @@ def export_xlsx():
 @requires("manager")
 def export_range_csv():
     first, last = day_range_args()
-    body = "\ufeff" + stats_range_csv(range_stats(hall(), first, last))  # BOM so Excel reads UTF-8
+    body = "\ufeff" + stats_range_csv(_with_cases(range_stats(hall(), first, last), first, last))  # BOM: Excel
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{_filename(first, last, "csv")}"'})

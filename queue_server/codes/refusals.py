@@ -48,5 +48,8 @@ def other_kind(kind: str) -> Refused:
         return Refused("invalid_code", "这是预约码，请返回首页点“预约签到”后再扫描。",
                        "This is an appointment code. Please go back and choose Appointment check-in.",
                        code_kind=kind)
+    if kind == "case":
+        return Refused("invalid_code", "这是办件受理回执，请返回首页点“办件查询”后再扫描。",
+                       "This is a case receipt. Please go back and choose Case progress.", code_kind=kind)
     return Refused("invalid_code", "这是证照取件码，请返回首页点“领取证照”后再扫描。",
                    "This is a licence pickup code. Please go back and choose Collect a licence.", code_kind=kind)

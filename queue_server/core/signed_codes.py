@@ -31,8 +31,8 @@ _VALUE = {c: i for i, c in enumerate(ALPHABET)}
 _VALUE.update({"O": 0, "I": 1, "L": 1})  # what people read for 0 and 1
 MAC_BYTES = 10  # 80 bits: forging one takes ~2^80 tries, and tries are rate-limited anyway
 TOKEN_VERSION = "1"
-KINDS = {"licence": "L", "appointment": "A"}
-_KIND_BYTE = {"licence": 1, "appointment": 2}
+KINDS = {"licence": "L", "appointment": "A", "case": "C"}  # case: a 受理回执 receipt (progress lookup)
+_KIND_BYTE = {"licence": 1, "appointment": 2, "case": 3}
 CODE_DATA_CHARS = 8
 CODE_LENGTH = CODE_DATA_CHARS + 1  # + check character
 
@@ -134,7 +134,7 @@ def _mac(key: SigningKey, signed: bytes) -> bytes:
 
 
 def sign(ring: KeyRing, *, kind: str, hall: str, object_id: int, expires_at: datetime | None) -> str:
-    """The QR token for one licence or appointment."""
+    """The QR token for one licence, appointment or accepted case."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}")
     hall_b = hall.encode()

@@ -10,6 +10,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from queue_server.cases.figures import COLUMNS as CASE_COLUMNS
 from queue_server.core.cell_text import safe_row
 
 GROUP_COLUMNS = (
@@ -60,6 +61,9 @@ def all_tables(stats: dict) -> list[tuple[str, list[str], list[list]]]:
     out = [("概览 Summary", *summary_table(stats)), ("每小时取号 Arrivals", *hours_table(stats))]
     out += [(title, *section_table(stats, key, lead, rated)) for title, key, lead, rated in SECTIONS]
     out.append(("差评 Bad ratings", *bad_ratings_table(stats)))
+    if "cases" in stats:  # accepted cases per month, matter and department (cases/figures.py)
+        out.append(("办件 Cases", [c[1] for c in CASE_COLUMNS], [[row.get(c[0]) for c in CASE_COLUMNS]
+                                                               for row in stats["cases"]]))
     return out
 
 

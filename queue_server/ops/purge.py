@@ -1,8 +1,8 @@
 """`hall purge`: personal data that only served the citizen on the day is removed after N days (default 30).
 
 Ticket links (the tokens behind printed QR codes), the contact numbers left with ratings, the phone numbers
-given for SMS (masked copy, hash and outbox) and the appointment desk's notes (call-back numbers) go; numbers,
-zones, times and scores stay for the statistics.
+given for SMS (masked copy, hash and outbox), the appointment desk's notes (call-back numbers) and the phones
+of decided cases go; numbers, zones, times and scores stay for the statistics.
 """
 
 from __future__ import annotations
@@ -37,6 +37,10 @@ def purge(hall: Hall, days: int = PURGE_AFTER_DAYS) -> dict[str, int]:
         if "appointments" in tables and "note" in db["appointments"].columns_dict:  # the desk's call-back numbers
             out["appointment_notes"] = db.execute(
                 "UPDATE appointments SET note = NULL WHERE note IS NOT NULL AND slot_end < ?", [cutoff]).rowcount
+        if "cases" in tables:  # a decided case keeps its record (name, masked ID); the phone only served notices
+            out["case_phones"] = db.execute(
+                "UPDATE cases SET phone = NULL WHERE phone IS NOT NULL AND state IN ('done', 'denied', 'refused')"
+                " AND coalesce(decided_at, accepted_at) < ?", [cutoff]).rowcount
         if "notifications" in tables:
             out["notifications"] = db.execute(
                 "UPDATE notifications SET phone = NULL, body = NULL WHERE phone IS NOT NULL AND created_at < ?",

@@ -297,3 +297,9 @@ def mark_ready(hall: Hall, licence_id: int, on_ready: OnReady | None = None) -> 
         if on_ready:
             on_ready(db, row)
         return public(row)
+
+
+def register(hall: Hall, db: Database, keys: KeyStore, clean: dict, actor: tuple[str, str], now: datetime,
+             on_ready: OnReady | None = None) -> dict:
+    """Register a validated licence inside the caller's write (a case finished by the back office)."""
+    return _insert(hall, db, keys, clean, actor, now, on_ready)

@@ -49,6 +49,7 @@ from queue_server.serving.green import os_thread_local
 from queue_server.storage import (
     appointments_schema,
     audit_schema,
+    cases_schema,
     config_schema,
     meta_schema,
     notify_schema,
@@ -61,7 +62,7 @@ from queue_server.storage.health import LOST, HealthState, StorageHealth, descri
 # Every table of the hall, in the order the sets are applied: the queue's own, then each service's.
 MIGRATION_SETS = (schema.migrations, pickups_schema.migrations, appointments_schema.migrations,
                   ratings_schema.migrations, audit_schema.migrations, notify_schema.migrations,
-                  config_schema.migrations, meta_schema.migrations)
+                  config_schema.migrations, meta_schema.migrations, cases_schema.migrations)
 
 # The writer waits this long for another process (the CLI) to finish its write. SQLite's wait blocks the whole
 # gevent server (its calls never yield), so it is short: the CLI's writes take milliseconds.

@@ -120,6 +120,9 @@ class FakeClient:
     def check_in(self, code: str) -> object:
         return self._scan("check_in", code)
 
+    def case_progress(self, lookup: dict) -> object:
+        return self._scan("case_progress", lookup.get("code") or f"{lookup['case_no']} {lookup['id_last4']}")
+
 
 class FakePrinter:
     def __init__(self) -> None:

@@ -236,7 +236,7 @@ function openMatter(index) {
   const blank = {code: "", zone: (A.cfg.zones.find((z) => z.kind === "front") || A.cfg.zones[0]).code, name_zh: "",
     name_en: "", common: false, service_s: 600, legal_days: 0, promised_days: 0, fee_zh: "不收费", fee_en: "Free",
     materials: [], notes_zh: "", notes_en: "", conditions_zh: "", conditions_en: "", legal_basis_zh: "",
-    legal_basis_en: "", optional_materials: [], deferrable_materials: [], produces: []};
+    legal_basis_en: "", optional_materials: [], deferrable_materials: [], produces: [], department: ""};
   A.editing = index;
   A.draft = {matter: clone(index === null ? blank : A.cfg.matters[index]), materials: clone(A.cfg.materials)};
   const m = A.draft.matter;

@@ -293,6 +293,7 @@ function render() {
     $("guide-terms").textContent = [days, g.fee_zh && `收费 Fee: ${g.fee_zh} ${g.fee_en}`].filter(Boolean).join(" · ");
     $("guide-notes").textContent = [g.notes_zh, g.notes_en].filter(Boolean).join(" ");
   }
+  CaseDesk.render(C);  // cases.js: 受理 / 不予受理 for the ticket being served
   renderQueues();
   renderHelp();
   const m = v.mine;
