@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from queue_server.broker import Broker, LiveEvent
 from queue_server.calendar_files import DEFAULT_CALENDAR_DIR, load_calendar
 from queue_server.clock import Clock, system_clock, to_iso
+from queue_server.core.device_presence import DevicePresence
 from queue_server.core.dispatch import DispatchRules
 from queue_server.core.numbering import service_day
 from queue_server.core.public_fields import PUBLIC_KINDS
@@ -40,6 +41,7 @@ class Hall:
         self.config, self.config_version, self.config_drift = config_versions.reconcile(
             self.store, config, to_iso(self.now()), on_config_drift)
         self.device_seen: dict[str, float] = {}  # device name -> when its last-seen time was written (ops.devices)
+        self.presence = DevicePresence()  # kiosks and displays holding their event stream open (api/events.py)
         self.serving = False  # set by the server: a new configuration is then taken into use with a live event
         self.broker = Broker()
         self.dispatch_rules = DispatchRules.from_rules(config.rules)

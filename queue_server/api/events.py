@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from queue_server.api.helpers import error_response, hall
-from queue_server.api.viewer import sees_everything, viewer_kind
+from queue_server.api.viewer import sees_everything, viewer_device, viewer_kind
 from queue_server.broker import LiveEvent
 from queue_server.core.input_checks import INT_MAX, INT_MIN
 from queue_server.errors import BadRequest
@@ -59,10 +60,11 @@ def events():
     if not whole:
         last_id = max(last_id, start_of_today(h))
     pace = stream_pace()
+    device = viewer_device()
 
     def stream():
         nonlocal last_id
-        with pace:
+        with pace, present(h, device):
             yield f"retry: 2000\n: connected, last id {last_id}\n\n".encode()
             while not h.broker.closed:
                 batch = h.broker.since(last_id)
@@ -79,6 +81,19 @@ def events():
                     yield b": heartbeat\n\n"
 
     return limited_stream(stream)
+
+
+@contextmanager
+def present(h, device: str | None) -> Iterator[None]:
+    """A kiosk or display is up while its stream is open: the dashboard reports one that dropped off."""
+    if device is None:
+        yield
+        return
+    h.presence.opened(device)
+    try:
+        yield
+    finally:
+        h.presence.closed(device, h.now().timestamp())
 
 
 def stream_pace() -> StreamPace:

@@ -25,6 +25,7 @@ from queue_server.hall import Hall
 from queue_server.ops import accounts, audit
 from queue_server.ops import windows as window_ops
 from queue_server.ops.balancing import proposals
+from queue_server.ops.devices import list_devices
 from queue_server.ops.live import zone_queues
 from queue_server.ops.supervision_alerts import NO_SHOW_LOOKBACK_S, CallCounts, computed_alerts, device_lines
 from queue_server.storage.health import describe
@@ -95,12 +96,20 @@ def live_hall(h: Hall) -> dict:
         alerts.append({"kind": "followup_overdue", "level": "red",
                        "zh": f"{overdue} 条差评超过回访期限未回访，请尽快处理",
                        "en": f"{overdue} bad rating(s) not followed up by their deadline"})
-    ranked = problems(zones, windows, device, proposals(h), now.timestamp())
+    ranked = problems(zones, windows, device, proposals(h), now.timestamp(), _offline_devices(h, now))
     ranked = sorted(ranked + case_problems(case_store.open_cases(h), now.astimezone(h.config.tz).date(), h.calendar,
                                            h.config.rules.case_warn_percent), key=lambda p: -p["score"])
     return {"now": to_iso(now), "day": today, "problems": ranked, "windows": windows, "zones": zones, "alerts": alerts,
             "satisfaction": satisfaction(scores), "open_followups": open_followups,
             "last_event_id": last_id}
+
+
+def _offline_devices(h: Hall, now) -> list[dict]:
+    """Kiosks and displays that were up today and hold no event stream now (core/device_presence.py)."""
+    devices = [{"name": d["name"], "kind": d["kind"], "window": d["window"],
+                "last_seen_s": from_iso(d["last_seen_at"]).timestamp() if d["last_seen_at"] else None}
+               for d in list_devices(h) if not d["revoked_at"]]
+    return h.presence.offline(devices, now.timestamp(), from_iso(h.day_started_at(now)).timestamp())
 
 
 @bp.get("/supervision/live")

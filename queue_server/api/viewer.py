@@ -21,6 +21,18 @@ def viewer_kind() -> str | None:
     return g.viewer_kind
 
 
+def viewer_device() -> str | None:
+    """The name of the device making this request (by its token), None for people and strangers."""
+    token = bearer_token()
+    if not token:
+        return None
+    try:
+        p = authenticate(hall(), token)
+    except HallError:
+        return None
+    return p.name if p.kind == "device" else None
+
+
 def sees_everything() -> bool:
     """Staff and managers (by token or login cookie); devices and anonymous callers are public viewers."""
     return viewer_kind() in ("staff", "manager")

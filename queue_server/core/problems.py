@@ -9,7 +9,8 @@ list. The rank (`score`) orders kinds first, then how bad each one is:
 4. a call not answered for STALE_CALL_S (the window should recall or mark a no-show): 500 + minutes;
 5. zones whose estimate is over target, by estimate ÷ target (80 min against 10 is 8.0, far above 23 against
    20 at 1.15): 100 × ratio;
-6. other device trouble (camera, device error, storage that was interrupted): 50.
+6. other device trouble (camera, device error, storage that was interrupted): 50;
+7. a kiosk or wall display that dropped off (no event stream for minutes): 700 + minutes, after the printers.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ def _open_window(zone: str) -> dict:
 
 
 def problems(zones: list[dict], windows: list[dict], device_lines: list[dict], proposals: list[dict],
-             now_s: float) -> list[dict]:
+             now_s: float, offline: list[dict] = ()) -> list[dict]:
+    """`offline`: the kiosks and displays that dropped off today (core/device_presence.py)."""
     out: list[dict] = []
     for z in zones:
         if not z["waiting"]:
@@ -76,4 +78,13 @@ def problems(zones: list[dict], windows: list[dict], device_lines: list[dict], p
             score, action = 50, {"kind": "resolve", "ids": line["ids"], "zh": "已修复", "en": "Fixed"}
         out.append({"kind": "device", "score": score, "level": line["level"], "source": line["source"],
                     "at": line["since"], "zh": line["zh"], "en": line["en"], "action": action})
+    for d in offline:
+        mins = round((now_s - d["since_s"]) / 60)
+        what_zh, what_en = ("自助机", "Kiosk") if d["kind"] == "kiosk" else ("显示屏", "Display")
+        where_zh = f"（{d['window']}号窗口旁）" if d.get("window") else ""
+        where_en = f" (by window {d['window']})" if d.get("window") else ""
+        out.append({"kind": "device_offline", "score": 700 + min(mins, 99), "level": "red", "source": d["name"],
+                    "zh": f"{what_zh} {d['name']}{where_zh}离线已 {mins} 分钟，请检查电源和网络",
+                    "en": f"{what_en} {d['name']}{where_en} offline for {mins} min: check its power and network",
+                    "action": None})
     return sorted(out, key=lambda p: -p["score"])
