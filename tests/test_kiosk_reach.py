@@ -8,6 +8,7 @@ calls that reached the kiosk as events (no whole-board read per event). Screensh
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -54,7 +55,9 @@ def test_the_kiosk_an_elderly_citizen_meets(xvfb, live_server, tmp_path, artifac
         while not (handshake / "make-calls").exists() and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.1)
         called = make_eight_calls(live_server) if proc.poll() is None else []
-        (handshake / "calls-made").write_text("1")
+        # The driver waits for these numbers; written whole before the name appears (the driver reads on sight).
+        (handshake / "calls-made.part").write_text(json.dumps(called))
+        (handshake / "calls-made.part").rename(handshake / "calls-made")
         r = finish_driver(proc, out, 330)
     assert r["overflow"] == [], "\n".join(r["overflow"])
     # The eight calls came as events and were folded in: no whole-board read for them.

@@ -584,7 +584,14 @@ class Driver:
         reads_before = self.p.connection.rereads
         self.signal("make-calls")
         yield self.wait_signal("calls-made", 120)
-        yield self.until("eight calls folded in", lambda: len((self.p.board or {}).get("calls", [])) >= 8, 60)
+        # The file names the calls made (newest last); the board may hold an earlier run's calls already, so wait
+        # for these very numbers, not for a count.
+        made = json.loads((self.handshake / "calls-made").read_text())[-8:]
+
+        def folded_in() -> bool:
+            return set(made) <= {c["number"] for c in (self.p.board or {}).get("calls", [])[:8]}
+
+        yield self.until("the eight calls folded in", folded_in, 60)
         r["event_rereads"] = self.p.connection.rereads - reads_before
         r["calls_seen"] = [c["number"] for c in self.p.board["calls"][:8]]
         # Home, normal then large text.
