@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import requests
-
-from queue_server.testing.server_process import ROOT, free_port
+from queue_server.testing.server_process import ROOT, free_port, stop_process, wait_healthy
 
 
 def config_with_code(source: Path, folder: Path, code: str) -> Path:
@@ -41,25 +37,11 @@ class CentralProcess:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "queue_server", "central", "serve", "--pg", self.dsn, "--host", "127.0.0.1",
                  "--port", str(self.port)], cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"central exited with {self.proc.returncode}: {self.log_path.read_text()[-3000:]}")
-            try:
-                if requests.get(self.url + "/api/v1/health", timeout=0.5).ok:
-                    return self
-            except requests.RequestException:
-                time.sleep(0.05)
-        raise RuntimeError("central did not start in time: " + self.log_path.read_text()[-3000:])
+        wait_healthy(self.proc, self.url, self.log_path, "central", wait)
+        return self
 
     def stop(self, kill: bool = False) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, kill)
         self.proc = None
 
 
@@ -87,13 +69,7 @@ class ShipperProcess:
         return self.proc.wait(timeout=timeout)
 
     def stop(self, kill: bool = False) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, kill)
         self.proc = None
 
 

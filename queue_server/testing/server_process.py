@@ -22,6 +22,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_healthy(proc: subprocess.Popen, url: str, log_path: Path, what: str, wait: float) -> None:
+    """Until `url`'s /api/v1/health answers; raises with the log's tail if the process ends or time runs out."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}: {log_path.read_text()[-3000:]}")
+        try:
+            if requests.get(url + "/api/v1/health", timeout=0.5).ok:
+                return
+        except requests.RequestException:
+            time.sleep(0.05)
+    raise RuntimeError(f"{what} did not start in time: " + log_path.read_text()[-3000:])
+
+
+def stop_process(proc: subprocess.Popen | None, kill: bool = False) -> None:
+    """SIGTERM (or SIGKILL) and wait; a process that ignores SIGTERM for 10 s is killed."""
+    if proc and proc.poll() is None:
+        proc.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 class ServerProcess:
     def __init__(self, db_path: Path, config: Path = SAMPLE_CONFIG, port: int | None = None,
                  env: dict | None = None, threads: int = 200, args: tuple[str, ...] = (), apply_config: bool = True):
@@ -50,16 +75,8 @@ class ServerProcess:
                  "--threads", str(self.threads), *self.args],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}: {self.log_path.read_text()[-3000:]}")
-            try:
-                if requests.get(self.url + "/api/v1/health", timeout=0.5).ok:
-                    return self
-            except requests.RequestException:
-                time.sleep(0.05)
-        raise RuntimeError("server did not start in time: " + self.log_path.read_text()[-3000:])
+        wait_healthy(self.proc, self.url, self.log_path, "server", wait)
+        return self
 
     def _apply_config(self) -> None:
         """The test's hall file becomes the database's live configuration (`hall server` only reports a file that
@@ -70,13 +87,7 @@ class ServerProcess:
         Hall(config=load_config(self.config), db_path=self.db_path, on_config_drift="apply").close()
 
     def stop(self, kill: bool = False) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, kill)
         self.proc = None
 
     def __enter__(self) -> ServerProcess:
