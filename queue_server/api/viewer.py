@@ -7,30 +7,30 @@ from flask import g
 from queue_server.api.helpers import bearer_token, hall
 from queue_server.core.public_fields import public_window
 from queue_server.errors import HallError
-from queue_server.ops.accounts import authenticate
+from queue_server.ops.accounts import Principal, authenticate
+
+
+def viewer() -> Principal | None:
+    """Who makes this request, by token or login cookie (looked up once per request); None: anonymous."""
+    if "viewer" not in g:
+        token = bearer_token()
+        try:
+            g.viewer = authenticate(hall(), token) if token else None
+        except HallError:
+            g.viewer = None
+    return g.viewer
 
 
 def viewer_kind() -> str | None:
-    """The caller's kind (staff, manager or a device's kind) by token or login cookie; None: anonymous."""
-    if "viewer_kind" not in g:
-        token = bearer_token()
-        try:
-            g.viewer_kind = authenticate(hall(), token).kind if token else None
-        except HallError:
-            g.viewer_kind = None
-    return g.viewer_kind
+    """The caller's kind (staff, manager or device); None: anonymous."""
+    p = viewer()
+    return p.kind if p else None
 
 
 def viewer_device() -> str | None:
     """The name of the device making this request (by its token), None for people and strangers."""
-    token = bearer_token()
-    if not token:
-        return None
-    try:
-        p = authenticate(hall(), token)
-    except HallError:
-        return None
-    return p.name if p.kind == "device" else None
+    p = viewer()
+    return p.name if p and p.kind == "device" else None
 
 
 def sees_everything() -> bool:
