@@ -9,13 +9,7 @@ const ROLE = {manager: "管理员 Manager", staff: "工作人员 Staff"};
 const KIND = {kiosk: "自助取号机 Kiosk", display: "大屏 Display", button: "叫号器 Button", pad: "评价器 Rating pad",
               backoffice: "后台 Back office"};
 
-function say(text, kind) {
-  const m = $("message");
-  m.className = `banner toast banner-${kind || "error"}`;
-  m.textContent = text;
-  clearTimeout(say.t);
-  say.t = setTimeout(() => m.classList.add("hidden"), kind === "ok" ? 5000 : 12000);
-}
+function say(text, kind = "error") { Hall.toast(text, kind, kind === "ok" ? 5000 : 12000); }
 
 async function loadUsers() {
   const r = await Hall.api("GET", "/api/v1/users");

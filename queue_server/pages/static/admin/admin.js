@@ -7,13 +7,7 @@ const $ = (id) => document.getElementById(id);
 Hall.onUnauthorized = () => location.reload();  // a session that ended: the server shows the sign-in form
 const A = {cfg: null, version: null, work: {}, dirty: {}, tab: "matters", hall: null, editing: null, draft: null};
 
-function say(text, kind) {
-  const m = $("message");
-  m.className = `banner toast banner-${kind || "error"}`;
-  m.textContent = text;
-  clearTimeout(say.t);
-  say.t = setTimeout(() => m.classList.add("hidden"), kind === "ok" ? 5000 : 12000);
-}
+function say(text, kind = "error") { Hall.toast(text, kind, kind === "ok" ? 5000 : 12000); }
 const clone = (x) => JSON.parse(JSON.stringify(x));
 const esc = Hall.esc;
 

@@ -7,11 +7,7 @@ Hall.onUnauthorized = () => location.reload();
 const ROLE = document.querySelector("main").dataset.role;
 const LEVEL = {red: "badge-red", yellow: "badge-paused", ok: "badge-open"};
 
-function say(text, kind) {
-  const m = $("message");
-  m.className = `banner toast banner-${kind || "error"}`;
-  m.textContent = text;
-}
+function say(text, kind = "error") { Hall.toast(text, kind); }
 
 function actions(c) {
   const out = [];

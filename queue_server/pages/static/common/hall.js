@@ -31,6 +31,14 @@ const Hall = {
       return {ok: false, status: 0, data: {error: "offline", message: "服务器无法连接 Cannot reach the server"}};
     }
   },
+  // The page's #message banner ("ok" or "error"), hidden again after `ms` (none: it stays until replaced).
+  toast(text, kind, ms) {
+    const m = document.getElementById("message");
+    m.className = `banner toast banner-${kind}`;
+    m.textContent = text;
+    clearTimeout(Hall.toast.timer);
+    if (ms) Hall.toast.timer = setTimeout(() => m.classList.add("hidden"), ms);
+  },
   errorText(r) {
     if (r.status === 0) return "无法连接服务器，请检查网络。Cannot reach the server; check the network.";
     const why = (r.data && r.data.message) || `Error ${r.status}`;

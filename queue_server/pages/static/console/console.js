@@ -11,13 +11,7 @@ const C = {hall: null, windowNo: null, view: null, offsetMs: 0, zones: {}, queue
 const KEYS = {n: "call-next", r: "recall", s: "start", f: "finish", x: "no-show", t: "transfer", p: "pause",
               u: "resume"};
 
-function say(text, kind) {
-  const m = $("message");
-  m.className = `banner toast banner-${kind || "error"}`;
-  m.textContent = text;
-  clearTimeout(say.timer);
-  if (kind === "ok") say.timer = setTimeout(() => m.classList.add("hidden"), 4000);
-}
+function say(text, kind = "error") { Hall.toast(text, kind, kind === "ok" ? 4000 : 0); }
 function unsay() { $("message").classList.add("hidden"); }
 
 function zoneName(code) {
@@ -397,8 +391,7 @@ function trigger(action) {
   if (!C.view) return;
   const why = whyNot(action);
   if (why) {
-    say(`不能${ACTION_ZH[action]} · ${why}`, "warn");
-    say.timer = setTimeout(() => $("message").classList.add("hidden"), 6000);
+    Hall.toast(`不能${ACTION_ZH[action]} · ${why}`, "warn", 6000);
     return;
   }
   if (action === "transfer") {

@@ -35,13 +35,7 @@ const AUDIT_LABELS = {
 };
 const SCORE_TEXT = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"};
 
-function say(text, kind) {
-  const m = $("message");
-  m.className = `banner toast banner-${kind || "error"}`;
-  m.textContent = text;
-  clearTimeout(say.t);
-  say.t = setTimeout(() => m.classList.add("hidden"), kind === "ok" ? 4000 : 10000);
-}
+function say(text, kind = "error") { Hall.toast(text, kind, kind === "ok" ? 4000 : 10000); }
 const zn = (code) => (D.zones[code] ? D.zones[code].name_zh : code);
 const zne = (code) => (D.zones[code] ? `${D.zones[code].name_zh} ${D.zones[code].name_en}` : code);
 

@@ -12,13 +12,7 @@ let today = null;
 let chosen = null;    // the selected slot {zone, start, ...}
 let moving = null;    // the appointment being moved
 
-function say(text, kind) {
-  const m = $("message");
-  m.className = `banner toast banner-${kind || "ok"}`;
-  m.textContent = text;
-  clearTimeout(say.t);
-  say.t = setTimeout(() => m.classList.add("hidden"), 6000);
-}
+function say(text, kind = "ok") { Hall.toast(text, kind, 6000); }
 const zoneName = (code) => {
   const o = [...$("zone").options].find((x) => x.value === code);
   return o ? o.textContent : code;

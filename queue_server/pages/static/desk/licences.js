@@ -21,13 +21,7 @@ const WHY = {missing_field: "缺少", bad_field: "格式不对", unknown_field: 
              bad_row: "单元格多于列数"};
 const two = (pair, code) => pair ? `${pair[0]} <small>${pair[1]}</small>` : Hall.esc(code);
 
-function say(text, kind) {
-  const m = $("message");
-  m.className = `banner toast banner-${kind || "ok"}`;
-  m.textContent = text;
-  clearTimeout(say.t);
-  say.t = setTimeout(() => m.classList.add("hidden"), 6000);
-}
+function say(text, kind = "ok") { Hall.toast(text, kind, 6000); }
 
 // ---- register ----
 $("reg-method").addEventListener("change", (ev) => {
