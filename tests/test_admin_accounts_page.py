@@ -7,6 +7,7 @@ from __future__ import annotations
 import tomllib
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from tests.support.api import Api
@@ -93,3 +94,27 @@ def test_a_device_gets_a_setup_qr_is_seen_rotated_and_revoked(page, server):
     expect(row).to_contain_text("已吊销 Revoked")
     assert Api(server.url, new).call("GET", "/api/v1/me").status_code == 401
     shot(page, "admin_devices", full_page=True)
+
+
+def test_wrong_passwords_show_and_the_manager_unlocks_from_the_dashboards_link(page, server):
+    """The dashboard's 账号 Accounts tab is a link to this page (one accounts page, not two); the failures
+    show on the row, the unlock clears them, and the audit log names the password change without its value."""
+    for _ in range(2):
+        requests.post(server.url + "/api/v1/login", json={"username": "staff3", "password": "wrong"}, timeout=10)
+    page.goto(server.url + "/dashboard")
+    page.click("a.tab[href='/admin/accounts']")
+    page.wait_for_url("**/admin/accounts")
+    row = page.locator("#users-table tr[data-user='staff3']")
+    expect(row).to_contain_text("2 wrong password(s)")
+    shot(page, "admin_accounts_wrong_passwords")
+    row.locator("[data-act='unlock']").click()
+    expect(row.locator("[data-act='unlock']")).to_have_count(0)
+    expect(row).not_to_contain_text("wrong password")
+    row.locator(".new-password").fill("staff3-new-pass")
+    row.locator("[data-act='password']").click()
+    expect(page.locator("#message")).to_contain_text("staff3")
+    page.goto(server.url + "/dashboard")
+    page.click(".tab[data-tab='audit']")
+    expect(page.locator("#audit-table")).to_contain_text("重设密码 Password set")
+    expect(page.locator("#audit-table")).not_to_contain_text("staff3-new-pass")
+    Api.login(server.url, "staff3", "staff3-new-pass")

@@ -17,6 +17,7 @@ async function loadUsers() {
   $("users-table").tBodies[0].innerHTML = r.data.map((u) => {
     let state = u.disabled_at ? '<span class="badge badge-closed">已停用 Disabled</span>' : '<span class="badge badge-open">正常 Active</span>';
     if (u.locked_for_s) state += ` <span class="badge badge-red">已锁定 Locked ${u.locked_for_s} s</span>`;
+    else if (u.failures) state += ` <span class="badge badge-paused">密码错误 ${u.failures} 次 · ${u.failures} wrong password(s)</span>`;
     const name = esc(u.username);
     const toggle = u.disabled_at ? '<button class="btn" type="button" data-act="enable">启用 <small>Enable</small></button>'
       : '<button class="btn" type="button" data-act="disable">停用 <small>Disable</small></button>';

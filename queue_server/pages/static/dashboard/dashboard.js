@@ -1,5 +1,5 @@
 // Supervision dashboard: live hall, balancing (two-click moves and server proposals), bad-rating follow-ups,
-// history with charts (Chart.js, served locally) and exports, the audit log and the accounts. Manager only.
+// history with charts (Chart.js, served locally) and exports, the audit log (accounts: /admin/accounts). Manager only.
 // The live hall applies the queue's events (counts, windows' tickets) as they come; it reads the whole hall
 // again only on rare events (a window signed on or off, an alert, a rating), every 15 s (waits grow and the
 // problems are ranked by the server), on a reconnect and after a gap in the event ids.
@@ -43,12 +43,11 @@ const zne = (code) => (D.zones[code] ? `${D.zones[code].name_zh} ${D.zones[code]
 function showTab(tab) {
   D.tab = tab;
   $("message").classList.add("hidden");
-  for (const b of document.querySelectorAll(".tab")) b.classList.toggle("active", b.dataset.tab === tab);
+  for (const b of document.querySelectorAll(".tab[data-tab]")) b.classList.toggle("active", b.dataset.tab === tab);
   for (const p of document.querySelectorAll(".panel")) p.classList.toggle("hidden", p.id !== `panel-${tab}`);
-  ({live: loadLive, balance: loadBalance, followups: loadFollowups, history: loadHistory, audit: loadAudit,
-    accounts: loadAccounts})[tab]();
+  ({live: loadLive, balance: loadBalance, followups: loadFollowups, history: loadHistory, audit: loadAudit})[tab]();
 }
-document.querySelectorAll(".tab").forEach((b) => b.addEventListener("click", () => showTab(b.dataset.tab)));
+document.querySelectorAll(".tab[data-tab]").forEach((b) => b.addEventListener("click", () => showTab(b.dataset.tab)));
 
 // ---- live hall ----
 async function loadLive() {
@@ -441,40 +440,6 @@ async function loadAudit() {
       <td>${Hall.esc(pairs(e.detail))}</td><td class="num">${e.status}</td></tr>`;
   }).join("");
 }
-
-// ---- accounts ----
-async function loadAccounts() {
-  const r = await Hall.api("GET", "/api/v1/users");
-  if (!r.ok) { say(Hall.errorText(r)); return; }
-  const role = {manager: "管理员 Manager", staff: "工作人员 Staff", backoffice: "后台 Back office"};
-  $("accounts-table").tBodies[0].innerHTML = r.data.map((u) => {
-    let state = u.disabled_at ? "已停用 Disabled" : "正常 Active";
-    if (u.locked_for_s) state += ` · 已锁定 ${u.locked_for_s} 秒 Locked ${u.locked_for_s} s`;
-    else if (u.failures) state += ` · 密码错误 ${u.failures} 次 ${u.failures} wrong password(s)`;
-    const name = Hall.esc(u.username);
-    const toggle = u.disabled_at ? `<button class="btn btn-small" data-act="enable">启用 Enable</button>`
-      : `<button class="btn btn-small" data-act="disable">停用 Disable</button>`;
-    const unlock = u.failures ? `<button class="btn btn-small" data-act="unlock">解锁 Unlock</button>` : "";
-    return `<tr data-user="${name}"><td>${name}</td><td>${role[u.role] || Hall.esc(u.role)}</td><td>${state}</td>
-      <td class="num">${u.sessions}</td><td>${toggle} ${unlock}</td>
-      <td><input type="password" class="new-password" autocomplete="new-password" minlength="6">
-        <button class="btn btn-small" data-act="password">设置 Set</button></td></tr>`;
-  }).join("");
-}
-$("accounts-table").addEventListener("click", async (ev) => {
-  const b = ev.target.closest("button[data-act]");
-  if (!b) return;
-  const row = b.closest("tr");
-  const user = row.dataset.user, act = b.dataset.act;
-  const body = act === "password" ? {password: row.querySelector(".new-password").value} : undefined;
-  const r = await Hall.api("POST", `/api/v1/users/${encodeURIComponent(user)}/${act}`, body);
-  if (!r.ok) say(Hall.errorText(r));
-  else {
-    const ended = r.data.sessions_ended ? `，已结束 ${r.data.sessions_ended} 个会话 · ${r.data.sessions_ended} session(s) ended` : "";
-    say(`${user}：${b.textContent}${ended}`, "ok");
-  }
-  await loadAccounts();
-});
 
 // ---- start ----
 const liveSoon = Hall.debounce(() => {
