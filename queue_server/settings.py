@@ -54,7 +54,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HALL_CONFIG_PATH", None, "the hall's TOML file (zones, matters, windows, rules); the CLI's --config"),
     Setting("HALL_CALENDAR_DIR", None,
             "folder of the hall calendar (YYYY.toml: holidays, 调休 working days); default: calendar/ beside the hall "
-            "file, else config/calendar"),
+            "file, else config/calendar", env="HALL_CALENDAR_DIR"),
     Setting("APPOINTMENTS_CONFIG_DIR", None,
             "folder of appointments.toml; default: the folder of the hall file"),
     Setting("PICKUP_KEY_FILE", None,

@@ -18,6 +18,7 @@ from queue_server.api.stats import day_range_args
 from queue_server.cases import store as case_store
 from queue_server.cases.problems import case_problems
 from queue_server.clock import from_iso, to_iso
+from queue_server.core.calendar_problems import calendar_problems
 from queue_server.core.problems import problems
 from queue_server.core.rating_scale import satisfaction
 from queue_server.errors import StorageUnavailable
@@ -97,8 +98,10 @@ def live_hall(h: Hall) -> dict:
                        "zh": f"{overdue} 条差评超过回访期限未回访，请尽快处理",
                        "en": f"{overdue} bad rating(s) not followed up by their deadline"})
     ranked = problems(zones, windows, device, proposals(h), now.timestamp(), _offline_devices(h, now))
-    ranked = sorted(ranked + case_problems(case_store.open_cases(h), now.astimezone(h.config.tz).date(), h.calendar,
-                                           h.config.rules.case_warn_percent), key=lambda p: -p["score"])
+    local_day = now.astimezone(h.config.tz).date()
+    ranked = sorted(ranked + case_problems(case_store.open_cases(h), local_day, h.calendar,
+                                           h.config.rules.case_warn_percent)
+                    + calendar_problems(h.calendar, local_day), key=lambda p: -p["score"])
     return {"now": to_iso(now), "day": today, "problems": ranked, "windows": windows, "zones": zones, "alerts": alerts,
             "satisfaction": satisfaction(scores), "open_followups": open_followups,
             "last_event_id": last_id}
