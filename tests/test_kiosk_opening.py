@@ -169,10 +169,20 @@ def test_the_green_channel_also_says_a_zone_is_closed():
     assert p.asking_matter
 
 
-def test_every_shown_zone_closed_gives_the_home_line():
+def test_every_shown_zone_closed_gives_the_home_line_and_search_and_qr_still_work():
     p = kiosk_with(closed_status("commerce", "public"))
-    assert p.all_closed() == ("今日已停止取号 · 明天 09:00 起恢复取号",
-                              "No more numbers today · numbers again from 09:00 tomorrow")
+    line = ("今日已停止取号 · 明天 09:00 起恢复取号", "No more numbers today · numbers again from 09:00 tomorrow")
+    assert p.all_closed() == line
+    p.open_priority()  # the green channel takes a number: it says the line instead
+    assert p.screen == "home" and p.notice == line
+    p.open_search()  # reading the guides needs no walk-in hours
+    assert p.screen == "matters"
+    p.go_home()
+    p.open_scan("pickup")
+    assert p.screen == "scan"
+    p.go_home()
+    p.open_scan("checkin")
+    assert p.screen == "scan"
 
 
 def test_the_server_still_decides_when_a_number_is_taken():

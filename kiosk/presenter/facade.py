@@ -28,7 +28,7 @@ from kiosk.presenter.opening import OpeningWatch
 from kiosk.presenter.opening_status import ZoneOpening, closed_text
 from kiosk.presenter.ports import CameraPort, ClientPort, PrinterPort, Runner
 from kiosk.presenter.scan_flow import ScanFlow
-from kiosk.presenter.shared import Shared
+from kiosk.presenter.shared import LONG_NOTICE_S, Shared
 from kiosk.presenter.sms import SmsSignup
 from kiosk.presenter.staff_alerts import StaffAlerts
 from kiosk.presenter.staff_exit import StaffExit
@@ -93,7 +93,7 @@ class KioskPresenter:
     matters, open_matter, guide = In("choice"), In("choice"), In("choice")
     type_letter, delete_letter, clear_query = In("choice"), In("choice"), In("choice")
     open_bundles, bundles, open_bundle = In("choice"), In("choice"), In("choice")
-    open_priority, priority_classes, choose_priority = In("choice"), In("choice"), In("choice")
+    priority_classes, choose_priority = In("choice"), In("choice")
     searching, keyboard, asking_matter = In("choice"), In("choice"), In("choice")
     open_search, toggle_keyboard, zone_of, examples = In("choice"), In("choice"), In("choice"), In("choice")
     priority_matters = In("choice")
@@ -109,6 +109,14 @@ class KioskPresenter:
         if not self._say_if_closed(code):
             self.choice.open_zone(code)
 
+    def open_priority(self) -> None:
+        """The green channel takes a number too: with every zone closed, home's line is said instead."""
+        line = self.opening.all_closed()
+        if line is not None and self.connection.ready:
+            self.shared.say(line)
+        else:
+            self.choice.open_priority()
+
     def choose_priority_zone(self, code: str) -> None:
         if not self._say_if_closed(code):
             self.choice.choose_priority_zone(code)
@@ -120,7 +128,7 @@ class KioskPresenter:
         closed = self.opening.zone(code).closed
         if closed is None or not self.connection.ready:
             return False
-        self.shared.say(closed_text(closed))
+        self.shared.say(closed_text(closed), LONG_NOTICE_S)
         return True
 
     # ---- the ticket and its printing -------------------------------------------------------------

@@ -11,7 +11,7 @@ from hardware.printer_errors import PrinterError
 from kiosk.presenter.choice import TicketRequest
 from kiosk.presenter.connection import Connection
 from kiosk.presenter.opening_status import Closed, closed_state, closed_text
-from kiosk.presenter.shared import Shared
+from kiosk.presenter.shared import LONG_NOTICE_S, Shared
 from kiosk.presenter.staff_alerts import StaffAlerts
 from kiosk.texts import TEXT, Text
 from kiosk.ticket_info import ticket_layout
@@ -64,7 +64,7 @@ class TicketFlow:
             self.shared.say(TEXT["paused"])
         elif error.code == "closed":
             self.closed = closed_state(error.body)
-            self.shared.say(closed_text(self.closed))
+            self.shared.say(closed_text(self.closed), LONG_NOTICE_S)
         else:
             self.shared.say((f"无法取号：{error.message}", f"Could not take a number: {error.message}"))
 
