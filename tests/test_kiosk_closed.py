@@ -58,6 +58,8 @@ def test_closed_zones_show_on_home_before_anyone_taps(xvfb, tmp_path, artifacts,
                                        "tomorrow 09:00–17:00")
     assert "今日 16:30 后不再取号" in tap["toast"]
     assert results["open_zone"] == "matters"
+    green = results["priority_zone_tap"]
+    assert not green["asking_matter"] and green["notice"] == tap["notice"]
 
     closed = results["all_closed"]
     line = ["今日已停止取号 · 明天 09:00 起恢复取号", "No more numbers today · numbers again from 09:00 tomorrow"]

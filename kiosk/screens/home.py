@@ -7,12 +7,11 @@ from __future__ import annotations
 from kivy.properties import BooleanProperty
 
 from kiosk.presenter import KioskPresenter
-from kiosk.screens.base import KioskScreen, same_height, tile
+from kiosk.screens.base import KioskScreen, same_height, tile, unbroken
 from kiosk.texts import TEXT, both
 from kiosk.widgets import BLUE, BROWN, GREEN, PURPLE, RED, TEAL, ZONE_COLOURS
 from queue_server.core.waits import phrase_of
 
-NBSP = "\u00a0"
 ZONE_TILE_MIN = 200  # design px: a zone tile is never lower than this, however short its text
 SERVICE_TILE_MIN = 130
 
@@ -25,11 +24,6 @@ def zone_line(p: KioskPresenter, code: str) -> tuple[str, str]:
     people_zh, people_en = both("waiting_people", n=zone.get("waiting", 0))
     wait_zh, wait_en = phrase_of(zone)
     return f"{people_zh} · {wait_zh}", f"{people_en} · {wait_en}"
-
-
-def unbroken(text: str) -> str:
-    """Each " · " part of a line kept whole when it wraps ("from 09:00 tomorrow" never split after "09:00")."""
-    return " · ".join(part.replace(" ", NBSP) for part in text.split(" · "))
 
 
 class HomeScreen(KioskScreen):

@@ -65,6 +65,19 @@ class ClosedDriver(kd.Driver):
         self.p.go_home()
         yield self.screen_is("home")
 
+        # The green channel's zones show the same, and a closed one says why.
+        yield from self.tap(self.find("priority"))
+        yield self.screen_is("priority")
+        yield from self.tap(self.find("elderly"))
+        yield self.until("the priority zones", lambda: self.p.priority == "elderly")
+        yield self.until("closed zones marked", lambda: self.find("commerce").closed)
+        yield from self.shot(f"{orientation}-priority-closed-zh")
+        yield from self.tap(self.find("commerce"))
+        yield self.until("the reason said", lambda: self.p.notice is not None)
+        self.results["priority_zone_tap"] = {"asking_matter": self.p.asking_matter, "notice": list(self.p.notice)}
+        self.p.go_home()
+        yield self.screen_is("home")
+
         reads = self.p.opening.reads
         self.signal("close-all")
         yield self.until("the hours read again on config_changed", lambda: self.p.opening.reads > reads, 60)
