@@ -8,9 +8,8 @@ Every failure becomes words on the screen, never an exception in the UI.
 The parts: `shared` (edges, clock, screen, notice), `connection` (hall, board, server up or not),
 `navigation` (language, large text, idle), `choice` (zone, matter, bundle, green channel), `tickets`
 (take, show, print), `opening` (the hours: which zones issue numbers now), `scan` (QR pickup and check-in,
-the camera), `alerts` (to the staff) and
-`staff_exit` (the PIN), `sms` (a number for SMS reminders). This class only forwards to them and does
-what spans several.
+the camera), `alerts` (to the staff) and `staff_exit` (the PIN), `sms` (a number for SMS reminders). This
+class only forwards to them and does what spans several.
 """
 
 from __future__ import annotations
