@@ -95,6 +95,10 @@ class HallClient:
         return self.get("/board", zones=",".join(zones) if zones else None,
                         windows=",".join(map(str, windows)) if windows else None)
 
+    def opening(self) -> dict:
+        """The opening hours now: per zone whether walk-in numbers are issued, today's sessions, the next hours."""
+        return self.get("/opening")
+
     def ticket(self, ticket_id: int) -> dict:
         return self.get(f"/tickets/{ticket_id}")
 

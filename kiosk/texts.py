@@ -61,6 +61,11 @@ TEXT: dict[str, Text] = {
     "list_printed": ("材料清单已打印，请取走", "The list is printed, please take it"),
     "taking": ("正在取号…", "Taking a number…"),
     "no_more_numbers": ("已停止取号", "No more numbers today"),
+    # Opening hours on home, before anyone taps (kiosk/presenter/opening_status.py).
+    "zone_closed": ("已停止取号", "No more numbers"),
+    "all_closed": ("今日已停止取号", "No more numbers today"),
+    "not_yet_today": ("现在不取号", "No numbers now"),
+    "no_hours_ahead": ("暂无取号时间", "no hours set yet"),
     "your_number": ("您的号码", "Your number"),
     "wait_where": ("请到{zone}等候区，留意叫号屏幕", "Please wait in the {zone} area and watch the screens"),
     "windows": ("办理窗口：{w}", "Windows: {w}"),

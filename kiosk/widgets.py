@@ -25,6 +25,11 @@ TEAL = (0.0, 0.40, 0.45, 1)
 PURPLE = (0.38, 0.18, 0.55, 1)
 BROWN = (0.45, 0.25, 0.05, 1)
 GREY = (0.74, 0.74, 0.74, 1)
+# A zone outside its opening hours: greyed, yet dark ink on it (contrast over 12:1) and its "已停止取号" line in a
+# dark red (over 6:1), so an elderly citizen reads it before tapping.
+CLOSED_BG = (0.87, 0.87, 0.88, 1)
+CLOSED_EDGE = (0.45, 0.45, 0.47, 1)
+CLOSED_INK = (0.58, 0.05, 0.05, 1)
 ZONE_COLOURS = [BLUE, TEAL, PURPLE, BROWN, (0.15, 0.30, 0.50, 1), (0.50, 0.10, 0.30, 1), GREEN, RED]
 
 
@@ -95,6 +100,7 @@ class Tile(ButtonBehavior, BoxLayout):
     title_one_line = BooleanProperty(False)  # both languages of the title on one line
     sub_one_line = BooleanProperty(True)
     value = StringProperty("")  # what the tile stands for (a zone code, a matter code...)
+    closed = BooleanProperty(False)  # outside its opening hours: greyed but tappable (the tap says why)
     natural_height = NumericProperty(0)  # the height its text needs
     auto_height = BooleanProperty(False)  # grow to fit the text (list rows), never below min_height
     min_height = NumericProperty(0)

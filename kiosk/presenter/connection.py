@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import logging
 import math
+from collections.abc import Callable
 
 from hall_client.client import ApiError, ServerUnreachable
 from kiosk.presenter.shared import Shared
@@ -39,6 +40,9 @@ class Connection:
         self.last_event_id = 0
         self.rereads = 0  # whole-board reads asked for by events (a gap, an unfoldable kind)
         self._reload = False  # the configuration changed while the hall was loading: load it once more
+        # The hall was (re)loaded or the server came back: parts that keep their own copy of server state (the
+        # opening hours) read it again. The facade sets it.
+        self.on_up: Callable[[], None] = lambda: None
 
     @property
     def ready(self) -> bool:
@@ -73,6 +77,7 @@ class Connection:
                 self.load_hall()
             self.server_up = True
             self.refresh_board()
+            self.on_up()
             self.shared.changed()
 
         def failed(error: Exception) -> None:
@@ -105,7 +110,9 @@ class Connection:
         if not self.server_up:
             self.server_up = True
             if self.hall is None:
-                self.load_hall()
+                self.load_hall()  # calls on_up when loaded
+            else:
+                self.on_up()
         self.shared.changed()
 
     def server_status(self, up: bool) -> None:
@@ -116,7 +123,9 @@ class Connection:
         if up:
             self.server_up = True
             if self.hall is None:
-                self.load_hall()
+                self.load_hall()  # calls on_up when loaded
+            else:
+                self.on_up()
             self.refresh_board()
         else:
             self.server_up = False

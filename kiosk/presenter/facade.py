@@ -7,9 +7,9 @@ Every failure becomes words on the screen, never an exception in the UI.
 
 The parts: `shared` (edges, clock, screen, notice), `connection` (hall, board, server up or not),
 `navigation` (language, large text, idle), `choice` (zone, matter, bundle, green channel), `tickets`
-(take, show, print), `scan` (QR pickup and check-in, the camera), `alerts` (to the staff) and
-`staff_exit` (the PIN), `sms` (a number for SMS reminders). This class only forwards to them and does
-what spans several.
+(take, show, print), `opening` (the hours: which zones issue numbers now), `scan` (QR pickup and check-in,
+the camera), `alerts` (to the staff) and `staff_exit` (the PIN), `sms` (a number for SMS reminders). This
+class only forwards to them and does what spans several.
 """
 
 from __future__ import annotations
@@ -23,13 +23,16 @@ from kiosk.presenter.choice import Choice
 from kiosk.presenter.connection import Connection
 from kiosk.presenter.guide import slip
 from kiosk.presenter.navigation import Navigation
+from kiosk.presenter.opening import OpeningWatch
+from kiosk.presenter.opening_status import ZoneOpening, closed_text
 from kiosk.presenter.ports import CameraPort, ClientPort, PrinterPort, Runner
 from kiosk.presenter.scan_flow import ScanFlow
-from kiosk.presenter.shared import Shared
+from kiosk.presenter.shared import LONG_NOTICE_S, Shared
 from kiosk.presenter.sms import SmsSignup
 from kiosk.presenter.staff_alerts import StaffAlerts
 from kiosk.presenter.staff_exit import StaffExit
 from kiosk.presenter.tickets import TicketFlow
+from kiosk.texts import Text
 
 SCREENS = ("home", "matters", "guide", "ticket", "bundles", "priority", "scan", "board", "pin", "sms")
 
@@ -57,6 +60,8 @@ class KioskPresenter:
                  camera: CameraPort | None = None) -> None:
         self.shared = Shared(config, client, printer, runner, clock)
         self.connection = Connection(self.shared)
+        self.opening = OpeningWatch(self.shared, self.connection)
+        self.connection.on_up = self.opening.load
         self.navigation = Navigation(self.shared, self.go_home)
         self.choice = Choice(self.shared, self.connection)
         self.alerts = StaffAlerts(self.shared, self.connection)
@@ -84,13 +89,46 @@ class KioskPresenter:
 
     # ---- the citizen's choice: zone → matter → guide, bundles, green channel ---------------------
     zone, matter, bundle, priority, query = In("choice"), In("choice"), In("choice"), In("choice"), In("choice")
-    open_zone, matters, open_matter, guide = In("choice"), In("choice"), In("choice"), In("choice")
+    matters, open_matter, guide = In("choice"), In("choice"), In("choice")
     type_letter, delete_letter, clear_query = In("choice"), In("choice"), In("choice")
     open_bundles, bundles, open_bundle = In("choice"), In("choice"), In("choice")
-    open_priority, priority_classes, choose_priority = In("choice"), In("choice"), In("choice")
+    priority_classes, choose_priority = In("choice"), In("choice")
     searching, keyboard, asking_matter = In("choice"), In("choice"), In("choice")
     open_search, toggle_keyboard, zone_of, examples = In("choice"), In("choice"), In("choice"), In("choice")
-    choose_priority_zone, priority_matters = In("choice"), In("choice")
+    priority_matters = In("choice")
+
+    # ---- opening hours: a zone closed shows so on its tile, and a tap on it says why -----------------
+    def zone_opening(self, code: str) -> ZoneOpening:
+        return self.opening.zone(code)
+
+    def all_closed(self) -> Text | None:
+        return self.opening.all_closed()
+
+    def open_zone(self, code: str) -> None:
+        if not self._say_if_closed(code):
+            self.choice.open_zone(code)
+
+    def open_priority(self) -> None:
+        """The green channel takes a number too: with every zone closed, home's line is said instead."""
+        line = self.opening.all_closed()
+        if line is not None and self.connection.ready:
+            self.shared.say(line)
+        else:
+            self.choice.open_priority()
+
+    def choose_priority_zone(self, code: str) -> None:
+        if not self._say_if_closed(code):
+            self.choice.choose_priority_zone(code)
+
+    def _say_if_closed(self, code: str) -> bool:
+        """A closed zone's tile tapped: the reason and the next hours (the words of the server's 409), and
+        the citizen stays where they are. The server still decides when a number is taken (the status may be
+        a minute old)."""
+        closed = self.opening.zone(code).closed
+        if closed is None or not self.connection.ready:
+            return False
+        self.shared.say(closed_text(closed), LONG_NOTICE_S)
+        return True
 
     # ---- the ticket and its printing -------------------------------------------------------------
     busy, ticket, layout = In("tickets"), In("tickets"), In("tickets")
@@ -129,6 +167,7 @@ class KioskPresenter:
         self.shared.fade_notice(now)
         self.navigation.idle(now)
         self.connection.poll(now)
+        self.opening.poll(now)
         self.staff_exit.tick()
 
     def go_home(self) -> None:

@@ -9,6 +9,7 @@ from kiosk.presenter.ports import ClientPort, PrinterPort, Runner
 from kiosk.texts import Text
 
 NOTICE_S = 6.0
+LONG_NOTICE_S = 12.0  # a notice of several lines (why a zone is closed, when next): time to read it slowly
 
 
 class Shared:
@@ -28,9 +29,9 @@ class Shared:
         self.screen = screen
         self.changed()
 
-    def say(self, words: Text) -> None:
+    def say(self, words: Text, seconds: float = NOTICE_S) -> None:
         self.notice = words
-        self._notice_until = self.clock() + NOTICE_S
+        self._notice_until = self.clock() + seconds
         self.changed()
 
     def fade_notice(self, now: float) -> None:

@@ -10,7 +10,8 @@ from hall_client.client import ApiError, ServerUnreachable
 from hardware.printer_errors import PrinterError
 from kiosk.presenter.choice import TicketRequest
 from kiosk.presenter.connection import Connection
-from kiosk.presenter.shared import Shared
+from kiosk.presenter.opening_status import Closed, closed_state, closed_text
+from kiosk.presenter.shared import LONG_NOTICE_S, Shared
 from kiosk.presenter.staff_alerts import StaffAlerts
 from kiosk.texts import TEXT, Text
 from kiosk.ticket_info import ticket_layout
@@ -33,7 +34,7 @@ class TicketFlow:
         self._print_outcomes: dict[int, Exception | None] = {}  # printed before the screen showed it
         # The server refused: the zone is outside its hours. (headline, reason, next hours), each (zh, en); the
         # screens show it instead of the number (see closed_text).
-        self.closed: tuple[Text, Text, Text | None] | None = None
+        self.closed: Closed | None = None
 
     def take(self, request: TicketRequest) -> None:
         if self.busy:
@@ -63,7 +64,7 @@ class TicketFlow:
             self.shared.say(TEXT["paused"])
         elif error.code == "closed":
             self.closed = closed_state(error.body)
-            self.shared.say(closed_text(self.closed))
+            self.shared.say(closed_text(self.closed), LONG_NOTICE_S)
         else:
             self.shared.say((f"无法取号：{error.message}", f"Could not take a number: {error.message}"))
 
@@ -152,21 +153,6 @@ class TicketFlow:
     def _slip_failed(self, error: Exception) -> None:
         self.alerts.printer_failed(error)
         self.shared.say(_printer_words(error))
-
-
-def closed_state(body: dict) -> tuple[Text, Text, Text | None]:
-    """The server's `closed` answer as the kiosk words it: headline, the plain reason, the next hours."""
-    reason = (body.get("reason_zh") or "", body.get("reason_en") or "")
-    nxt = (f"下次取号：{body['next_zh']}", f"Next: {body['next_en']}") if body.get("next_zh") else None
-    return TEXT["no_more_numbers"], reason, nxt
-
-
-def closed_text(closed: tuple[Text, Text, Text | None]) -> Text:
-    """One notice: 已停止取号 / No more numbers today, why, and when numbers are issued next."""
-    headline, reason, nxt = closed
-    zh = f"{headline[0]}：{reason[0]}" + (f"。{nxt[0]}" if nxt else "")
-    en = f"{headline[1]}: {reason[1]}" + (f". {nxt[1]}" if nxt else "")
-    return zh, en
 
 
 def _printer_words(error: Exception) -> Text:

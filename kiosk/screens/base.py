@@ -40,6 +40,14 @@ class KioskScreen(Screen):
         """Another screen replaced this one."""
 
 
+NBSP = "\u00a0"
+
+
+def unbroken(text: str) -> str:
+    """Each " · " part of a line kept whole when it wraps ("from 09:00 tomorrow" never split after "09:00")."""
+    return " · ".join(part.replace(" ", NBSP) for part in text.split(" · "))
+
+
 def tile(on_release: Callable[[], None], **props: Any) -> Any:
     widget = Factory.Tile(**props)
     widget.bind(on_release=lambda _w: on_release())

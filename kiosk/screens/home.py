@@ -1,10 +1,13 @@
 """Home: a search over every zone, one tile per zone (live waiting line, example matters), and the green
-channel, bundles, QR and help."""
+channel, bundles, QR and help. A zone outside its opening hours shows so on its tile (已停止取号 and the next
+hours); when every zone is, one line at the top says so, and search, QR and help still work."""
 
 from __future__ import annotations
 
+from kivy.properties import BooleanProperty
+
 from kiosk.presenter import KioskPresenter
-from kiosk.screens.base import KioskScreen, same_height, tile
+from kiosk.screens.base import KioskScreen, same_height, tile, unbroken
 from kiosk.texts import TEXT, both
 from kiosk.widgets import BLUE, BROWN, GREEN, PURPLE, RED, TEAL, ZONE_COLOURS
 from queue_server.core.waits import phrase_of
@@ -24,15 +27,25 @@ def zone_line(p: KioskPresenter, code: str) -> tuple[str, str]:
 
 
 class HomeScreen(KioskScreen):
+    all_closed = BooleanProperty(False)  # no zone shown issues numbers: the heading says so
+
     def signature(self, p: KioskPresenter) -> object:
         return tuple(z["code"] for z in p.zones_shown())
 
     def update(self, p: KioskPresenter) -> None:
+        line = p.all_closed()
+        self.all_closed = line is not None
+        self.ids.welcome.zh, self.ids.welcome.en = (unbroken(line[0]), unbroken(line[1])) if line else TEXT["welcome"]
         for tile_ in [*self.ids.tiles.children, *self.ids.services.children]:
             if tile_.value != "help":
                 tile_.disabled = not p.ready
             if tile_.badge:
-                tile_.sub_zh, tile_.sub_en = zone_line(p, tile_.value)
+                opening = p.zone_opening(tile_.value)
+                tile_.closed = not opening.issuing
+                zh, en = opening.line if tile_.closed else zone_line(p, tile_.value)
+                tile_.sub_zh, tile_.sub_en = unbroken(zh), unbroken(en)
+            elif tile_.value == "priority":  # the green channel takes a number too
+                tile_.closed = self.all_closed
 
     def redraw(self, p: KioskPresenter) -> None:
         from kivy.app import App

@@ -7,7 +7,7 @@ from kivy.app import App
 from kivy.properties import BooleanProperty
 
 from kiosk.presenter import KioskPresenter
-from kiosk.screens.base import KioskScreen, same_height, tile
+from kiosk.screens.base import KioskScreen, same_height, tile, unbroken
 from kiosk.texts import TEXT
 from kiosk.widgets import BLUE, GREEN, INK, TEAL, ZONE_COLOURS
 
@@ -20,6 +20,14 @@ class PriorityScreen(KioskScreen):
 
     def signature(self, p: KioskPresenter) -> object:
         return p.priority, (p.zone or {}).get("code"), p.asking_matter, p.ready, p.busy
+
+    def update(self, p: KioskPresenter) -> None:
+        """A zone outside its hours shows so here too (a tap on it says why, as on home)."""
+        for t in self.ids.rows.children:
+            if t.badge:
+                opening = p.zone_opening(t.value)
+                t.closed = not opening.issuing
+                t.sub_zh, t.sub_en = (unbroken(opening.line[0]), unbroken(opening.line[1])) if t.closed else ("", "")
 
     def redraw(self, p: KioskPresenter) -> None:
         u = App.get_running_app().u

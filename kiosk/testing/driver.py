@@ -761,14 +761,19 @@ def rows_visible(scroll, rows) -> int:
 
 
 def geometry(app) -> tuple:
-    """Where everything on the current screen is and how big, to tell when the layout stops moving."""
+    """Where everything on the current screen and the toast over it is and how big, to tell when the layout stops
+    moving (a toast grows to a long message a frame after its text arrives)."""
     from kivy.core.window import Window
 
+    from kiosk.widgets import Toast
+
     screen = app.sm.current_screen
+    toasts = [w for w in app.sm.children if isinstance(w, Toast)]
+    widgets = [*screen.walk(restrict=True), *(w for t in toasts for w in t.walk(restrict=True))]
     return (app.sm.current, tuple(Window.size), tuple(
         (type(w).__name__, *w.to_window(*w.pos), *w.size, getattr(w, "opacity", 1),
          *getattr(w, "texture_size", ()), getattr(w, "natural_height", 0), getattr(w, "shrink", 1))
-        for w in screen.walk(restrict=True)))
+        for w in widgets))
 
 
 def overflowing(root) -> list[str]:

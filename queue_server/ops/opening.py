@@ -22,7 +22,9 @@ def check_open(hall: Hall, zone: str) -> None:
 
 
 def opening_status(hall: Hall) -> dict:
-    """Per zone: may a walk-in take a number now, today's sessions, and the next walk-in hours."""
+    """Per zone: may a walk-in take a number now, today's sessions, and the next walk-in hours.
+
+    `now` is the hall's own time: a kiosk times its next look by it, not by its own clock."""
     cfg = hall.config
     local = hall.now().astimezone(cfg.tz)
     zones = {}
@@ -37,4 +39,5 @@ def opening_status(hall: Hall) -> dict:
             **(closed.details() if closed else {}),
         }
     return {"enforced": cfg.opening.enforce, "date": local.date().isoformat(),
+            "now": local.isoformat(timespec="seconds"),
             "holiday": hall.calendar.holiday_name(local.date()), "zones": zones}

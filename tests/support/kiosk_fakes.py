@@ -42,6 +42,10 @@ HALL = {
                 {"number": 3, "zones": ["public", "commerce"]}, {"number": 7, "zones": ["commerce"]}],
 }
 BOARD = {"zones": [{"zone": "commerce", "waiting": 4, "estimated_wait_s": 900}], "calls": []}
+# GET /api/v1/opening of a hall without enforced hours: every zone issues numbers.
+OPENING = {"enforced": False, "date": "2026-11-23", "now": "2026-11-23T10:00:00+08:00", "holiday": None,
+           "zones": {code: {"issuing": True, "today": [], "next_open": None}
+                     for code in ("commerce", "public", "chain", "pickup")}}
 
 
 class FakeClock:
@@ -65,6 +69,8 @@ class FakeClient:
         self.sms_enabled = False  # the hall's [sms] switch, as GET /hall reports it
         self.sms: list[tuple[int, str]] = []
         self.board_reads = 0
+        self.opening_status: dict = OPENING
+        self.opening_reads = 0
 
     def _check(self) -> None:
         if self.down:
@@ -85,6 +91,11 @@ class FakeClient:
         self._check()
         self.board_reads += 1
         return BOARD
+
+    def opening(self) -> dict:
+        self._check()
+        self.opening_reads += 1
+        return self.opening_status
 
     def take_number(self, zone, matter=None, bundle=None, priority=None) -> dict:
         self._check()
