@@ -149,7 +149,7 @@ class Relay:
                 housekeeping_at = now + HOUSEKEEPING_S
             self.report_closed()
         for s in list(self.by_fd.values()):
-            self.close(s)  # the server is gone: end every stream (clients reconnect with Last-Event-ID)
+            self.finish(s)  # the server is gone: end every stream (clients reconnect with Last-Event-ID)
 
     def read_channel(self) -> None:
         while True:
@@ -238,13 +238,7 @@ class Relay:
         pending = s.pending
         if not pending:
             return
-        if s.framed < len(pending):  # what came since the last write becomes one chunk
-            tail = pending[s.framed:]
-            size = sum(map(len, tail))
-            line = b"%x\r\n" % size
-            pending[s.framed:] = [line, *tail, b"\r\n"]
-            s.size += len(line) + 2
-            s.framed = len(pending)
+        self.frame(s)
         try:
             sent = s.sock.sendmsg(pending[:IOV_MAX])
         except BlockingIOError:
@@ -272,6 +266,29 @@ class Relay:
         elif s.blocked_at:
             s.blocked_at = 0.0
             self.epoll.modify(s.fd, READABLE)
+
+    @staticmethod
+    def frame(s: Stream) -> None:
+        """What came since the last write becomes one chunk."""
+        pending = s.pending
+        if s.framed < len(pending):
+            tail = pending[s.framed:]
+            line = b"%x\r\n" % sum(map(len, tail))
+            pending[s.framed:] = [line, *tail, b"\r\n"]
+            s.size += len(line) + 2
+            s.framed = len(pending)
+
+    def finish(self, s: Stream) -> None:
+        """End the stream properly (the last chunk) if its socket takes it now, and close it."""
+        if not s.blocked_at:
+            self.frame(s)
+            s.pending.append(b"0\r\n\r\n")
+            s.framed = len(s.pending)
+            try:
+                s.sock.sendmsg(s.pending[:IOV_MAX])
+            except OSError:
+                pass
+        self.close(s)
 
     def read_client(self, s: Stream) -> None:
         """An event-stream client sends nothing after its request: readable means it closed or reset."""
