@@ -16,9 +16,9 @@ bytes pass PENDING_CAP. Each closed stream is reported to the server, which give
 The relay exits when its channel to the server closes (server stopped or gone), closing every stream.
 
 Protocol, one SOCK_SEQPACKET message each, in order:
-  server -> relay  b"O" id last_id address (+ the socket's descriptor): a new stream, nothing written to it yet
-                   b"H" id bytes: its response head, written as it is
-                   b"D" id bytes: body bytes for that stream (its replay)
+  server -> relay  b"O" id last_id address head body (+ the socket's descriptor): a new stream, nothing written
+                   to it yet; its response head, written as it is, and the start of its body (retry line, replay)
+                   b"D" id bytes: more body bytes for that stream (the rest of a long replay)
                    b"E" event_id frame: a public frame for every stream whose last id is below event_id
   relay -> server  b"C" id id ...: these streams are closed
 
@@ -41,9 +41,9 @@ from collections import deque
 
 log = logging.getLogger("queue_server.relay")
 
-OPEN, HEAD, DATA, EVENT, CLOSED = b"O", b"H", b"D", b"E", b"C"
+OPEN, DATA, EVENT, CLOSED = b"O", b"D", b"E", b"C"
 ID = struct.Struct("!I")
-OPEN_HEAD = struct.Struct("!Iq")  # stream id, the last event id in its replay
+OPEN_HEAD = struct.Struct("!IqHI")  # stream id, the last event id in its replay, address and head lengths
 EVENT_HEAD = struct.Struct("!q")
 MAX_MESSAGE = 60 * 1024  # bytes of payload per message; longer data goes in several
 PENDING_CAP = 1024 * 1024  # unsent bytes a stream may have waiting here before it is reset (its client does not read)
@@ -55,12 +55,12 @@ READABLE = select.EPOLLIN | select.EPOLLRDHUP
 WRITABLE = READABLE | select.EPOLLOUT
 
 
-def open_message(stream_id: int, last_id: int, address: str) -> bytes:
-    return OPEN + OPEN_HEAD.pack(stream_id, last_id) + address.encode()
-
-
-def head_message(stream_id: int, head: bytes) -> bytes:
-    return HEAD + ID.pack(stream_id) + head
+def open_messages(stream_id: int, last_id: int, address: str, head: bytes, body: bytes) -> list[bytes]:
+    """The OPEN (head and body's start in it: the first write carries both) and DATA messages of a new stream."""
+    name = address.encode()[:255]
+    first = MAX_MESSAGE - len(head) - len(name)
+    opening = OPEN + OPEN_HEAD.pack(stream_id, last_id, len(name), len(head)) + name + head + body[:first]
+    return [opening, *data_messages(stream_id, body[first:])]
 
 
 def data_messages(stream_id: int, data: bytes) -> list[bytes]:
@@ -166,21 +166,24 @@ class Relay:
             if kind == EVENT:
                 (event_id,) = EVENT_HEAD.unpack_from(message, 1)
                 self.event(event_id, message[1 + EVENT_HEAD.size:])
-            elif kind in (DATA, HEAD):
+            elif kind == DATA:
                 (stream_id,) = ID.unpack_from(message, 1)
                 s = self.by_id.get(stream_id)
                 if s is not None:
                     self.add(s, message[1 + ID.size:])
-                    if kind == HEAD:
-                        s.framed = len(s.pending)
             elif kind == OPEN:
-                stream_id, last_id = OPEN_HEAD.unpack_from(message, 1)
-                if fds:
-                    self.open(fds[0], stream_id, last_id)
-                else:
+                stream_id, last_id, name_length, head_length = OPEN_HEAD.unpack_from(message, 1)
+                if not fds:
                     self.closed.append(stream_id)
+                    continue
+                s = self.open(fds[0], stream_id, last_id)
+                at = 1 + OPEN_HEAD.size + name_length
+                self.add(s, message[at:at + head_length])
+                s.framed = 1  # the head goes as it is; the body after it in chunks
+                if len(message) > at + head_length:
+                    self.add(s, message[at + head_length:])
 
-    def open(self, fd: int, stream_id: int, last_id: int) -> None:
+    def open(self, fd: int, stream_id: int, last_id: int) -> Stream:
         sock = socket.socket(fileno=fd)
         sock.setblocking(False)
         try:
@@ -192,6 +195,7 @@ class Relay:
         self.by_fd[s.fd] = s
         self.by_id[stream_id] = s
         self.epoll.register(s.fd, READABLE)
+        return s
 
     def event(self, event_id: int, frame: bytes) -> None:
         over = []

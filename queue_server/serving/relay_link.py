@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 RESTART_AFTER_S = (0.2, 1.0, 5.0)  # a relay that dies again soon after its start waits longer before the next
 STOP_WAIT_S = 3.0
+MAX_QUEUED = 100_000  # messages waiting for a relay that does not read them: it is stuck, replace it
 
 
 class RelayLink:
@@ -138,13 +139,13 @@ class RelayLink:
         frames, last_id = replay()  # read and queued without yielding: the next event published follows it
         stream_id = self._next_id
         self._next_id = (self._next_id + 1) % 0xFFFFFFFF or 1
-        self._queue.append((relay.open_message(stream_id, last_id, address), os.dup(fd)))
-        self._queue.append((relay.head_message(stream_id, head), None))
-        for message in relay.data_messages(stream_id, b"".join(frames)):
-            self._queue.append((message, None))
+        opening, *rest = relay.open_messages(stream_id, last_id, address, head, b"".join(frames))
+        self._queue.append((opening, os.dup(fd)))
+        self._queue.extend((message, None) for message in rest)
         self.open[stream_id] = address
         self.relayed_total += 1
         self._wake.set()
+        self._check_backlog()
         return True
 
     def publish(self, events: Iterable[LiveEvent]) -> None:
@@ -156,6 +157,12 @@ class RelayLink:
                 for message in relay.event_messages(e.id, e.public_sse):
                     self._queue.append((message, None))
         self._wake.set()
+        self._check_backlog()
+
+    def _check_backlog(self) -> None:
+        if len(self._queue) > MAX_QUEUED and self.proc is not None:
+            self.proc.kill()  # a relay that stopped reading its channel: its streams end, a new one starts
+            self._lost(self._generation, f"{len(self._queue)} messages not taken")
 
     # ---- the channel ----
     def _send(self, channel: socket.socket, generation: int) -> None:
