@@ -188,3 +188,25 @@ def _stat(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().replace(")", ") ", 1)
     except OSError:
         return " Z "
+
+
+def test_a_browser_eventsource_reads_a_relayed_stream_and_reconnects_after_the_relay_dies(served, browser):
+    proc, kiosk = served
+    page = browser.new_page()
+    page.goto(proc.url + "/api/v1/health")  # same origin for the EventSource
+    page.evaluate("""() => { window.got = []; window.opened = 0;
+        const es = new EventSource('/api/v1/events');
+        es.onopen = () => { window.opened += 1; };
+        es.addEventListener('issued', e => window.got.push([e.lastEventId, JSON.parse(e.data).ticket.number])); }""")
+    wait_for(lambda: health(proc)["relayed"] == 1, "the page's stream went to the relay")
+    first = kiosk.take_number("commerce")["number"]
+    page.wait_for_function("n => window.got.some(g => g[1] === n)", arg=first, timeout=60_000)
+    old = health(proc)["relay_pid"]
+    os.kill(old, signal.SIGKILL)
+    wait_for(lambda: (pid := health(proc)["relay_pid"]) not in (None, old) and pid, "a new relay")
+    missed = kiosk.take_number("commerce")["number"]  # taken while the page may still be reconnecting
+    page.wait_for_function("n => window.got.some(g => g[1] === n)", arg=missed, timeout=60_000)
+    got = page.evaluate("window.got")
+    assert [n for _, n in got] == [first, missed]  # each once, none lost across the reconnect
+    assert page.evaluate("window.opened") >= 2
+    page.close()
