@@ -210,3 +210,18 @@ def test_a_browser_eventsource_reads_a_relayed_stream_and_reconnects_after_the_r
     assert [n for _, n in got] == [first, missed]  # each once, none lost across the reconnect
     assert page.evaluate("window.opened") >= 2
     page.close()
+
+
+def test_without_the_relay_the_server_streams_anonymous_clients_itself(tmp_path, seeded_template):
+    db = tmp_path / "hall.db"
+    shutil.copy(seeded_template[0], db)
+    with ServerProcess(db, env={"HALL_SSE_RELAY": "0"}) as proc:
+        kiosk = HallClient(proc.url, seeded_template[1].devices["kiosk-01"], timeout=30)
+        s, got = open_stream(proc.port, loopback_address(1))
+        assert status_of(got) == 200
+        assert health(proc) == {"open": 1, "relayed": 0, "relay_pid": None}
+        number = kiosk.take_number("commerce")["number"]
+        frames = frames_until(s, number, got.partition(b"\r\n\r\n")[2])
+        assert numbers_of(frames) == [number]
+        s.close()
+        wait_for(lambda: health(proc)["open"] == 0, "the slot back")

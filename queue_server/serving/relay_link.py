@@ -21,7 +21,7 @@ from pathlib import Path
 
 import gevent
 from gevent.event import Event
-from gevent.subprocess import Popen
+from gevent.subprocess import Popen, TimeoutExpired
 
 from queue_server.broker import STREAM_SETTLE_S, LiveEvent
 from queue_server.serving import relay
@@ -85,7 +85,7 @@ class RelayLink:
         if proc is not None:
             try:
                 proc.wait(timeout=STOP_WAIT_S)
-            except Exception:  # noqa: BLE001 - gevent's TimeoutExpired: it did not end, kill it
+            except TimeoutExpired:
                 proc.kill()
                 proc.wait()
 
