@@ -15,6 +15,7 @@ import logging
 import os
 import socket
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -30,6 +31,7 @@ from queue_server.serving.stream_slots import StreamSlots
 log = logging.getLogger(__name__)
 
 RESTART_AFTER_S = (0.2, 1.0, 5.0)  # a relay that dies again soon after its start waits longer before the next
+STEADY_S = 60.0  # a relay that ran this long before dying is replaced at once again
 STOP_WAIT_S = 3.0
 MAX_QUEUED = 100_000  # messages waiting for a relay that does not read them: it is stuck, replace it
 
@@ -42,6 +44,7 @@ class RelayLink:
         self.open: dict[int, str] = {}  # relayed stream id -> its client address (whose slot it holds)
         self.relayed_total = 0
         self.restarts = 0
+        self._failures = 0  # deaths in a row, each soon after its start
         self.proc: Popen | None = None
         self._channel: socket.socket | None = None
         self._queue: deque[tuple[bytes, int | None]] = deque()  # (message, descriptor to send with it)
@@ -50,6 +53,7 @@ class RelayLink:
         self._generation = 0
         self._stopping = False
         self._greenlets: list[gevent.Greenlet] = []
+        self._started_at = 0.0
 
     @property
     def alive(self) -> bool:
@@ -71,6 +75,7 @@ class RelayLink:
         finally:
             child.close()
         self._generation += 1
+        self._started_at = time.monotonic()
         self._channel = parent
         self._wake.clear()
         self._greenlets = [gevent.spawn(self._send, parent, self._generation),
@@ -111,7 +116,10 @@ class RelayLink:
             return
         log.error("stream relay lost (%s): %d streams dropped (they reconnect with Last-Event-ID); restarting",
                   why, dropped)
-        wait = RESTART_AFTER_S[min(self.restarts, len(RESTART_AFTER_S) - 1)]
+        if time.monotonic() - self._started_at > STEADY_S:
+            self._failures = 0
+        wait = RESTART_AFTER_S[min(self._failures, len(RESTART_AFTER_S) - 1)]
+        self._failures += 1
         self.restarts += 1
         gevent.spawn_later(wait, self._restart)
 
