@@ -29,7 +29,8 @@ SSE_MAX_STREAMS_PER_CLIENT = Setting(
     "Open event streams (GET /api/v1/events) one client address may hold; beyond it the answer is 429.")
 SSE_MAX_STREAMS = Setting(
     "SSE_MAX_STREAMS", 10_000,
-    "Open event streams the whole server may hold (about 70-150 KB each); beyond it the answer is 503.")
+    "Open event streams the whole server may hold, relayed or not (in the server process about 70-150 KB each); "
+    "beyond it the answer is 503.")
 SSE_PUBLIC_WRITES_PER_S = Setting(
     "SSE_PUBLIC_WRITES_PER_S", 2000.0,
     "Writes per second all anonymous event streams share: with more open than this, each writes less often "
