@@ -70,7 +70,11 @@ def _start_relay(app: Flask, deadlines: Deadlines) -> RelayLink | None:
     relay = RelayLink(app.extensions["event_stream_slots"], heartbeat_s=float(app.config["SSE_HEARTBEAT_S"]),
                       writes_per_s=float(app.config[SSE_PUBLIC_WRITES_PER_S.name]),
                       drain_s=deadlines.stream_drain_s, send_buffer=STREAM_SEND_BUFFER)
-    relay.start()
+    try:
+        relay.start()
+    except OSError as e:  # the server still serves every stream itself
+        log.error("stream relay could not start, event streams stay in the server process: %s", e)
+        return None
     app.extensions["hall"].broker.listeners.append(relay.publish)
     app.extensions["stream_relay"] = relay
     return relay
