@@ -7,13 +7,16 @@ A real `hall server` (gevent, default limits) on 127.0.0.1 with a fresh SQLite f
 — nothing open, N idle anonymous event streams (20 per client address, the default limit, so from
 N/20 addresses 127.0.x.y), and N slowloris clients (one header byte every 5 s each, reconnecting
 when cut, as an attacker would) — it measures POST /api/v1/tickets and call-next p50/p99 (one
-client, one request after the other), and the server's resident memory and OS threads. Prints
-figures, asserts nothing; the client sockets, the bench and the server share the machine.
+client, one request after the other); the server's resident memory, OS threads and CPU seconds while
+measuring; and the same of its stream relay, the child process that holds anonymous event streams
+(`--no-relay` runs the server with SSE_RELAY 0: every stream in the server process). Prints figures,
+asserts nothing; the client sockets, the bench and the server share the machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import socket
@@ -56,10 +59,43 @@ def seed(db: Path) -> tuple[str, str]:
     return session, kiosk
 
 
-def server_figures(pid: int) -> str:
-    status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+def process_status(pid: int) -> dict[str, str]:
+    return dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+
+
+def relay_of(pid: int) -> int | None:
+    """The stream relay: the server's child process (none with SSE_RELAY 0, or on a branch without it)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return None
+    return int(children[0]) if children else None
+
+
+def cpu_s(pid: int | None) -> float:
+    """User + system CPU seconds the process has used."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_figures(pid: int, cpu_before: tuple[float, float]) -> str:
+    """RSS and threads now; CPU seconds used since `cpu_before` (server, relay)."""
+    status = process_status(pid)
     rss_mb = int(status["VmRSS"].split()[0]) / 1024
-    return f"server RSS {rss_mb:6.1f} MB, {int(status['Threads']):3d} threads"
+    relay = relay_of(pid)
+    out = f"server RSS {rss_mb:6.1f} MB, {int(status['Threads']):3d} threads, CPU {cpu_s(pid) - cpu_before[0]:5.2f} s"
+    if relay is not None:
+        try:
+            rss = int(process_status(relay)["VmRSS"].split()[0]) / 1024
+        except OSError:
+            return out
+        out += f" | relay RSS {rss:6.1f} MB, CPU {cpu_s(relay) - cpu_before[1]:5.2f} s"
+    return out
 
 
 def measure(url: str, kiosk: str, session: str, samples: int) -> tuple[list[float], list[float], int]:
@@ -163,6 +199,7 @@ def main() -> None:
     ap.add_argument("--streams", type=int, nargs="*", default=[1000, 5000])
     ap.add_argument("--slowloris", type=int, default=1000)
     ap.add_argument("--samples", type=int, default=100)
+    ap.add_argument("--no-relay", action="store_true", help="every event stream in the server process (SSE_RELAY 0)")
     args = ap.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # thousands of client sockets
@@ -170,14 +207,15 @@ def main() -> None:
     try:
         db = tmp / "hall.db"
         session, kiosk = seed(db)
-        with ServerProcess(db) as proc:
+        with ServerProcess(db, env={"HALL_SSE_RELAY": "0"} if args.no_relay else None) as proc:
             HallClient(proc.url, session).open_window(1)
             pid = proc.proc.pid
             print(f"gevent server, default limits; {args.samples} ticket POSTs then {args.samples} call-nexts per case")
 
             def report(label: str, extra: str = "") -> None:
+                cpu = cpu_s(pid), cpu_s(relay_of(pid))
                 posts, calls, failed = measure(proc.url, kiosk, session, args.samples)
-                print(f"{label:<26} POST /tickets {ms(posts)} | call-next {ms(calls)} | {server_figures(pid)}"
+                print(f"{label:<26} POST /tickets {ms(posts)} | call-next {ms(calls)} | {server_figures(pid, cpu)}"
                       f"{' | ' + str(failed) + ' without answer' if failed else ''}{extra}", flush=True)
 
             report("no open connections")

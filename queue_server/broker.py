@@ -17,6 +17,7 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from queue_server.core.public_fields import public_event
@@ -56,6 +57,7 @@ class Broker:
         self._fresh = threading.Event()  # set (and replaced) when events newer than last_id arrive
         self._closed = False
         self.last_id = 0
+        self.listeners: list[Callable[[list[LiveEvent]], None]] = []  # told of each publish (the stream relay)
 
     def publish(self, events: list[LiveEvent]) -> None:
         if not events:
@@ -65,6 +67,8 @@ class Broker:
             self.last_id = events[-1].id
             woken, self._fresh = self._fresh, threading.Event()
         woken.set()
+        for listener in self.listeners:
+            listener(events)
 
     def since(self, last_id: int) -> list[LiveEvent] | None:
         """Buffered events after last_id; None when the buffer no longer reaches back that far."""

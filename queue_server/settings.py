@@ -29,11 +29,16 @@ SSE_MAX_STREAMS_PER_CLIENT = Setting(
     "Open event streams (GET /api/v1/events) one client address may hold; beyond it the answer is 429.")
 SSE_MAX_STREAMS = Setting(
     "SSE_MAX_STREAMS", 10_000,
-    "Open event streams the whole server may hold (about 70-150 KB each); beyond it the answer is 503.")
+    "Open event streams the whole server may hold, relayed or not (in the server process about 70-150 KB each); "
+    "beyond it the answer is 503.")
 SSE_PUBLIC_WRITES_PER_S = Setting(
     "SSE_PUBLIC_WRITES_PER_S", 2000.0,
     "Writes per second all anonymous event streams share: with more open than this, each writes less often "
     "(2.5 s apart with 5,000 open), so requests do not wait behind the fan-out.", env="HALL_SSE_PUBLIC_WRITES_PER_S")
+SSE_RELAY = Setting(
+    "SSE_RELAY", 1,
+    "1: the gevent server hands anonymous event streams to a stream relay process (serving/relay.py); 0: it "
+    "writes every stream itself.", env="HALL_SSE_RELAY")
 HTTP_HEAD_TIMEOUT_S = Setting(
     "HTTP_HEAD_TIMEOUT_S", 10.0,
     "Seconds a client has to send a whole request head (request line and headers), else it is disconnected.")
@@ -74,7 +79,8 @@ SETTINGS: tuple[Setting, ...] = (
             "auto (json under systemd, where JOURNAL_STREAM is set)", env="HALL_LOG_FORMAT"),
     Setting("SMS_WORKER", True, "run the SMS notifier beside the server when [sms] enabled (tests drive it by hand)"),
     Setting("MAX_CONTENT_LENGTH", 1024 * 1024, "largest request body in bytes (413 beyond)"),
-    SSE_MAX_STREAMS_PER_CLIENT, SSE_MAX_STREAMS, SSE_PUBLIC_WRITES_PER_S, HTTP_HEAD_TIMEOUT_S, HTTP_IDLE_TIMEOUT_S,
+    SSE_MAX_STREAMS_PER_CLIENT, SSE_MAX_STREAMS, SSE_PUBLIC_WRITES_PER_S, SSE_RELAY, HTTP_HEAD_TIMEOUT_S,
+    HTTP_IDLE_TIMEOUT_S,
     HTTP_BODY_MIN_RATE_BPS, HTTP_BODY_GRACE_S, HTTP_SOCKET_TIMEOUT_S,
     Setting("HALL_DEVICE_TOKEN", None, "a device's token, instead of [server] token in its device file",
             env="HALL_DEVICE_TOKEN", scope="device"),

@@ -10,6 +10,8 @@ import socket
 import threading
 import time
 
+import requests
+
 from hall_client.client import HallClient
 from queue_server.serving.deadlines import STREAM_SEND_BUFFER
 from queue_server.testing.raw_clients import loopback_address, open_stream, read_until, request_head, status_of
@@ -49,6 +51,8 @@ def test_streams_that_do_not_read_are_dropped_and_a_reading_stream_gets_every_ev
     with ServerProcess(db, args=("--max-streams-per-client", str(STALLED))) as proc:
         kiosk = HallClient(proc.url, seeded_template[1].devices["kiosk-01"], timeout=30)
         stalled = [stalled_stream(proc.port, stranger) for _ in range(STALLED)]
+        # Anonymous: the stream relay holds them (serving/relay.py), and resets them there.
+        assert requests.get(proc.url + "/api/v1/health", timeout=30).json()["event_streams"]["relayed"] == STALLED
         refused, refused_head = open_stream(proc.port, stranger)
         reader, got = open_stream(proc.port, loopback_address(8))
         received = bytearray()

@@ -9,6 +9,10 @@ is logged. A comment line every few seconds keeps proxies open and lets the serv
 notice clients that went away. Anonymous streams write no more often than the fan-out
 budget allows (queue_server/stream_pace.py). One client address holds at most
 SSE_MAX_STREAMS_PER_CLIENT streams at once (429 beyond), the server SSE_MAX_STREAMS (503 beyond).
+
+In the gevent server an anonymous stream leaves the server process once checked: the handler hands its connection,
+head and replay to the stream relay (serving/relay.py), which writes it from then on; the code below streams it
+only when no relay runs (test clients, a relay being restarted) and for staff, manager and device streams.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from queue_server.api.viewer import sees_everything, viewer_device, viewer_kind
 from queue_server.broker import LiveEvent
 from queue_server.core.input_checks import INT_MAX, INT_MIN
 from queue_server.errors import BadRequest
+from queue_server.serving.handover import HANDOVER, Handover
 from queue_server.serving.stream_slots import StreamSlots
 from queue_server.settings import SSE_MAX_STREAMS, SSE_MAX_STREAMS_PER_CLIENT
 from queue_server.stream_pace import StreamPace
@@ -61,6 +66,8 @@ def events():
         last_id = max(last_id, start_of_today(h))
     pace = stream_pace()
     device = viewer_device()
+    first_id = last_id
+    relayed = relay_takes_it()
 
     def stream():
         nonlocal last_id
@@ -80,7 +87,28 @@ def events():
                 if not pace.wait(last_id, heartbeat):
                     yield b": heartbeat\n\n"
 
-    return limited_stream(stream)
+    return limited_stream(stream, (lambda: public_replay(h, first_id)) if relayed else None)
+
+
+def relay_takes_it() -> bool:
+    """Whether this stream goes to the stream relay: anonymous (public frames only, no presence) and a relay running."""
+    relay = current_app.extensions.get("stream_relay")
+    return relay is not None and relay.alive and viewer_kind() is None
+
+
+def public_replay(h, last_id: int) -> tuple[list[bytes], int]:
+    """A relayed stream's first frames: the retry line, then the public frames after last_id up to the broker's last
+    event (from memory or the database, as a stream in this process reads them); and the id it reached."""
+    frames = [f"retry: 2000\n: connected, last id {last_id}\n\n".encode()]
+    while last_id < h.broker.last_id:
+        batch = h.broker.since(last_id)
+        if batch is None:
+            batch = _from_db(h, last_id)
+        if not batch:
+            break
+        last_id = batch[-1].id
+        frames.extend(e.public_sse for e in batch if e.public_sse)
+    return frames, last_id
 
 
 @contextmanager
@@ -102,10 +130,12 @@ def stream_pace() -> StreamPace:
     return StreamPace(hall().broker, budget)
 
 
-def limited_stream(stream: Callable[[], Iterator[str | bytes]]) -> Response:
+def limited_stream(stream: Callable[[], Iterator[str | bytes]],
+                   replay: Callable[[], tuple[list[bytes], int]] | None = None) -> Response:
     """An event-stream response, counted against its client address and the server: at most
     SSE_MAX_STREAMS_PER_CLIENT open streams (the hall's and the phone pages' together) per address, 429
-    beyond; at most SSE_MAX_STREAMS on the server (memory stays bounded), 503 beyond."""
+    beyond; at most SSE_MAX_STREAMS on the server (memory stays bounded), 503 beyond. With `replay`, the
+    server's handler may hand the stream to the relay, which then gives the slot back when it ends."""
     slots: StreamSlots = current_app.extensions["event_stream_slots"]
     limit = int(current_app.config[SSE_MAX_STREAMS_PER_CLIENT.name])
     total = int(current_app.config[SSE_MAX_STREAMS.name])
@@ -125,5 +155,10 @@ def limited_stream(stream: Callable[[], Iterator[str | bytes]]) -> Response:
         return response
     response = Response(stream_with_context(stream()), mimetype="text/event-stream",
                         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-    response.call_on_close(lambda: slots.give_back(address))  # the server closes the response when the stream ends
+    if replay is None:
+        response.call_on_close(lambda: slots.give_back(address))  # the server closes the response when the stream ends
+        return response
+    handover = Handover(address, replay)
+    request.environ[HANDOVER] = handover
+    response.call_on_close(lambda: handover.relayed or slots.give_back(address))
     return response

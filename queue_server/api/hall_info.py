@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 
 from queue_server.api.helpers import hall
 from queue_server.api.viewer import windows_for_viewer
@@ -71,4 +71,13 @@ def health():
     if s.kind:
         zh, en, _ = describe(s.kind)
         storage["message"] = f"{zh} / {en}"
-    return jsonify({"ok": s.state == "ok", "storage": storage}), 200 if s.state == "ok" else 503
+    return jsonify({"ok": s.state == "ok", "storage": storage, "event_streams": event_streams()}), \
+        200 if s.state == "ok" else 503
+
+
+def event_streams() -> dict:
+    """Open event streams, and how many of them the stream relay holds (its pid; None when none runs)."""
+    slots = current_app.extensions["event_stream_slots"]
+    relay = current_app.extensions.get("stream_relay")
+    return {"open": slots.total, "relayed": len(relay.open) if relay is not None else 0,
+            "relay_pid": relay.pid if relay is not None else None}

@@ -15,6 +15,11 @@
   this, every stalled stream held its pending chunk twice (the chunk and gevent's chunked copy of it) for
   up to `socket_s`, and a larger one at each write: 5,000 unread streams took the server to 1.4 GB.
 
+- An anonymous event stream that the view marked (serving/handover.py) is handed to the stream relay once the app
+  has returned its status and headers: the relay gets the connection's descriptor, the response head (chunked,
+  `Connection: close`) and the replay; this process closes its own descriptor without writing (closing one
+  descriptor does not end the connection while the relay holds its duplicate).
+
 Too slow: a 408 JSON answer when the client may still read it, and the connection is closed.
 """
 
@@ -28,6 +33,7 @@ import socket
 import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
+from email.utils import formatdate
 from typing import Any
 
 import gevent
@@ -35,6 +41,7 @@ from gevent import Timeout
 from gevent.pywsgi import Input, WSGIHandler
 from gevent.socket import wait_read, wait_write
 
+from queue_server.serving.handover import HANDOVER, Handover
 from queue_server.settings import (
     HTTP_BODY_GRACE_S,
     HTTP_BODY_MIN_RATE_BPS,
@@ -174,7 +181,7 @@ class DeadlineHandler(WSGIHandler):
     def start_response(self, status, headers, exc_info=None):
         write = super().start_response(status, headers, exc_info)
         streams = any(k.lower() == "content-type" and v.startswith("text/event-stream") for k, v in headers)
-        if streams and self._watcher is None:
+        if streams and self._watcher is None and HANDOVER not in self.environ:
             self._streaming = True
             try:
                 self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, STREAM_SEND_BUFFER)
@@ -182,6 +189,41 @@ class DeadlineHandler(WSGIHandler):
                 pass
             self._watcher = gevent.spawn(self._end_stream_when_client_leaves, gevent.getcurrent())
         return write
+
+    def run_application(self):
+        """As gevent's, except that a stream the view marked for the relay is handed to it instead of written here."""
+        assert self.result is None
+        try:
+            self.result = self.application(self.environ, self.start_response)
+            handover = self.environ.get(HANDOVER)
+            if handover is None or not self._hand_over(handover):
+                self.process_result()
+        finally:
+            close = getattr(self.result, "close", None)
+            self.result = None
+            if close is not None:
+                close()  # for a relayed stream: the generator never started; its slot stays taken (the relay's)
+
+    def _hand_over(self, handover: Handover) -> bool:
+        relay = getattr(self.server, "relay", None)
+        if relay is None or self.code != 200 or self.request_version != "HTTP/1.1":  # the relay sends it chunked
+            return False
+        if not relay.hand_over(self.socket.fileno(), handover.address, self._relay_head(), handover.replay):
+            return False
+        handover.relayed = True
+        self.close_connection = True  # handle() then closes this descriptor: no write, no shutdown
+        return True
+
+    def _relay_head(self) -> bytes:
+        """The final status and headers (every after_request header applied), for a chunked body on a connection
+        that ends with the stream."""
+        skip = {b"connection", b"transfer-encoding", b"content-length", b"keep-alive"}
+        lines = [b"HTTP/1.1 " + self.status]
+        lines += [k + b": " + v for k, v in self.response_headers if k.lower() not in skip]
+        if self.provided_date is None:
+            lines.append(b"Date: " + formatdate(usegmt=True).encode())
+        lines += [b"Transfer-Encoding: chunked", b"Connection: close"]
+        return b"\r\n".join(lines) + b"\r\n\r\n"
 
     def _write(self, data) -> None:
         """An event stream's chunk goes out as its size line, itself and CRLF in one sendmsg, without the

@@ -4,6 +4,10 @@ An open event stream costs a greenlet and a socket, not a thread, so thousands o
 leave ticket issue and call-next answering. The process must be monkey-patched first (the `hall`
 entry does it for the server commands; see queue_server/serving/green.py). SQLite calls do not yield, and
 `Store.write()` keeps one writer: greenlets queue on its lock, events publish in commit order.
+
+Anonymous event streams (phones, browser boards, strangers on the LAN) are handed to a stream relay, a child
+process started here (serving/relay.py; SSE_RELAY 0 keeps them in this process): thousands of them then cost this
+process no greenlet, no memory and no write per event, only one message to the relay per event.
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ import threading
 from flask import Flask
 
 from queue_server.serving import green
-from queue_server.serving.deadlines import DeadlineHandler, Deadlines
+from queue_server.serving.deadlines import STREAM_SEND_BUFFER, DeadlineHandler, Deadlines
+from queue_server.serving.relay_link import RelayLink
+from queue_server.settings import SSE_PUBLIC_WRITES_PER_S, SSE_RELAY
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +43,12 @@ def serve(app: Flask, host: str = "127.0.0.1", port: int = 8000, ready: threadin
                         environ={"SERVER_NAME": "hall-queue-server"})
     server.deadlines = Deadlines.from_config(app.config)
     hall = app.extensions["hall"]
+    server.relay = relay = _start_relay(app, server.deadlines)
 
     def stop() -> None:
         hall.broker.close()  # ends every open event stream
+        if relay is not None:
+            relay.close()  # ends the relayed ones
         server.stop(timeout=STOP_GRACE_S)
 
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -50,7 +59,25 @@ def serve(app: Flask, host: str = "127.0.0.1", port: int = 8000, ready: threadin
     try:
         server.serve_forever()
     finally:
+        if relay is not None:
+            relay.close()
         hall.close()
+
+
+def _start_relay(app: Flask, deadlines: Deadlines) -> RelayLink | None:
+    if not int(app.config.get(SSE_RELAY.name, SSE_RELAY.default)):
+        return None
+    relay = RelayLink(app.extensions["event_stream_slots"], heartbeat_s=float(app.config["SSE_HEARTBEAT_S"]),
+                      writes_per_s=float(app.config[SSE_PUBLIC_WRITES_PER_S.name]),
+                      drain_s=deadlines.stream_drain_s, send_buffer=STREAM_SEND_BUFFER)
+    try:
+        relay.start()
+    except OSError as e:  # the server still serves every stream itself
+        log.error("stream relay could not start, event streams stay in the server process: %s", e)
+        return None
+    app.extensions["hall"].broker.listeners.append(relay.publish)
+    app.extensions["stream_relay"] = relay
+    return relay
 
 
 def _raise_open_files_limit() -> None:
