@@ -16,11 +16,16 @@ monkey.patch_all()  # as the hall server's process is, before anything else is i
 
 import argparse  # noqa: E402
 import sqlite3  # noqa: E402
+import sys  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 from flask import Flask, jsonify, request  # noqa: E402
 from gevent.pywsgi import WSGIServer  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from queue_server.serving.server_timing import TimedHandler  # noqa: E402
 
 
 def create_floor_app(db_path: str) -> Flask:
@@ -54,7 +59,9 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=0, help="ignored (a greenlet per connection)")
     args = ap.parse_args()
     # The same server and backlog as queue_server/serving/serve.py (without its deadlines: the floor is bare).
-    WSGIServer(("127.0.0.1", args.port), create_floor_app(args.db), backlog=1024, log=None).serve_forever()
+    # The Server-Timing header as the hall server sends it, so the bench compares the servers' own times too.
+    WSGIServer(("127.0.0.1", args.port), create_floor_app(args.db), handler_class=TimedHandler, backlog=1024,
+               log=None).serve_forever()
 
 
 if __name__ == "__main__":

@@ -32,9 +32,10 @@ from typing import Any
 
 import gevent
 from gevent import Timeout
-from gevent.pywsgi import Input, WSGIHandler
+from gevent.pywsgi import Input
 from gevent.socket import wait_read, wait_write
 
+from queue_server.serving.server_timing import TimedHandler
 from queue_server.settings import (
     HTTP_BODY_GRACE_S,
     HTTP_BODY_MIN_RATE_BPS,
@@ -86,8 +87,9 @@ BODY_TOO_SLOW = _answer("408 Request Timeout", "request_timeout",
                         "请求内容发送太慢，连接已关闭 / the request body came too slowly; the connection is closed")
 
 
-class DeadlineHandler(WSGIHandler):
-    """Set as the WSGIServer's handler_class; the server carries a `deadlines` attribute."""
+class DeadlineHandler(TimedHandler):
+    """Set as the WSGIServer's handler_class; the server carries a `deadlines` attribute. Every response carries
+    the server's own time for it (server_timing.py)."""
 
     _head_timer: Timeout | None = None
     _body_timer: Timeout | None = None

@@ -43,6 +43,7 @@ from typing import NoReturn
 
 from sqlite_utils import Database
 
+from queue_server import request_spans
 from queue_server.errors import StorageUnavailable
 from queue_server.serving import green
 from queue_server.serving.green import os_thread_local
@@ -239,11 +240,13 @@ class Store:
         self.check_file()
         with self._queue_lock:
             self._queued += 1
+        waited = time.perf_counter()
         try:
             got = self._lock.acquire(timeout=LOCK_WAIT_S)
         finally:
             with self._queue_lock:
                 self._queued -= 1
+            request_spans.note("lock", time.perf_counter() - waited)
         if not got:
             raise self.fault("busy", "waited too long for the other writes of this server")
         try:
@@ -260,10 +263,13 @@ class Store:
                 self._raise(e)
             raise
         self._keep(group, first)
+        done = time.perf_counter()
         try:
             self._settle(group, failed=False)
         except sqlite3.Error as e:
             self._raise(e)
+        finally:
+            request_spans.note("commit", time.perf_counter() - done)
         if self._ended:
             self._tell_recovered()
 

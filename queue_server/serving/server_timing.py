@@ -1,0 +1,68 @@
+"""How long the server spent on each request, told to the client in a `Server-Timing` header.
+
+`Server-Timing: head;dur=0.21, app;dur=1.52, lock;dur=0.05, commit;dur=0.61` (milliseconds): `head` from the
+request's first byte to the application's call (reading and parsing the request head and body), `app` the
+application until it starts its response (Flask: routing, hooks, the view, its JSON, the write and its
+COMMIT); within app, the spans noted through request_spans (the store's: waiting for the write lock, and from
+the end of the write's work until its transaction is durable). What a client measures beyond head + app is
+the network, the client itself and time the request waited for the event loop (bench/server_load.py reports
+both). A few clock reads and one header per request.
+"""
+
+from __future__ import annotations
+
+from time import perf_counter
+
+from gevent.pywsgi import WSGIHandler
+
+from queue_server import request_spans
+
+HEADER = "Server-Timing"
+
+
+def parse(value: str) -> dict[str, float]:
+    """{"head": ms, "app": ms} from a Server-Timing header's value (metrics without a duration are left out)."""
+    out: dict[str, float] = {}
+    for metric in value.split(","):
+        name, _, params = metric.strip().partition(";")
+        for param in params.split(";"):
+            key, _, number = param.strip().partition("=")
+            if key == "dur":
+                try:
+                    out[name] = float(number)
+                except ValueError:
+                    pass
+    return out
+
+
+class TimedHandler(WSGIHandler):
+    """gevent's WSGI handler, adding the Server-Timing header to every response."""
+
+    _began: float | None = None
+    _app_began: float | None = None
+
+    def handle_one_request(self):
+        self._began = self._app_began = None
+        try:
+            if not self.rfile.closed and self.rfile.peek(1):  # returns once the request's first byte is here
+                self._began = perf_counter()
+        except OSError:
+            pass  # the base class meets the same error and ends the connection
+        return super().handle_one_request()
+
+    _spans: dict[str, float] | None = None
+
+    def run_application(self):
+        self._spans = request_spans.begin()
+        self._app_began = perf_counter()
+        return super().run_application()
+
+    def start_response(self, status, headers, exc_info=None):
+        if self._app_began is not None:
+            now = perf_counter()
+            head = (self._app_began - self._began) * 1000 if self._began is not None else 0.0
+            value = f"head;dur={head:.2f}, app;dur={(now - self._app_began) * 1000:.2f}"
+            for name, seconds in (self._spans or {}).items():
+                value += f", {name};dur={seconds * 1000:.2f}"
+            headers = [*headers, (HEADER, value)]
+        return super().start_response(status, headers, exc_info)
