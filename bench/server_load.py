@@ -131,7 +131,7 @@ def stats(records: list, what: str, status: int | None = None) -> dict[str, list
     rows = [r for r in records if r[0] == what and (status is None or r[1] == status)]
     timed = [r[3] for r in rows if "app" in r[3]]
     out = {"client": [r[2] for r in rows], "server": [t.get("head", 0.0) + t["app"] for t in timed]}
-    for span in ("head", "app", "lock", "commit"):
+    for span in ("head", "app", "cpu", "lock", "commit", "fsync"):
         out[span] = [t.get(span, 0.0) for t in timed]
     return out
 
@@ -148,7 +148,7 @@ def spans(values: dict[str, list[float]]) -> str:
     """The server's spans p50 / p99: what of its time went to reading the head, waiting for the write lock and
     for the COMMIT."""
     return "   ".join(f"{name} {percentile(values[name], 50):4.1f} / {percentile(values[name], 99):4.1f}"
-                       for name in ("head", "app", "lock", "commit") if values[name])
+                       for name in ("head", "app", "cpu", "lock", "commit", "fsync") if values[name])
 
 
 def realistic_plan(url: str, floor_url: str | None, kiosk: str, sessions: dict[int, str], windows: int,
@@ -183,12 +183,14 @@ def phase_realistic(url: str, floor_url: str, kiosk: str, sessions: dict[int, st
                                   seconds)
         records += lean_client.run([[("issuer", floor_url, kiosk, rate, "floor")]], seconds)
     calls = stats(records, "call-next")
+    called = stats(records, "call-next", 200)
     print(f"2. call    {windows} windows serving 5-15 s, {rate:.0f} tickets/s for {seconds:.0f} s, load from "
           f"{procs + 1 + (mode == 'together')} processes, floor {mode}{', lockstep' if lockstep else ''} "
           f"(load average {os.getloadavg()[0]:.1f}), p50 / p99:\n"
           f"   ours call-next        {ms3(calls)}\n"
           f"     server spans        {spans(calls)}\n"
-          f"     of which a ticket   {ms3(stats(records, 'call-next', 200))}\n"
+          f"     of which a ticket   {ms3(called)}\n"
+          f"       server spans      {spans(called)}\n"
           f"     of which none (204) {ms3(stats(records, 'call-next', 204))}\n"
           f"   ours start / finish   {ms3(stats(records, 'start'))} / {ms3(stats(records, 'finish'))}\n"
           f"   ours POST /tickets    {ms3(stats(records, 'issue'))}\n"

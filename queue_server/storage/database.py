@@ -355,11 +355,22 @@ class Store:
         event loop meanwhile answers reads and streams, and writers queue for the lock and form the next group,
         instead of every request of the server waiting for the disk."""
         self._group = None
+        took: list[float] = []
+
+        def commit() -> None:
+            began = time.perf_counter()
+            try:
+                self._write_conn.execute("COMMIT")
+            finally:
+                took.append(time.perf_counter() - began)
+
         try:
-            interrupted = green.off_loop_to_the_end(self._write_conn.execute, "COMMIT")
+            interrupted = green.off_loop_to_the_end(commit)
         except BaseException as e:
             self._fail_group(group, e)
             return
+        finally:
+            request_spans.note("fsync", sum(took))  # the COMMIT itself; the rest of `commit` is waiting its turn
         self._recovered()
         group.done.set()
         for cb in group.after_commit:
