@@ -418,17 +418,18 @@ def main() -> None:
     try:
         threads = max(args.clients, args.subscribers) + args.windows + 60
         db, floor_db, db2 = folder / "hall.db", folder / "floor.db", folder / "hall2.db"
-        sessions, kiosk = seed(db, args.windows)
         levels = tuple(int(x) for x in args.levels.split(","))
-        with ServerProcess(db, threads=threads) as proc, FloorProcess(floor_db, threads=threads) as floor:
-            print(f"servers: ours {proc.url}, floor {floor.url}, {threads} threads each, files in {folder}")
+        with FloorProcess(floor_db, threads=threads) as floor:
             if 1 in phases:
-                phase_versus_floor(proc.url, floor.url, kiosk)
-            proc.stop()
+                sessions, kiosk = seed(db, args.windows)
+                with ServerProcess(db, threads=threads) as proc:
+                    print(f"servers: ours {proc.url}, floor {floor.url}, files in {folder}")
+                    phase_versus_floor(proc.url, floor.url, kiosk)
             sessions2, kiosk2 = seed(db2, args.windows)
             # Phase 5's subscribers all come from 127.0.0.1: allow them past the per-address stream limit.
             with ServerProcess(db2, threads=threads,
                                args=("--max-streams-per-client", str(args.subscribers + 10))) as proc2:
+                print(f"servers: ours {proc2.url}, floor {floor.url}, files in {folder}")
                 if 2 in phases and args.client == "threads":
                     phase_realistic_threads(proc2.url, floor.url, kiosk2, sessions2, args.windows, args.rate,
                                             args.realistic_seconds)
