@@ -24,7 +24,6 @@ from queue_server.hall_config import HallConfig
 from queue_server.live_state import LiveState
 from queue_server.ops import config_versions
 from queue_server.ops.tickets import public_ticket
-from queue_server.ops.token_cache import TokenCache
 from queue_server.shipping.epoch import set_hall_profile
 from queue_server.storage.database import Store
 from queue_server.storage.health import HealthState, describe
@@ -42,7 +41,6 @@ class Hall:
         self.config, self.config_version, self.config_drift = config_versions.reconcile(
             self.store, config, to_iso(self.now()), on_config_drift)
         self.device_seen: dict[str, float] = {}  # device name -> when its last-seen time was written (ops.devices)
-        self.tokens = TokenCache()  # who each recently seen token is (ops.accounts.authenticate)
         self.presence = DevicePresence()  # kiosks and displays holding their event stream open (api/events.py)
         self.serving = False  # set by the server: a new configuration is then taken into use with a live event
         self.broker = Broker()

@@ -115,16 +115,3 @@ def m006_device_last_seen(db: Database) -> None:
     # When each device last made an authenticated request (written at most once a minute per device). A table of
     # its own: a log of contact, like the refusal logs, not a change to the device's registration.
     db["device_seen"].create({"name": str, "last_seen_at": str}, pk="name")
-
-
-@migrations()
-def m007_auth_generation(db: Database) -> None:
-    # A counter that every change deciding who a token is (a session ended, an account or a device changed) moves
-    # forward, from this process or any other (the CLI): the server's memory of tokens holds while it stays.
-    # New rows need no trigger: a token the server has not seen is looked up anyway.
-    db.execute("CREATE TABLE auth_generation (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)")
-    db.execute("INSERT INTO auth_generation (id, n) VALUES (1, 0)")
-    for table in ("sessions", "users", "devices"):
-        for change in ("UPDATE", "DELETE"):
-            db.execute(f"CREATE TRIGGER {table}_{change.lower()}_moves_auth AFTER {change} ON {table}"
-                       " BEGIN UPDATE auth_generation SET n = n + 1 WHERE id = 1; END")

@@ -1,10 +1,10 @@
-"""Tokens are remembered in memory (ops/token_cache.py), and every change that decides who a token is ends what
-was remembered at once: logout, a disabled account, a new password, a new role, a revoked or rotated device
-token, an expired session, whether the change comes from this process or from another (the CLI)."""
+"""Every change that decides who a token is takes effect on its next use, for a token that was just used:
+logout, a disabled account, a new password, a new role, a revoked or rotated device token, an expired session,
+whether the change comes from this process or from another (the CLI). Tokens are looked up on every request
+(about 10 µs, bench/README.md); these tests hold any future cache of them to the same."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 
 import pytest
@@ -34,33 +34,10 @@ def hall(tmp_path, clock):
     h.close()
 
 
-def statements(conn: sqlite3.Connection, action) -> list[str]:
-    seen: list[str] = []
-    conn.set_trace_callback(seen.append)
-    try:
-        action()
-    finally:
-        conn.set_trace_callback(None)
-    return seen
-
-
 def session(hall: Hall, user: str = "li", password: str = "li-pass-1") -> str:
     token = accounts.login(hall, user, password)["token"]
-    assert accounts.authenticate(hall, token).name == user  # now remembered
+    assert accounts.authenticate(hall, token).name == user  # used once before the change
     return token
-
-
-def test_a_token_seen_before_costs_one_small_read(hall):
-    token = session(hall)
-    kiosk = accounts.add_device(hall, "kiosk-1", "kiosk")
-    accounts.authenticate(hall, kiosk)
-    reader = hall.store.read().conn
-    for t, name in ((token, "li"), (kiosk, "kiosk-1")):
-        seen = statements(reader, lambda t=t, name=name: accounts.authenticate(hall, t).name == name or 1 / 0)
-        assert seen == ["SELECT n FROM auth_generation WHERE id = 1"]
-    with pytest.raises(Unauthorized):
-        accounts.authenticate(hall, "never-issued")  # unknown tokens are looked up every time, never remembered
-    assert len(hall.tokens) == 2
 
 
 def test_logout_disable_new_password_and_new_role_end_what_was_remembered(hall):
