@@ -24,7 +24,7 @@ HEADER = "Server-Timing"
 
 
 def parse(value: str) -> dict[str, float]:
-    """{"head": ms, "app": ms} from a Server-Timing header's value (metrics without a duration are left out)."""
+    """{name: milliseconds} from a Server-Timing header's value (metrics without a duration are left out)."""
     out: dict[str, float] = {}
     for metric in value.split(","):
         name, _, params = metric.strip().partition(";")
@@ -41,8 +41,10 @@ def parse(value: str) -> dict[str, float]:
 class TimedHandler(WSGIHandler):
     """gevent's WSGI handler, adding the Server-Timing header to every response."""
 
-    _began: float | None = None
+    _began: float | None = None  # the request's first byte
     _app_began: float | None = None
+    _cpu_began = 0.0
+    _spans: dict[str, float] | None = None
 
     def handle_one_request(self):
         self._began = self._app_began = None
@@ -52,9 +54,6 @@ class TimedHandler(WSGIHandler):
         except OSError:
             pass  # the base class meets the same error and ends the connection
         return super().handle_one_request()
-
-    _spans: dict[str, float] | None = None
-    _cpu_began = 0.0
 
     def run_application(self):
         self._spans = request_spans.begin()
