@@ -133,8 +133,8 @@ def phase_versus_floor(url: str, floor_url: str, kiosk: str) -> None:
 
 
 def stats(records: list, what: str, status: int | None = None) -> dict[str, list[float]]:
-    """Client-seen and server (head + app) milliseconds of the records of one kind (and status), and the
-    server's spans within them (head, app, lock, commit)."""
+    """Client-seen and server (head + app) milliseconds of the records of one kind (and status), and each of the
+    server's spans (server_timing.py: head, app, cpu, lock, commit, fsync)."""
     rows = [r for r in records if r[0] == what and (status is None or r[1] == status)]
     timed = [r[3] for r in rows if "app" in r[3]]
     out = {"client": [r[2] for r in rows], "server": [t.get("head", 0.0) + t["app"] for t in timed]}
@@ -152,8 +152,8 @@ def ms3(values: dict[str, list[float]]) -> str:
 
 
 def spans(values: dict[str, list[float]]) -> str:
-    """The server's spans p50 / p99: what of its time went to reading the head, waiting for the write lock and
-    for the COMMIT."""
+    """The server's spans p50 / p99: reading the request, the application, the loop's CPU meanwhile, waiting for
+    the write lock, for the commit, and the COMMIT itself."""
     return "   ".join(f"{name} {percentile(values[name], 50):4.1f} / {percentile(values[name], 99):4.1f}"
                        for name in ("head", "app", "cpu", "lock", "commit", "fsync") if values[name])
 
