@@ -6,11 +6,17 @@ how both grow with the queue, and call → SSE fan-out to 200 boards.
 
 Real servers in subprocesses on 127.0.0.1, each with a fresh SQLite file (WAL, synchronous=FULL: every
 acknowledged write is on disk): `hall server` (gevent), and the floor (bench/floor_app.py: a minimal
-Flask app on the same cheroot settings whose POST /api/v1/tickets is one INSERT + COMMIT). Phases:
+Flask app on the same gevent server and socket settings whose POST /api/v1/tickets is one INSERT + COMMIT).
+Both send a Server-Timing header (queue_server/serving/server_timing.py): the server's own time per request.
+Each phase opens the windows it uses. Phases:
   1. issue: 1, 8 and 50 kiosk clients take numbers as fast as they can, from ours and from the floor,
      one after the other → tickets/s, POST latency p50/p99 and the ratio ours / floor;
-  2. call at a realistic load: 40 windows call next / start / serve 5-15 s / finish while kiosks issue
-     3 tickets a second → call-next p50/p99;
+  2. call at a realistic load: 40 windows call next / start / serve 5-15 s / finish (an idle window asks
+     again every 0.5 s) while a kiosk issues 3 tickets a second to ours and another as many to the floor,
+     all from processes of their own (bench/lean_client.py: http.client, kept-alive connections) →
+     call-next p50/p99 as the client saw it and as the server spent it (head + app), with the server's
+     spans (CPU, write lock, commit, fsync), for calls that found a ticket and calls that found none;
+     `--client threads` runs the former load of threads in this process (requests, one GIL);
   3. queue length: with 0, 200, 2,000 and 10,000 tickets waiting, one kiosk takes 100 numbers and one
      window calls / starts / finishes 100 times → POST /tickets and call-next p50/p99;
   4. call at saturation: 40 windows call next / start / finish without pause while 10 kiosks keep
@@ -18,8 +24,9 @@ Flask app on the same cheroot settings whose POST /api/v1/tickets is one INSERT 
   5. fan-out: 200 clients hold the event stream open; one window calls 100 times, 100 ms apart →
      time from sending call-next to the `called` event at each subscriber (p50/p99 over all
      subscriber × call pairs) and to the last of the 200 (p50/p99 over calls).
-Everything runs on one machine, so the client threads compete with the servers for the CPU: compare
-ours with the floor within one run, not across runs.
+Everything runs on one machine, so the clients compete with the servers for the CPU: compare ours with
+the floor within one run, not across runs; the server-side figures are what the clients' share does not
+blur.
 """
 
 from __future__ import annotations
@@ -40,6 +47,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import lean_client  # noqa: E402  (bench/, beside this file)
 
 from hall_client.client import HallClient  # noqa: E402
 from queue_server.hall import Hall  # noqa: E402
@@ -123,10 +132,103 @@ def phase_versus_floor(url: str, floor_url: str, kiosk: str) -> None:
               f"({ms(floor_lat)})   ours/floor {ours / floor:4.2f}")
 
 
+def stats(records: list, what: str, status: int | None = None) -> dict[str, list[float]]:
+    """Client-seen and server (head + app) milliseconds of the records of one kind (and status), and each of the
+    server's spans (server_timing.py: head, app, cpu, lock, commit, fsync)."""
+    rows = [r for r in records if r[0] == what and (status is None or r[1] == status)]
+    timed = [r[3] for r in rows if "app" in r[3]]
+    out = {"client": [r[2] for r in rows], "server": [t.get("head", 0.0) + t["app"] for t in timed]}
+    for span in ("head", "app", "cpu", "lock", "commit", "fsync"):  # per request: 0 where it had none of it
+        out[span] = [t.get(span, 0.0) for t in timed] if any(span in t for t in timed) else []
+    return out
+
+
+def ms3(values: dict[str, list[float]]) -> str:
+    """p50 / p99 as the client saw it and as the server spent it (values in milliseconds)."""
+    def pair(v: list[float]) -> str:
+        return f"{percentile(v, 50):5.1f} / {percentile(v, 99):5.1f}" if v else "   -  /   -  "
+
+    return f"client {pair(values['client'])}  server {pair(values['server'])} ms (n={len(values['client'])})"
+
+
+def spans(values: dict[str, list[float]]) -> str:
+    """The server's spans p50 / p99: reading the request, the application, the loop's CPU meanwhile, waiting for
+    the write lock, for the commit, and the COMMIT itself."""
+    return "   ".join(f"{name} {percentile(values[name], 50):4.1f} / {percentile(values[name], 99):4.1f}"
+                       for name in ("head", "app", "cpu", "lock", "commit", "fsync") if values[name])
+
+
+def realistic_plan(url: str, floor_url: str | None, kiosk: str, sessions: dict[int, str], windows: int,
+                   rate: float, procs: int, lockstep: bool) -> list[list[tuple]]:
+    """Windows spread over `procs` processes, ours' kiosk and the floor's each in a process of their own.
+    Unless `lockstep`, each window starts at its own moment within the first idle interval (staff do not
+    press call-next in step; started together, 40 idle windows poll in bursts of 40 every 0.5 s)."""
+    idle_s = 0.5
+    rng = random.Random(14)
+    plan: list[list[tuple]] = [[] for _ in range(procs)]
+    for no in range(1, windows + 1):
+        offset = 0.0 if lockstep else rng.uniform(0, idle_s)
+        plan[no % procs].append(("window", url, no, sessions[no], (5.0, 15.0), idle_s, offset))
+    plan.append([("issuer", url, kiosk, rate, "issue")])
+    if floor_url:
+        plan.append([("issuer", floor_url, kiosk, rate, "floor")])
+    return plan
+
+
 def phase_realistic(url: str, floor_url: str, kiosk: str, sessions: dict[int, str], windows: int, rate: float,
-                    seconds: float) -> None:
+                    seconds: float, procs: int = 4, mode: str = "together", lockstep: bool = False) -> None:
     """Windows serve 5-15 s per citizen while tickets arrive at `rate` a second (a busy real hall); the floor
-    takes as many tickets at the same time, so its latency shows what the machine and its disk allow now."""
+    takes as many tickets, at the same time (`together`) or right after (`alternate`), so its latency shows what
+    the machine and its disk allow. The load comes from separate processes (bench/lean_client.py); each figure
+    is p50 / p99 as the client saw it and as the server spent it (Server-Timing: head + app)."""
+    open_windows(url, sessions, windows)
+    warm_up(url, floor_url, kiosk, sessions[1])
+    if mode == "together":
+        records = lean_client.run(realistic_plan(url, floor_url, kiosk, sessions, windows, rate, procs, lockstep),
+                                  seconds)
+    else:
+        records = lean_client.run(realistic_plan(url, None, kiosk, sessions, windows, rate, procs, lockstep),
+                                  seconds)
+        records += lean_client.run([[("issuer", floor_url, kiosk, rate, "floor")]], seconds)
+    calls = stats(records, "call-next")
+    called = stats(records, "call-next", 200)
+    issued, floor = stats(records, "issue"), stats(records, "floor")
+    print(f"2. call    {windows} windows serving 5-15 s, {rate:.0f} tickets/s for {seconds:.0f} s, load from "
+          f"{procs + 1 + (mode == 'together')} processes, floor {mode}{', lockstep' if lockstep else ''} "
+          f"(load average {os.getloadavg()[0]:.1f}), p50 / p99:\n"
+          f"   ours call-next        {ms3(calls)}\n"
+          f"     server spans        {spans(calls)}\n"
+          f"     of which a ticket   {ms3(called)}\n"
+          f"       server spans      {spans(called)}\n"
+          f"     of which none (204) {ms3(stats(records, 'call-next', 204))}\n"
+          f"   ours start / finish   {ms3(stats(records, 'start'))} / {ms3(stats(records, 'finish'))}\n"
+          f"   ours POST /tickets    {ms3(issued)}\n"
+          f"     server spans        {spans(issued)}\n"
+          f"   floor POST /tickets   {ms3(floor)}\n"
+          f"     server spans        {spans(floor)} (its COMMIT runs on the event loop: in cpu or app)")
+
+
+def warm_up(url: str, floor_url: str, kiosk: str, session: str) -> None:
+    """A few untimed requests of each kind first, so that no first-of-its-kind request lands in a p99 of ~90."""
+    k, w = HallClient(url, kiosk), HallClient(url, session)
+    for _ in range(3):
+        k.take_number("commerce")
+        t = w.call_next(1)
+        w.window_action(1, "start", ticket_id=t["id"])
+        w.window_action(1, "finish", ticket_id=t["id"])
+        HallClient(floor_url, kiosk).take_number("commerce")
+
+
+def open_windows(url: str, sessions: dict[int, str], windows: int) -> None:
+    """Sign each window's staff member on (again: a window already open by them stays open)."""
+    for no in range(1, windows + 1):
+        HallClient(url, sessions[no]).open_window(no)
+
+
+def phase_realistic_threads(url: str, floor_url: str, kiosk: str, sessions: dict[int, str], windows: int,
+                            rate: float, seconds: float) -> None:
+    """The former phase 2: every window and both kiosks as threads of this one process (requests.Session, one
+    GIL), all windows started together; client-side times only. Kept to compare with the lean client."""
     call_lat: list[float] = []
     issue_lat: list[float] = []
     floor_lat: list[float] = []
@@ -157,8 +259,7 @@ def phase_realistic(url: str, floor_url: str, kiosk: str, sessions: dict[int, st
             i += 1
             stop.wait(max(0.0, start + i / rate - time.perf_counter()))
 
-    for no in range(1, windows + 1):
-        HallClient(url, sessions[no]).open_window(no)
+    open_windows(url, sessions, windows)
     threads = [threading.Thread(target=window, args=(no,)) for no in range(1, windows + 1)]
     threads.append(threading.Thread(target=issuer, args=(url, issue_lat)))
     threads.append(threading.Thread(target=issuer, args=(floor_url, floor_lat)))
@@ -168,8 +269,9 @@ def phase_realistic(url: str, floor_url: str, kiosk: str, sessions: dict[int, st
     stop.set()
     for t in threads:
         t.join()
-    print(f"2. call    {windows} windows serving 5-15 s, {rate:.0f} tickets/s for {seconds:.0f} s: "
-          f"call-next {ms(call_lat)} ({len(call_lat)} calls)   POST /tickets {ms(issue_lat)}\n"
+    print(f"2. call    (one process, requests, threads) {windows} windows serving 5-15 s, {rate:.0f} tickets/s for "
+          f"{seconds:.0f} s (load average {os.getloadavg()[0]:.1f}): call-next {ms(call_lat)} ({len(call_lat)} "
+          f"calls)   POST /tickets {ms(issue_lat)}\n"
           f"          at the same time, the floor's POST /tickets {ms(floor_lat)}")
 
 
@@ -177,6 +279,7 @@ def phase_queue_length(url: str, floor_url: str, kiosk: str, session: str, level
     """Window 1 (open, serving commerce first) and one kiosk, with `level` tickets waiting."""
     print("3. queue length: one kiosk takes 100 numbers, window 1 calls/starts/finishes 100 times (one client each)")
     c = HallClient(url, session, timeout=30)
+    c.open_window(1)  # each phase opens what it needs (open already by the same staff member: stays open)
     for level in levels:
         waiting = sum(z["waiting"] for z in HallClient(url).board()["zones"])
         if level > waiting:
@@ -270,9 +373,10 @@ def phase_call(url: str, kiosk: str, sessions: dict[int, str], windows: int, kio
 
 
 def phase_fanout(url: str, kiosk: str, session: str, subscribers: int, calls: int) -> None:
-    """One window (no 1, already open) calls `calls` times; every subscriber times each `called` event."""
+    """One window (no 1) calls `calls` times; every subscriber times each `called` event."""
     received: list[dict[str, float]] = [{} for _ in range(subscribers)]
     ready = threading.Barrier(subscribers + 1, timeout=120)
+    HallClient(url, session).open_window(1)
     # Tickets for window 1's home zone so each call finds one.
     k = HallClient(url, kiosk)
     for _ in range(calls):
@@ -322,6 +426,12 @@ def main() -> None:
     ap.add_argument("--calls", type=int, default=100)
     ap.add_argument("--rate", type=float, default=3, help="tickets a second in the realistic phase")
     ap.add_argument("--realistic-seconds", type=float, default=30)
+    ap.add_argument("--client", choices=("lean", "threads"), default="lean",
+                    help="phase 2's load: lean clients in processes of their own, or the former threads of this one")
+    ap.add_argument("--client-procs", type=int, default=4, help="processes the windows are spread over (lean)")
+    ap.add_argument("--floor", choices=("together", "alternate"), default="together",
+                    help="phase 2: the floor's kiosk at the same time as ours, or right after")
+    ap.add_argument("--lockstep", action="store_true", help="phase 2: all windows start (and poll) together")
     ap.add_argument("--levels", default="0,200,2000,10000", help="waiting tickets for phase 3")
     ap.add_argument("--phases", default="1,2,3,4,5,6", help="which phases to run, e.g. 2 for the realistic hall")
     args = ap.parse_args()
@@ -330,20 +440,24 @@ def main() -> None:
     try:
         threads = max(args.clients, args.subscribers) + args.windows + 60
         db, floor_db, db2 = folder / "hall.db", folder / "floor.db", folder / "hall2.db"
-        sessions, kiosk = seed(db, args.windows)
         levels = tuple(int(x) for x in args.levels.split(","))
-        with ServerProcess(db, threads=threads) as proc, FloorProcess(floor_db, threads=threads) as floor:
-            print(f"servers: ours {proc.url}, floor {floor.url}, {threads} threads each, files in {folder}")
+        with FloorProcess(floor_db, threads=threads) as floor:
             if 1 in phases:
-                phase_versus_floor(proc.url, floor.url, kiosk)
-            proc.stop()
+                sessions, kiosk = seed(db, args.windows)
+                with ServerProcess(db, threads=threads) as proc:
+                    print(f"servers: ours {proc.url}, floor {floor.url}, files in {folder}")
+                    phase_versus_floor(proc.url, floor.url, kiosk)
             sessions2, kiosk2 = seed(db2, args.windows)
             # Phase 5's subscribers all come from 127.0.0.1: allow them past the per-address stream limit.
             with ServerProcess(db2, threads=threads,
                                args=("--max-streams-per-client", str(args.subscribers + 10))) as proc2:
-                if 2 in phases:
+                print(f"servers: ours {proc2.url}, floor {floor.url}, files in {folder}")
+                if 2 in phases and args.client == "threads":
+                    phase_realistic_threads(proc2.url, floor.url, kiosk2, sessions2, args.windows, args.rate,
+                                            args.realistic_seconds)
+                elif 2 in phases:
                     phase_realistic(proc2.url, floor.url, kiosk2, sessions2, args.windows, args.rate,
-                                    args.realistic_seconds)
+                                    args.realistic_seconds, args.client_procs, args.floor, args.lockstep)
                 if 3 in phases:
                     phase_queue_length(proc2.url, floor.url, kiosk2, sessions2[1], levels)
                 if 4 in phases:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from queue_server.clock import FixedClock
-from queue_server.errors import StorageUnavailable
+from queue_server.errors import Conflict, Forbidden, StorageUnavailable
 from queue_server.hall import Hall
 from queue_server.hall_config import load_config
 from queue_server.ops import tickets as ticket_ops
@@ -59,6 +59,27 @@ def test_issue_and_call_next_take_a_few_statements_however_long_the_queue(hall, 
     call = statements(conn, lambda: window_ops.call_next(hall, 1, STAFF))
     assert len(call) <= 6, call
     assert [s for s in issue + call if "sqlite_master" in s or "PRAGMA" in s] == []
+
+
+def test_a_call_next_with_nobody_waiting_writes_nothing_but_refuses_as_before(hall):
+    """204 from the live state: no transaction (it would be empty); refusals still come from the write path."""
+    reader = hall.store.read().conn
+    seen = statements(reader, lambda: statements(hall.store.conn, lambda: window_ops.call_next(hall, 1, STAFF)))
+    assert seen == []
+    assert statements(hall.store.conn, lambda: window_ops.call_next(hall, 1, STAFF)) == []
+    assert window_ops.call_next(hall, 1, STAFF) is None
+    with pytest.raises(Forbidden):  # window 1 is s1's
+        window_ops.call_next(hall, 1, Principal("staff", "s2"))
+    with pytest.raises(Conflict, match="closed"):
+        window_ops.call_next(hall, 2, STAFF)
+    window_ops.pause_window(hall, 1, STAFF, None)
+    with pytest.raises(Conflict, match="paused"):
+        window_ops.call_next(hall, 1, STAFF)
+    window_ops.resume_window(hall, 1, STAFF)
+    ticket_ops.issue_ticket(hall, zone="commerce", actor=KIOSK)
+    assert window_ops.call_next(hall, 1, STAFF)["number"] == "A001"
+    with pytest.raises(Conflict, match="still at window 1"):
+        window_ops.call_next(hall, 1, STAFF)
 
 
 def test_the_board_reads_memory_not_the_database(hall):

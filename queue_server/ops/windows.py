@@ -7,11 +7,12 @@ button) may act on it. Every change is one write transaction and one event.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from sqlite_utils import Database
 
 from queue_server.clock import epoch, to_iso
-from queue_server.core.dispatch import choose_next
+from queue_server.core.dispatch import Waiting, choose_next
 from queue_server.errors import BadRequest, Conflict, Forbidden, NotFound
 from queue_server.hall import Hall
 from queue_server.live_state import as_waiting
@@ -150,8 +151,32 @@ def resume_window(hall: Hall, number: int, p: Principal) -> dict:
         return window_view(db, _load_window(hall, number))
 
 
+def _choose(hall: Hall, w: dict, now: datetime) -> Waiting | None:
+    """The ticket dispatch picks for window `w` now, from a few tickets per zone of the live state."""
+    with hall.live.lock:  # a few tickets per zone on which dispatch chooses as it would on the whole queue
+        candidates = [t for z in w["zones"] for t in hall.live.peek(hall.today(now), z).candidates()]
+    return choose_next(w["zones"], candidates, hall.targets, hall.dispatch_rules, now.timestamp())
+
+
+def _nobody_waits(hall: Hall, number: int, p: Principal, now: datetime) -> bool:
+    """An open window, free, whose operator asks, and nobody waits for its zones: the answer is 204 and nothing
+    changes, so no write (its transaction would be empty, yet it would queue for the writer and its COMMIT).
+    Anything else, refusals included, is left to the write, which checks again. Like the board, this reads
+    the live state, which may show a write whose COMMIT is still running."""
+    w = hall.live.window(number)
+    if w is None or w["state"] != "open" or w["current_ticket"]:
+        return False
+    try:
+        _require_operator(w, p)
+    except (Conflict, Forbidden):
+        return False
+    return _choose(hall, w, now) is None
+
+
 def call_next(hall: Hall, number: int, p: Principal) -> dict | None:
     """Dispatch picks the next ticket for this window; None when nobody waits for its zones."""
+    if _nobody_waits(hall, number, p, hall.now()):
+        return None
     with hall.store.write() as db:
         now = hall.now()
         w = _load_window(hall, number)
@@ -163,9 +188,7 @@ def call_next(hall: Hall, number: int, p: Principal) -> dict | None:
             raise Conflict(f"{t['number']} is still at window {number}: finish it, transfer it or mark it "
                            "not present first", code="ticket_in_progress", ticket=public_ticket(t))
         day = hall.today(now)
-        with hall.live.lock:  # a few tickets per zone on which dispatch chooses as it would on the whole queue
-            candidates = [t for z in w["zones"] for t in hall.live.peek(day, z).candidates()]
-        chosen = choose_next(w["zones"], candidates, hall.targets, hall.dispatch_rules, now.timestamp())
+        chosen = _choose(hall, w, now)
         if chosen is None:
             return None
         at = to_iso(now)

@@ -38,10 +38,11 @@ from typing import Any
 
 import gevent
 from gevent import Timeout
-from gevent.pywsgi import Input, WSGIHandler
+from gevent.pywsgi import Input
 from gevent.socket import wait_read, wait_write
 
 from queue_server.serving.handover import HANDOVER, Handover
+from queue_server.serving.server_timing import TimedHandler
 from queue_server.settings import (
     HTTP_BODY_GRACE_S,
     HTTP_BODY_MIN_RATE_BPS,
@@ -93,8 +94,9 @@ BODY_TOO_SLOW = _answer("408 Request Timeout", "request_timeout",
                         "请求内容发送太慢，连接已关闭 / the request body came too slowly; the connection is closed")
 
 
-class DeadlineHandler(WSGIHandler):
-    """Set as the WSGIServer's handler_class; the server carries a `deadlines` attribute."""
+class DeadlineHandler(TimedHandler):
+    """Set as the WSGIServer's handler_class; the server carries a `deadlines` attribute. Every response carries
+    the server's own time for it (server_timing.py)."""
 
     _head_timer: Timeout | None = None
     _body_timer: Timeout | None = None
@@ -193,6 +195,7 @@ class DeadlineHandler(WSGIHandler):
     def run_application(self):
         """As gevent's, except that a stream the view marked for the relay is handed to it instead of written here."""
         assert self.result is None
+        self.begin_timing()
         try:
             self.result = self.application(self.environ, self.start_response)
             handover = self.environ.get(HANDOVER)

@@ -43,6 +43,7 @@ from typing import NoReturn
 
 from sqlite_utils import Database
 
+from queue_server import request_spans
 from queue_server.errors import StorageUnavailable
 from queue_server.serving import green
 from queue_server.serving.green import os_thread_local
@@ -239,11 +240,13 @@ class Store:
         self.check_file()
         with self._queue_lock:
             self._queued += 1
+        waited = time.perf_counter()
         try:
             got = self._lock.acquire(timeout=LOCK_WAIT_S)
         finally:
             with self._queue_lock:
                 self._queued -= 1
+            request_spans.note("lock", time.perf_counter() - waited)
         if not got:
             raise self.fault("busy", "waited too long for the other writes of this server")
         try:
@@ -260,10 +263,13 @@ class Store:
                 self._raise(e)
             raise
         self._keep(group, first)
+        done = time.perf_counter()
         try:
             self._settle(group, failed=False)
         except sqlite3.Error as e:
             self._raise(e)
+        finally:
+            request_spans.note("commit", time.perf_counter() - done)
         if self._ended:
             self._tell_recovered()
 
@@ -349,11 +355,22 @@ class Store:
         event loop meanwhile answers reads and streams, and writers queue for the lock and form the next group,
         instead of every request of the server waiting for the disk."""
         self._group = None
+        took: list[float] = []
+
+        def commit() -> None:
+            began = time.perf_counter()
+            try:
+                self._write_conn.execute("COMMIT")
+            finally:
+                took.append(time.perf_counter() - began)
+
         try:
-            interrupted = green.off_loop_to_the_end(self._write_conn.execute, "COMMIT")
+            interrupted = green.off_loop_to_the_end(commit)
         except BaseException as e:
             self._fail_group(group, e)
             return
+        finally:
+            request_spans.note("fsync", sum(took))  # the COMMIT itself; the rest of `commit` is waiting its turn
         self._recovered()
         group.done.set()
         for cb in group.after_commit:
