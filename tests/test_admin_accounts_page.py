@@ -108,11 +108,12 @@ def test_wrong_passwords_show_and_the_manager_unlocks_from_the_dashboards_link(p
     expect(row).to_contain_text("2 wrong password(s)")
     shot(page, "admin_accounts_wrong_passwords")
     row.locator("[data-act='unlock']").click()
+    expect(page.locator("#message")).to_contain_text("staff3：解锁")
     expect(row.locator("[data-act='unlock']")).to_have_count(0)
     expect(row).not_to_contain_text("wrong password")
     row.locator(".new-password").fill("staff3-new-pass")
     row.locator("[data-act='password']").click()
-    expect(page.locator("#message")).to_contain_text("staff3")
+    expect(page.locator("#message")).to_contain_text("staff3：重设")  # this answer, not the unlock's
     page.goto(server.url + "/dashboard")
     page.click(".tab[data-tab='audit']")
     expect(page.locator("#audit-table")).to_contain_text("重设密码 Password set")
