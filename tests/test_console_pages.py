@@ -18,7 +18,7 @@ def page(browser):
 
 
 def test_wrong_password_is_explained(server, page):
-    sign_in(page, server.url, "/console", "staff1", "not-the-password")
+    sign_in(page, server.url, "/console", "staff1", "not-the-password", accepted=False)
     expect(page.locator("#login-error")).to_contain_text("Wrong user name or password")
     shot(page, "console_login_error")
 

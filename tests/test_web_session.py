@@ -133,9 +133,9 @@ def test_the_sign_in_form_says_when_a_name_is_locked(server, browser):
     page = context.new_page()
     errors = page_errors(page)
     for _ in range(5):
-        sign_in(page, server.url, "/console", "staff4", "not-the-password")
+        sign_in(page, server.url, "/console", "staff4", "not-the-password", accepted=False)
         expect(page.locator("#login-error")).to_contain_text("Wrong user name or password")
-    sign_in(page, server.url, "/console", "staff4", server.seeded.staff["staff4"])
+    sign_in(page, server.url, "/console", "staff4", server.seeded.staff["staff4"], accepted=False)  # locked
     expect(page.locator("#login-error")).to_contain_text("尝试过于频繁，请稍后再试")
     expect(page.locator("#login-error")).to_contain_text(re.compile(r"try again in \d+ s"))
     shot(page, "console_login_locked")

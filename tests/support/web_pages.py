@@ -40,8 +40,15 @@ def page_errors(page: Page) -> list[str]:
     return errors
 
 
-def sign_in(page: Page, url: str, path: str, user: str, password: str) -> None:
+def sign_in(page: Page, url: str, path: str, user: str, password: str, accepted: bool = True) -> None:
+    """Sign in through the page's form. `accepted`: the server takes the password, and the form reloads the
+    page with the session cookie set; this returns once the reloaded page's scripts have run (a click before
+    then lands on a button with no listener yet and is lost). Refused: the form stays, with its error."""
     page.goto(url + path)
     page.fill("#username", user)
     page.fill("#password", password)
-    page.click("#login-btn")
+    if not accepted:
+        page.click("#login-btn")
+        return
+    with page.expect_navigation(wait_until="load"):
+        page.click("#login-btn")

@@ -296,9 +296,8 @@ async function loadFollowups() {
   const r = await Hall.api("GET", `/api/v1/followups${state ? "?state=" + state : ""}`);
   if (seq !== D.followupSeq) return;  // a newer load is on its way; an older answer must not overwrite it
   if (!r.ok) { say(Hall.errorText(r)); return; }
-  const typed = typedFollowupFields();
   const options = D.users.map((u) => `<option value="${Hall.esc(u.username)}">${Hall.esc(u.username)} (${u.role})</option>`).join("");
-  $("followups-table").tBodies[0].innerHTML = r.data.map((f) => `<tr data-followup="${f.id}">
+  renderFollowupRows(r.data.map((f) => [String(f.id), `<tr data-followup="${f.id}">
     <td>${Hall.time(f.rated_at)}</td><td><b>${Hall.esc(f.number)}</b><br><small>${f.source}</small></td>
     <td>${f.window} 号<br>${Hall.esc(f.staff || "")}</td>
     <td class="score-${f.score}">${SCORE_TEXT[f.score]} (${f.score})</td>
@@ -311,8 +310,28 @@ async function loadFollowups() {
       <select data-field="assignee">${options}</select><button class="btn btn-small" data-act="assign">指派 Assign</button></div>
       <div class="followup-actions"><input data-field="text" placeholder="备注 Note"><button class="btn btn-small" data-act="note">记录 Add note</button></div>
       <div class="followup-actions"><input data-field="outcome" placeholder="处理结果 Outcome"><button class="btn btn-small btn-primary" data-act="close">关闭 Close</button></div>`}</td>
-  </tr>`).join("");
+  </tr>`]));
   $("no-followups").classList.toggle("hidden", r.data.length > 0);
+}
+// Only the rows that changed are redrawn: a reload that brings nothing new (the echo of this manager's own
+// action, coming back on the event stream) must not swap a button out from under a click in progress.
+function renderFollowupRows(rows) {
+  const body = $("followups-table").tBodies[0];
+  const same = body.rows.length === rows.length
+    && rows.every(([id], i) => body.rows[i].dataset.followup === id);
+  if (same && rows.every(([, html], i) => body.rows[i].dataset.html === html)) return;
+  const typed = typedFollowupFields();
+  const made = (html) => {
+    const t = document.createElement("tbody");
+    t.innerHTML = html;
+    t.rows[0].dataset.html = html;
+    return t.rows[0];
+  };
+  if (same) {
+    rows.forEach(([, html], i) => { if (body.rows[i].dataset.html !== html) body.rows[i].replaceWith(made(html)); });
+  } else {
+    body.replaceChildren(...rows.map(([, html]) => made(html)));
+  }
   restoreFollowupFields(typed);
 }
 const FOLLOWUP_FIELD = {assign: "assignee", note: "text", close: "outcome"};
