@@ -11,19 +11,13 @@ import requests
 from playwright.sync_api import expect
 
 from tests.support.api import Api
-from tests.support.web_pages import page_errors, shot, sign_in
+from tests.support.web_pages import shot, sign_in, signed_in_page
 
 
 @pytest.fixture(scope="module")
 def page(server, browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-    pg = context.new_page()
-    errors = page_errors(pg)
-    sign_in(pg, server.url, "/admin/accounts", *server.seeded.manager)
-    expect(pg.locator("#users-table tbody tr").first).to_be_visible()
-    yield pg
-    assert errors == []
-    context.close()
+    yield from signed_in_page(browser, server.url, "/admin/accounts", *server.seeded.manager,
+                              ready="#users-table tbody tr")
 
 
 def test_disabling_an_account_ends_its_open_session(page, browser, server):

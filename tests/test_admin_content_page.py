@@ -14,7 +14,7 @@ from kiosk.presenter import KioskPresenter
 from kiosk.runner import InlineRunner
 from tests.support.api import Api
 from tests.support.kiosk_fakes import FakeClock, config
-from tests.support.web_pages import page_errors, shot, sign_in
+from tests.support.web_pages import page_errors, shot, sign_in, signed_in_page
 
 EVENT_WAIT_S = 30  # an upper bound for the event to arrive on a busy machine (the test waits for it, not a time)
 
@@ -41,14 +41,7 @@ def next_config_change(events: queue.Queue, version: int):
 
 @pytest.fixture(scope="module")
 def page(server, browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-    pg = context.new_page()
-    errors = page_errors(pg)
-    sign_in(pg, server.url, "/admin", *server.seeded.manager)
-    expect(pg.locator("#matters-table tbody tr").first).to_be_visible()
-    yield pg
-    assert errors == []
-    context.close()
+    yield from signed_in_page(browser, server.url, "/admin", *server.seeded.manager, ready="#matters-table tbody tr")
 
 
 def live_version(server) -> int:

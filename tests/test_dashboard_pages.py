@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.support.api import Api, serve_one
-from tests.support.web_pages import page_errors, shot, sign_in
+from tests.support.web_pages import shot, signed_in_page
 
 
 @pytest.fixture(scope="module")
@@ -36,14 +36,8 @@ def hall_day(server):
 
 @pytest.fixture(scope="module")
 def dash(server, browser, hall_day):
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN", accept_downloads=True)
-    page = context.new_page()
-    errors = page_errors(page)
-    sign_in(page, server.url, "/dashboard", *server.seeded.manager)
-    expect(page.locator("#zones-table tbody tr").first).to_be_visible()
-    yield page
-    assert errors == []
-    context.close()
+    yield from signed_in_page(browser, server.url, "/dashboard", *server.seeded.manager,
+                              ready="#zones-table tbody tr", accept_downloads=True)
 
 
 def test_live_hall_shows_windows_zones_alerts_and_satisfaction(dash, hall_day):

@@ -8,19 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.api import Api
-from tests.support.web_pages import page_errors, shot, sign_in
+from tests.support.web_pages import shot, signed_in_page
 
 
 @pytest.fixture(scope="module")
 def dash(server, browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    errors = page_errors(page)
-    sign_in(page, server.url, "/dashboard", *server.seeded.manager)
-    expect(page.locator("#zones-table tbody tr").first).to_be_visible()
-    yield page
-    assert errors == []
-    context.close()
+    yield from signed_in_page(browser, server.url, "/dashboard", *server.seeded.manager, ready="#zones-table tbody tr")
 
 
 def test_an_empty_morning_says_so_everywhere(dash):

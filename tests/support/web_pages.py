@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from queue_server.testing.seeding import Seeded
 from tests.support.live_server import LiveServer, serve_copy
@@ -52,3 +52,17 @@ def sign_in(page: Page, url: str, path: str, user: str, password: str, accepted:
         return
     with page.expect_navigation(wait_until="load"):
         page.click("#login-btn")
+
+
+def signed_in_page(browser: Browser, url: str, path: str, user: str, password: str, ready: str,
+                   **context: object) -> Iterator[Page]:
+    """A module's page: a desk-sized Chinese browser context signed in at `path`, yielded once `ready` (a
+    selector) is visible; on teardown the page must have raised no JavaScript error."""
+    ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN", **context)
+    page = ctx.new_page()
+    errors = page_errors(page)
+    sign_in(page, url, path, user, password)
+    expect(page.locator(ready).first).to_be_visible()
+    yield page
+    assert errors == []
+    ctx.close()
