@@ -41,6 +41,16 @@ def _from_db(h, last_id: int) -> list[LiveEvent]:
     return [LiveEvent.of(r["id"], r["kind"], json.loads(r["data"] or "{}"), r["data"] or "{}") for r in rows]
 
 
+def _after(h, last_id: int) -> list[LiveEvent]:
+    """The next events after last_id: from the broker's memory, or the database when memory no longer reaches back."""
+    batch = h.broker.since(last_id)
+    return _from_db(h, last_id) if batch is None else batch
+
+
+def _opening(last_id: int) -> bytes:
+    return f"retry: 2000\n: connected, last id {last_id}\n\n".encode()
+
+
 def start_of_today(h) -> int:
     """The id before the current service day's first event: public replay reaches back no further."""
     first = h.store.read().execute("SELECT min(id) FROM events WHERE at >= ?", [h.day_started_at()]).fetchone()[0]
@@ -72,11 +82,9 @@ def events():
     def stream():
         nonlocal last_id
         with pace, present(h, device):
-            yield f"retry: 2000\n: connected, last id {last_id}\n\n".encode()
+            yield _opening(last_id)
             while not h.broker.closed:
-                batch = h.broker.since(last_id)
-                if batch is None:
-                    batch = _from_db(h, last_id)
+                batch = _after(h, last_id)
                 if batch:
                     last_id = batch[-1].id
                     chunk = b"".join(e.sse if whole else e.public_sse for e in batch)  # formatted once, when logged
@@ -99,11 +107,9 @@ def relay_takes_it() -> bool:
 def public_replay(h, last_id: int) -> tuple[list[bytes], int]:
     """A relayed stream's first frames: the retry line, then the public frames after last_id up to the broker's last
     event (from memory or the database, as a stream in this process reads them); and the id it reached."""
-    frames = [f"retry: 2000\n: connected, last id {last_id}\n\n".encode()]
+    frames = [_opening(last_id)]
     while last_id < h.broker.last_id:
-        batch = h.broker.since(last_id)
-        if batch is None:
-            batch = _from_db(h, last_id)
+        batch = _after(h, last_id)
         if not batch:
             break
         last_id = batch[-1].id
