@@ -64,13 +64,16 @@ def open_messages(stream_id: int, last_id: int, address: str, head: bytes, body:
 
 
 def data_messages(stream_id: int, data: bytes) -> list[bytes]:
-    prefix = DATA + ID.pack(stream_id)
-    return [prefix + data[i:i + MAX_MESSAGE] for i in range(0, len(data), MAX_MESSAGE)]
+    return _messages(DATA + ID.pack(stream_id), data)
 
 
 def event_messages(event_id: int, frame: bytes) -> list[bytes]:
-    prefix = EVENT + EVENT_HEAD.pack(event_id)
-    return [prefix + frame[i:i + MAX_MESSAGE] for i in range(0, len(frame), MAX_MESSAGE)]
+    return _messages(EVENT + EVENT_HEAD.pack(event_id), frame)
+
+
+def _messages(prefix: bytes, payload: bytes) -> list[bytes]:
+    """The payload in messages of at most MAX_MESSAGE bytes, each behind the same prefix."""
+    return [prefix + payload[i:i + MAX_MESSAGE] for i in range(0, len(payload), MAX_MESSAGE)]
 
 
 def closed_ids(message: bytes) -> list[int]:

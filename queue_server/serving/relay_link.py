@@ -42,8 +42,6 @@ class RelayLink:
         self.slots = slots
         self.args = [str(heartbeat_s), str(writes_per_s), str(STREAM_SETTLE_S), str(drain_s), str(send_buffer)]
         self.open: dict[int, str] = {}  # relayed stream id -> its client address (whose slot it holds)
-        self.relayed_total = 0
-        self.restarts = 0
         self._failures = 0  # deaths in a row, each soon after its start
         self.proc: Popen | None = None
         self._channel: socket.socket | None = None
@@ -52,7 +50,6 @@ class RelayLink:
         self._next_id = 1
         self._generation = 0
         self._stopping = False
-        self._greenlets: list[gevent.Greenlet] = []
         self._started_at = 0.0
 
     @property
@@ -78,8 +75,8 @@ class RelayLink:
         self._started_at = time.monotonic()
         self._channel = parent
         self._wake.clear()
-        self._greenlets = [gevent.spawn(self._send, parent, self._generation),
-                           gevent.spawn(self._receive, parent, self._generation)]
+        gevent.spawn(self._send, parent, self._generation)
+        gevent.spawn(self._receive, parent, self._generation)
         log.info("stream relay started (pid %s)", self.proc.pid)
 
     def close(self) -> None:
@@ -120,7 +117,6 @@ class RelayLink:
             self._failures = 0
         wait = RESTART_AFTER_S[min(self._failures, len(RESTART_AFTER_S) - 1)]
         self._failures += 1
-        self.restarts += 1
         gevent.spawn_later(wait, self._restart)
 
     def _restart(self) -> None:
@@ -151,7 +147,6 @@ class RelayLink:
         self._queue.append((opening, os.dup(fd)))
         self._queue.extend((message, None) for message in rest)
         self.open[stream_id] = address
-        self.relayed_total += 1
         self._wake.set()
         self._check_backlog()
         return True
