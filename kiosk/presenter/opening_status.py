@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from kiosk.texts import TEXT, Text
-from queue_server.core.opening_hours import WEEKDAY_EN, WEEKDAY_ZH
+from queue_server.core.opening_hours import day_words
 
 Closed = tuple[Text, Text, Text | None]  # headline, the plain reason, the next hours: each (zh, en)
 
@@ -59,13 +59,10 @@ def from_words(next_open: dict | None, today: date | None) -> Text:
         day = date.fromisoformat(next_open["date"])
     except (KeyError, TypeError, ValueError):
         return f"{at} 起", f"from {at}"
-    if day == today:
-        return f"今天 {at} 起", f"from {at} today"
-    if today is not None and day == today + timedelta(days=1):
-        return f"明天 {at} 起", f"from {at} tomorrow"
-    wd = day.weekday()
-    return (f"{day.month}月{day.day}日（{WEEKDAY_ZH[wd]}）{at} 起",
-            f"from {at} on {WEEKDAY_EN[wd]} {day.day} {day.strftime('%b')}")
+    when_zh, when_en = day_words(day, today)
+    if when_en in ("today", "tomorrow"):
+        return f"{when_zh} {at} 起", f"from {at} {when_en}"
+    return f"{when_zh}{at} 起", f"from {at} on {when_en}"
 
 
 def zone_opening(status: dict | None, code: str) -> ZoneOpening:

@@ -18,6 +18,16 @@ WEEKDAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周�
 WEEKDAY_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
+def day_words(day: date, today: date | None) -> tuple[str, str]:
+    """今天 / today, 明天 / tomorrow, else 12月7日（周一） / Mon 7 Dec."""
+    if day == today:
+        return "今天", "today"
+    if today is not None and day == today + timedelta(days=1):
+        return "明天", "tomorrow"
+    wd = day.weekday()
+    return f"{day.month}月{day.day}日（{WEEKDAY_ZH[wd]}）", f"{WEEKDAY_EN[wd]} {day.day} {day.strftime('%b')}"
+
+
 @dataclass(frozen=True)
 class Hours:
     """A day's walk-in hours in a zone: from the first opening to the last close, numbers until `last_ticket`."""
@@ -32,14 +42,7 @@ class Hours:
                 "last_ticket": self.last_ticket}
 
     def words(self, today: date) -> tuple[str, str]:
-        if self.day == today:
-            when_zh, when_en = "今天", "today"
-        elif self.day == today + timedelta(days=1):
-            when_zh, when_en = "明天", "tomorrow"
-        else:
-            wd = self.day.weekday()
-            when_zh = f"{self.day.month}月{self.day.day}日（{WEEKDAY_ZH[wd]}）"
-            when_en = f"{WEEKDAY_EN[wd]} {self.day.day} {self.day.strftime('%b')}"
+        when_zh, when_en = day_words(self.day, today)
         return (f"{when_zh} {self.open}–{self.close}（{self.last_ticket} 停止取号）",
                 f"{when_en} {self.open}–{self.close} (last number {self.last_ticket})")
 
